@@ -1,0 +1,45 @@
+/* adapt.c: server-side quality adaptation for one client. Pure: it sees
+ * one observation per tick (what the socket and TCP_INFO said) and
+ * answers with a rung of the ladder. No sockets, no clocks, no globals. */
+#ifndef ADAPT_H
+#define ADAPT_H
+#include <stdint.h>
+
+#include "hub.h"
+
+/* The auto ladder, smallest frames first: half-resolution rungs for slow
+ * links, then every full-resolution quality. */
+#define ADAPT_LADDER_MAX 24
+extern const int adapt_ladder[];
+extern const int adapt_nladder;
+
+/* What one tick saw. */
+struct adapt_obs {
+	double secs;		/* length of the tick */
+	double src_fps;		/* frames the source produced per second */
+	uint64_t frames;	/* frames fully sent during the tick */
+	uint64_t skipped;	/* frames replaced before they went out */
+	uint64_t bytes;		/* bytes written during the tick */
+	uint32_t unsent;	/* bytes queued in the kernel, not sent */
+	double delivery_bps;	/* TCP_INFO delivery rate, bits/s, 0 unknown */
+	double rtt_ms;		/* TCP_INFO smoothed RTT */
+	double age_ms;		/* mean frame age when sending started */
+	double rung_bytes[HUB_NRUNGS];	/* mean frame size per rung, 0 = ? */
+};
+
+struct adapt {
+	int idx;		/* position on adapt_ladder */
+	double bw_bps;		/* estimated path rate */
+	int calm;		/* ticks without congestion */
+	int hold;		/* ticks to wait before probing up again */
+	int backoff;		/* grows when a probe fails */
+	int probing;		/* the last move was a probe up */
+	char why[32];		/* the last decision, for /state */
+};
+
+void adapt_init(struct adapt *a, int rung);
+/* Feeds one tick; returns the rung to use next. */
+int adapt_tick(struct adapt *a, const struct adapt_obs *o);
+int adapt_rung(const struct adapt *a);
+
+#endif

@@ -1,0 +1,306 @@
+/* http.c: HTTP/1.1 request parsing and response helpers.
+ * Pure: no sockets, no allocation; results point into the caller's buffer. */
+#include <limits.h>
+#include <string.h>
+
+#include "http.h"
+
+/* Longer method names are valid tokens we will never implement: 501. */
+enum { METHOD_MAX = 20 };
+
+/* tchar (RFC 9110 5.6.2): the characters of methods and header names. */
+static int is_tchar(unsigned char c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'))
+		return 1;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static int is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* ASCII case-insensitive, unlike strncasecmp, which follows the locale. */
+static int ieq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i;
+
+	if (alen != blen)
+		return 0;
+	for (i = 0; i < alen; i++)
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/* Finds the line starting at buf[pos], looking no further than lim.
+ * Returns the offset just past its '\n' and sets *n to its length without
+ * the line end (LF or CRLF), or returns 0 if the line is incomplete. */
+static size_t line_at(const char *buf, size_t pos, size_t lim, size_t *n)
+{
+	const char *nl = memchr(buf + pos, '\n', lim - pos);
+
+	if (!nl)
+		return 0;
+	*n = (size_t)(nl - buf) - pos;
+	if (*n > 0 && nl[-1] == '\r')
+		(*n)--;
+	return (size_t)(nl - buf) + 1;
+}
+
+/* METHOD SP request-target SP HTTP-version, line of n bytes (RFC 9112 3). */
+static int parse_request_line(const char *s, size_t n, struct http_req *r)
+{
+	size_t i = 0, start;
+	const char *v;
+
+	/* METHOD: a token, case-sensitive, followed by exactly one SP. */
+	while (i < n && is_tchar((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i == n || s[i] != ' ')
+		return -400;
+	if (i > METHOD_MAX)
+		return -501;
+	r->method = s;
+	r->method_len = i++;
+
+	/* TARGET: origin-form only, since we are no proxy (absolute-form and
+	 * "*" get 400). Visible ASCII; '#' never belongs to a target. */
+	start = i;
+	while (i < n && (unsigned char)s[i] > ' ' &&
+	       (unsigned char)s[i] < 0x7f && s[i] != '#')
+		i++;
+	if (i == start || s[start] != '/' || i == n || s[i] != ' ')
+		return -400;
+	r->target = s + start;
+	r->target_len = i - start;
+	v = memchr(r->target, '?', r->target_len);
+	r->path = r->target;
+	r->path_len = v ? (size_t)(v - r->target) : r->target_len;
+	r->query = v ? v + 1 : NULL;
+	r->query_len = v ? r->target_len - r->path_len - 1 : 0;
+	i++;
+
+	/* VERSION: "HTTP/" DIGIT "." DIGIT and nothing after it. */
+	v = s + i;
+	if (n - i != 8 || memcmp(v, "HTTP/", 5) != 0 || v[6] != '.' ||
+	    v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9')
+		return -400;
+	if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
+		return -505;
+	r->minor = v[7] - '0';
+	return 0;
+}
+
+/* name ":" OWS value OWS, line of n bytes (RFC 9112 5). */
+static int parse_header_line(const char *s, size_t n, struct http_header *h)
+{
+	size_t i = 0, end;
+
+	/* A line starting with SP/HTAB is obs-fold, which we may reject;
+	 * so are spaces before the colon (RFC 9112 5.1, 5.2). */
+	while (i < n && is_tchar((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i == n || s[i] != ':')
+		return -400;
+	h->name = s;
+	h->name_len = i++;
+
+	/* Values are visible ASCII, obs-text, SP and HTAB; any other control
+	 * (NUL, a stray CR, DEL) is how request smuggling starts. */
+	while (i < n && is_ows(s[i]))
+		i++;
+	for (end = i; end < n; end++)
+		if (((unsigned char)s[end] < ' ' && s[end] != '\t') ||
+		    s[end] == 0x7f)
+			return -400;
+	while (end > i && is_ows(s[end - 1]))
+		end--;
+	h->value = s + i;
+	h->value_len = end - i;
+	return 0;
+}
+
+/* Rules that need all the headers: Host (RFC 9112 3.2) and body framing.
+ * This server only serves GET and HEAD, so rather than read or skip a body
+ * it refuses any request announcing one (RFC 9112 6.3). */
+static int check_headers(const struct http_req *r)
+{
+	int i, hosts = 0;
+	size_t j;
+	const struct http_header *h;
+
+	for (i = 0; i < r->nh; i++) {
+		h = &r->h[i];
+		if (ieq(h->name, h->name_len, "host", 4))
+			hosts++;
+		else if (ieq(h->name, h->name_len, "transfer-encoding", 17))
+			return -400;
+		else if (ieq(h->name, h->name_len, "content-length", 14)) {
+			if (h->value_len == 0)
+				return -400;
+			for (j = 0; j < h->value_len; j++)
+				if (h->value[j] != '0')
+					return -400;
+		}
+	}
+	if (hosts > 1 || (r->minor == 1 && hosts == 0))
+		return -400;
+	return 0;
+}
+
+int http_parse(const char *buf, size_t len, struct http_req *r)
+{
+	size_t lim = len < HTTP_MAX_HEAD ? len : HTTP_MAX_HEAD;
+	size_t pos = 0, next, n, headers;
+	int rc;
+
+	r->nh = 0;
+	if (len == 0)	/* buf may be NULL: no arithmetic on it */
+		return 0;
+
+	/* 1. Skip empty lines before the request line (RFC 9112 2.2); they
+	 * count towards HTTP_MAX_HEAD, so an endless stream of them ends. */
+	while (pos < lim && (buf[pos] == '\n' || (buf[pos] == '\r' &&
+	       pos + 1 < lim && buf[pos + 1] == '\n')))
+		pos += buf[pos] == '\r' ? 2 : 1;
+
+	/* 2. The request line, judged as soon as it is complete. */
+	next = line_at(buf, pos, lim, &n);
+	if (next && (rc = parse_request_line(buf + pos, n, r)) < 0)
+		return rc;
+	headers = next;
+
+	/* 3. Find the empty line ending the head before parsing any header,
+	 * so that calling again on a growing buffer costs a memchr per line. */
+	while (next) {
+		pos = next;
+		next = line_at(buf, pos, lim, &n);
+		if (next && n == 0)
+			break;
+	}
+	if (!next)
+		return len > HTTP_MAX_HEAD ? -431 : 0;
+
+	/* 4. Header lines, from after the request line to the empty line. */
+	pos = headers;
+	while ((next = line_at(buf, pos, lim, &n)) && n > 0) {
+		if (r->nh == HTTP_MAX_HEADERS)
+			return -431;
+		if ((rc = parse_header_line(buf + pos, n, &r->h[r->nh])) < 0)
+			return rc;
+		r->nh++;
+		pos = next;
+	}
+
+	/* 5. Rules across headers; the head is buf[0..next), at most
+	 * HTTP_MAX_HEAD bytes, so it fits an int. */
+	if ((rc = check_headers(r)) < 0)
+		return rc;
+	return (int)next;
+}
+
+const char *http_header(const struct http_req *r, const char *name,
+			size_t *len)
+{
+	size_t nlen = strlen(name);
+	int i;
+
+	for (i = 0; i < r->nh; i++) {
+		if (ieq(r->h[i].name, r->h[i].name_len, name, nlen)) {
+			*len = r->h[i].value_len;
+			return r->h[i].value;
+		}
+	}
+	return NULL;
+}
+
+int http_has_token(const char *value, size_t len, const char *token)
+{
+	size_t tlen = strlen(token), i = 0, start, end;
+
+	while (i <= len) {
+		/* One list item: value[start..end) with OWS trimmed. */
+		while (i < len && is_ows(value[i]))
+			i++;
+		start = i;
+		while (i < len && value[i] != ',')
+			i++;
+		end = i;
+		while (end > start && is_ows(value[end - 1]))
+			end--;
+		if (ieq(value + start, end - start, token, tlen))
+			return 1;
+		i++;	/* past the comma, or past len to stop */
+	}
+	return 0;
+}
+
+int http_query(const char *query, size_t qlen, const char *key,
+	       char *out, size_t outsz)
+{
+	size_t klen = strlen(key), i = 0, start, eq, end;
+
+	while (i < qlen) {
+		/* One pair: query[start..end), split at the first '='. */
+		start = i;
+		while (i < qlen && query[i] != '&')
+			i++;
+		end = i++;
+		for (eq = start; eq < end && query[eq] != '='; eq++)
+			;
+		if (eq - start != klen || memcmp(query + start, key, klen))
+			continue;
+		/* "key" alone is present with an empty value. */
+		if (eq < end)
+			eq++;
+		if (end - eq >= outsz || end - eq > INT_MAX)
+			return -1;
+		memcpy(out, query + eq, end - eq);
+		out[end - eq] = '\0';
+		return (int)(end - eq);
+	}
+	return -1;
+}
+
+int http_method_is(const struct http_req *r, const char *m)
+{
+	size_t n = strlen(m);
+
+	return r->method_len == n && memcmp(r->method, m, n) == 0;
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 101: return "Switching Protocols";
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 206: return "Partial Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 426: return "Upgrade Required";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Unknown";
+	}
+}

@@ -1,0 +1,467 @@
+/* hub.c: the only place threads meet. Immutable refcounted JPEG frames,
+ * the newest frame per rung, how many clients need each rung, and the
+ * encoder workers. One mutex guards everything shared; encoding itself
+ * runs outside it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+#include <unistd.h>
+
+#include "hub.h"
+#include "jpeg.h"
+#include "mjpeg.h"
+#include "util.h"
+
+enum { MAX_WORKERS = 16 };
+
+struct hub {
+	pthread_mutex_t lock;
+	int need[HUB_NRUNGS];
+	struct frame *latest[HUB_NRUNGS];
+	struct hub_stats st;
+	int64_t fps_t0;		/* start of the current one-second window */
+	int fps_n;
+	int wake[2];		/* pipe: producer -> poll loop */
+	int wake_pending;	/* atomic: a byte is in the pipe */
+
+	/* The current encode job, guarded by lock. */
+	pthread_cond_t work_cv, done_cv;
+	const struct yuv *src[2];	/* full and half resolution */
+	int job[HUB_NRUNGS], njob, next, done;
+	uint64_t job_seq;
+	int64_t job_ts;
+	int stop;
+
+	/* Producer-only state. */
+	struct jpeg jp;			/* the producer's own encoder */
+	struct yuv full, half;
+	unsigned char *passbuf;
+	size_t passcap;
+
+	pthread_t th[MAX_WORKERS];
+	int nth;
+};
+
+/* The ladder */
+
+int hub_rung(int q, int half)
+{
+	if (q < HUB_QMIN)
+		q = HUB_QMIN;
+	if (q > HUB_QMAX)
+		q = HUB_QMAX;
+	return (q - HUB_QMIN) / HUB_QSTEP + (half ? HUB_NQ : 0);
+}
+
+int hub_rung_q(int rung)
+{
+	if (rung == HUB_RUNG_SOURCE)
+		return 0;
+	return HUB_QMIN + rung % HUB_NQ * HUB_QSTEP;
+}
+
+int hub_rung_half(int rung)
+{
+	return rung >= HUB_NQ && rung < HUB_RUNG_SOURCE;
+}
+
+const char *hub_rung_name(int rung)
+{
+	static const char *names[HUB_NRUNGS] = {
+		"q30", "q35", "q40", "q45", "q50", "q55", "q60",
+		"q65", "q70", "q75", "q80", "q85", "q90", "q95",
+		"h30", "h35", "h40", "h45", "h50", "h55", "h60",
+		"h65", "h70", "h75", "h80", "h85", "h90", "h95",
+		"source"
+	};
+
+	return rung >= 0 && rung < HUB_NRUNGS ? names[rung] : "?";
+}
+
+/* Frames */
+
+struct frame *frame_ref(struct frame *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+void frame_unref(struct frame *f)
+{
+	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(f);
+}
+
+/* Wraps a JPEG into a new frame with the COM metadata after SOI. */
+static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
+			       int w, int h, uint64_t seq, int64_t ts)
+{
+	char com[96];
+	int n;
+	struct frame *f;
+
+	if (len < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8)
+		return NULL;
+	n = snprintf(com, sizeof(com), "ts=%lld seq=%llu q=%d w=%d h=%d",
+		     (long long)ts, (unsigned long long)seq, hub_rung_q(rung),
+		     w, h);
+	if (n < 0 || (size_t)n >= sizeof(com))
+		return NULL;
+	f = malloc(sizeof(*f) + len + JPEG_COM_LEN(n));
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->rung = rung;
+	f->q = hub_rung_q(rung);
+	f->w = w;
+	f->h = h;
+	f->seq = seq;
+	f->ts_us = ts;
+	f->len = jpeg_put_com(f->data, jpg, len, com, (size_t)n);
+	return f;
+}
+
+/* Publishing: the newest frame replaces the old one, then wake the loop. */
+static void publish(struct hub *h, struct frame *f, double enc_ms)
+{
+	struct frame *old;
+	struct hub_rung_stats *rs;
+
+	pthread_mutex_lock(&h->lock);
+	old = h->latest[f->rung];
+	h->latest[f->rung] = f;
+	rs = &h->st.rung[f->rung];
+	/* Exponential mean over roughly the last 16 frames. */
+	rs->enc_ms = rs->frames ? rs->enc_ms + (enc_ms - rs->enc_ms) / 16
+		: enc_ms;
+	rs->bytes = rs->frames ? rs->bytes + ((double)f->len - rs->bytes) / 16
+		: (double)f->len;
+	rs->frames++;
+	pthread_mutex_unlock(&h->lock);
+	frame_unref(old);
+	if (!__atomic_exchange_n(&h->wake_pending, 1, __ATOMIC_ACQ_REL)) {
+		char b = 1;
+
+		if (write(h->wake[1], &b, 1) < 0 && errno != EAGAIN)
+			logmsg("hub: wake:");
+	}
+}
+
+static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
+			uint64_t seq, int64_t ts)
+{
+	const struct yuv *y = h->src[hub_rung_half(rung)];
+	const unsigned char *out;
+	int64_t t0 = mono_us();
+	long len = jpeg_encode(jp, y, hub_rung_q(rung), &out);
+	struct frame *f;
+
+	if (len < 0) {
+		logmsg("hub: encode %s failed: %s", hub_rung_name(rung),
+		       tjGetErrorStr2(jp->enc));
+		return;
+	}
+	f = frame_new(out, (size_t)len, rung, y->w, y->h, seq, ts);
+	if (!f) {
+		logmsg("hub: out of memory for a frame");
+		return;
+	}
+	publish(h, f, (double)(mono_us() - t0) / 1000.0);
+}
+
+/* Takes rungs of the current job until none is left. Called with the lock
+ * held; returns with it held. */
+static void work(struct hub *h, struct jpeg *jp)
+{
+	while (h->next < h->njob) {
+		int rung = h->job[h->next++];
+		uint64_t seq = h->job_seq;
+		int64_t ts = h->job_ts;
+
+		pthread_mutex_unlock(&h->lock);
+		encode_rung(h, jp, rung, seq, ts);
+		pthread_mutex_lock(&h->lock);
+		if (++h->done == h->njob)
+			pthread_cond_signal(&h->done_cv);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct hub *h = arg;
+	struct jpeg jp;
+
+	if (jpeg_init(&jp) != 0) {
+		logmsg("hub: cannot start an encoder");
+		return NULL;
+	}
+	pthread_mutex_lock(&h->lock);
+	while (!h->stop) {
+		if (h->next < h->njob)
+			work(h, &jp);
+		else
+			pthread_cond_wait(&h->work_cv, &h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	jpeg_fini(&jp);
+	return NULL;
+}
+
+struct hub *hub_new(int workers)
+{
+	struct hub *h = calloc(1, sizeof(*h));
+	int i;
+
+	if (!h)
+		return NULL;
+	h->wake[0] = h->wake[1] = -1;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->work_cv, NULL);
+	pthread_cond_init(&h->done_cv, NULL);
+	if (pipe(h->wake) != 0 || jpeg_init(&h->jp) != 0)
+		goto fail;
+	for (i = 0; i < 2; i++) {
+		fcntl(h->wake[i], F_SETFL, O_NONBLOCK);
+		fcntl(h->wake[i], F_SETFD, FD_CLOEXEC);
+	}
+	workers = MAX(1, MIN(workers, MAX_WORKERS));
+	for (i = 0; i < workers - 1; i++) {
+		if (pthread_create(&h->th[i], NULL, worker_main, h) != 0)
+			goto fail;
+		h->nth++;
+	}
+	return h;
+fail:
+	hub_free(h);
+	return NULL;
+}
+
+void hub_free(struct hub *h)
+{
+	int i;
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->work_cv);
+	pthread_mutex_unlock(&h->lock);
+	for (i = 0; i < h->nth; i++)
+		pthread_join(h->th[i], NULL);
+	for (i = 0; i < HUB_NRUNGS; i++)
+		frame_unref(h->latest[i]);
+	for (i = 0; i < 2; i++)
+		if (h->wake[i] >= 0)
+			close(h->wake[i]);
+	jpeg_fini(&h->jp);
+	yuv_free(&h->full);
+	yuv_free(&h->half);
+	free(h->passbuf);
+	pthread_cond_destroy(&h->work_cv);
+	pthread_cond_destroy(&h->done_cv);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+/* Poll thread side */
+
+void hub_need(struct hub *h, int rung, int delta)
+{
+	pthread_mutex_lock(&h->lock);
+	h->need[rung] += delta;
+	h->st.rung[rung].need = h->need[rung];
+	pthread_mutex_unlock(&h->lock);
+}
+
+int hub_wake_fd(struct hub *h)
+{
+	return h->wake[0];
+}
+
+void hub_woken(struct hub *h)
+{
+	char buf[64];
+
+	__atomic_store_n(&h->wake_pending, 0, __ATOMIC_RELEASE);
+	while (read(h->wake[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+struct frame *hub_latest(struct hub *h, int rung)
+{
+	struct frame *f;
+
+	pthread_mutex_lock(&h->lock);
+	f = h->latest[rung] ? frame_ref(h->latest[rung]) : NULL;
+	pthread_mutex_unlock(&h->lock);
+	return f;
+}
+
+uint64_t hub_seq(struct hub *h)
+{
+	uint64_t s;
+
+	pthread_mutex_lock(&h->lock);
+	s = h->st.seq;
+	pthread_mutex_unlock(&h->lock);
+	return s;
+}
+
+void hub_get_stats(struct hub *h, struct hub_stats *st)
+{
+	pthread_mutex_lock(&h->lock);
+	*st = h->st;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Producer side */
+
+void hub_set_source(struct hub *h, const struct source_info *info, int ok)
+{
+	pthread_mutex_lock(&h->lock);
+	if (info)
+		h->st.info = *info;
+	h->st.source_ok = ok;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Counts one image in and, with the lock held, decides what to encode:
+ * fills h->job with the needed rungs (the source rung excluded; the job
+ * is not offered to the workers yet) and returns their number; *pass
+ * says whether the camera's JPEG is needed as it came. Rungs nobody
+ * needs any more drop their last frame so it does not pin memory. */
+static int plan(struct hub *h, const struct image *img, struct frame **drop,
+		int *pass)
+{
+	int64_t t = mono_us();
+	int r, n = 0;
+
+	h->st.seq++;
+	if (t - h->fps_t0 >= 1000000) {
+		h->st.fps = h->fps_n * 1e6 / (double)(t - h->fps_t0);
+		h->fps_t0 = t;
+		h->fps_n = 0;
+	}
+	h->fps_n++;
+	*pass = 0;
+	h->njob = h->next = h->done = 0;
+	h->job_seq = h->st.seq;
+	h->job_ts = img->ts_us;
+	for (r = 0; r < HUB_NRUNGS; r++) {
+		drop[r] = NULL;
+		if (h->need[r] <= 0) {
+			drop[r] = h->latest[r];
+			h->latest[r] = NULL;
+		} else if (r == HUB_RUNG_SOURCE && img->fmt == IMG_MJPEG) {
+			*pass = 1;
+		} else if (r != HUB_RUNG_SOURCE) {
+			h->job[n++] = r;
+		}
+	}
+	return n;
+}
+
+/* The camera's own JPEG, Huffman tables added when it left them out. */
+static void pass_through(struct hub *h, const struct image *img)
+{
+	const unsigned char *p = img->data;
+	size_t len = img->len;
+	struct frame *f;
+
+	if (!mjpeg_has_dht(p, len)) {
+		if (h->passcap < len + MJPEG_DHT_LEN) {
+			free(h->passbuf);
+			h->passcap = len + MJPEG_DHT_LEN;
+			h->passbuf = malloc(h->passcap);
+			if (!h->passbuf) {
+				h->passcap = 0;
+				return;
+			}
+		}
+		len = mjpeg_add_dht(p, len, h->passbuf);
+		p = h->passbuf;
+	}
+	f = frame_new(p, len, HUB_RUNG_SOURCE, img->w, img->h, h->job_seq,
+		      h->job_ts);
+	if (f)
+		publish(h, f, 0);
+}
+
+/* Gets the full-resolution planes of img into h->src[0] (decoding or
+ * splitting as needed) and the half-resolution ones if a job needs them. */
+static int prepare(struct hub *h, const struct image *img, int njob,
+		   struct yuv *view)
+{
+	int i, need_half = 0;
+
+	switch (img->fmt) {
+	case IMG_YUV422:
+		memset(view, 0, sizeof(*view));
+		for (i = 0; i < 3; i++) {
+			view->p[i] = (unsigned char *)img->planes[i];
+			view->stride[i] = img->strides[i];
+		}
+		view->w = img->w;
+		view->h = img->h;
+		view->subsamp = TJSAMP_422;
+		h->src[0] = view;
+		break;
+	case IMG_YUYV:
+		if (yuv_alloc(&h->full, img->w, img->h, TJSAMP_422) != 0)
+			return -1;
+		yuv_from_yuyv(&h->full, img->data, img->strides[0]);
+		h->src[0] = &h->full;
+		break;
+	case IMG_MJPEG:
+		if (jpeg_decode(&h->jp, img->data, img->len, &h->full) != 0)
+			return -1;
+		h->src[0] = &h->full;
+		break;
+	}
+	for (i = 0; i < njob; i++)
+		need_half |= hub_rung_half(h->job[i]);
+	h->src[1] = NULL;
+	if (need_half) {
+		if (yuv_half(h->src[0], &h->half) != 0)
+			return -1;
+		h->src[1] = &h->half;
+	}
+	return 0;
+}
+
+int hub_put_image(struct hub *h, const struct image *img)
+{
+	struct frame *drop[HUB_NRUNGS];
+	struct yuv view;
+	int r, n, pass;
+
+	pthread_mutex_lock(&h->lock);
+	n = plan(h, img, drop, &pass);
+	pthread_mutex_unlock(&h->lock);
+	for (r = 0; r < HUB_NRUNGS; r++)
+		frame_unref(drop[r]);
+	if (pass)
+		pass_through(h, img);
+	if (n == 0)
+		return 0;
+	if (prepare(h, img, n, &view) != 0) {
+		pthread_mutex_lock(&h->lock);
+		h->st.dropped++;
+		pthread_mutex_unlock(&h->lock);
+		return -1;
+	}
+	/* Planes ready: offer the job to the workers and take part in it. */
+	pthread_mutex_lock(&h->lock);
+	h->njob = n;
+	pthread_cond_broadcast(&h->work_cv);
+	work(h, &h->jp);
+	while (h->done < h->njob)
+		pthread_cond_wait(&h->done_cv, &h->lock);
+	h->njob = h->next = h->done = 0;
+	pthread_mutex_unlock(&h->lock);
+	return 0;
+}

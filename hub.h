@@ -1,0 +1,83 @@
+/* hub.c: the only place threads meet. Immutable refcounted JPEG frames,
+ * the newest frame per rung, how many clients need each rung, and the
+ * encoder workers that turn one source image into every needed rung. */
+#ifndef HUB_H
+#define HUB_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+
+/* The quality ladder: 14 qualities at full and at half resolution, and
+ * the camera's own JPEG passed through. */
+enum {
+	HUB_QMIN = 30, HUB_QMAX = 95, HUB_QSTEP = 5,
+	HUB_NQ = (HUB_QMAX - HUB_QMIN) / HUB_QSTEP + 1,
+	HUB_RUNG_SOURCE = 2 * HUB_NQ,
+	HUB_NRUNGS
+};
+
+/* Rung for quality q (snapped down to the ladder, clamped to 30..95) at
+ * full or half resolution. */
+int hub_rung(int q, int half);
+int hub_rung_q(int rung);	/* 0 for the source rung */
+int hub_rung_half(int rung);
+/* "q80", "h40" (half resolution), "source". */
+const char *hub_rung_name(int rung);
+
+/* An encoded frame: one complete JPEG with its COM metadata. Immutable
+ * once published; shared by every client of the rung. */
+struct frame {
+	int refs;		/* atomic */
+	int rung, q, w, h;
+	uint64_t seq;		/* source frame number */
+	int64_t ts_us;		/* capture time, CLOCK_REALTIME */
+	size_t len;
+	unsigned char data[];
+};
+
+struct frame *frame_ref(struct frame *f);
+void frame_unref(struct frame *f);	/* NULL is fine */
+
+struct hub_rung_stats {
+	int need;		/* clients wanting this rung */
+	double enc_ms;		/* mean encode time, recent frames */
+	double bytes;		/* mean frame size, recent frames */
+	uint64_t frames;	/* frames encoded */
+};
+
+struct hub_stats {
+	struct source_info info;
+	int source_ok;		/* 0 while showing NO SIGNAL */
+	double fps;		/* images in per second, last second */
+	uint64_t seq;		/* newest source frame number */
+	uint64_t dropped;	/* corrupt source frames */
+	struct hub_rung_stats rung[HUB_NRUNGS];
+};
+
+struct hub;
+
+/* Starts workers - 1 extra encoder threads (the producer thread is the
+ * other). NULL on failure. */
+struct hub *hub_new(int workers);
+void hub_free(struct hub *h);		/* stops the workers */
+
+/* Poll thread side. */
+void hub_need(struct hub *h, int rung, int delta);
+/* Read end of the wake pipe: readable when frames were published. */
+int hub_wake_fd(struct hub *h);
+/* Drains the wake pipe; call before hub_latest() on every wake. */
+void hub_woken(struct hub *h);
+/* Newest frame of a rung, as a new reference, or NULL. */
+struct frame *hub_latest(struct hub *h, int rung);
+uint64_t hub_seq(struct hub *h);
+void hub_get_stats(struct hub *h, struct hub_stats *st);
+
+/* Producer side (one thread). hub_put_image() encodes img at every rung
+ * some client needs, in parallel on the workers, publishing each as it is
+ * done; it returns when img is no longer read. -1 if img could not be
+ * decoded (a corrupt camera JPEG), counted as dropped. */
+int hub_put_image(struct hub *h, const struct image *img);
+void hub_set_source(struct hub *h, const struct source_info *info, int ok);
+
+#endif

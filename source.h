@@ -1,0 +1,78 @@
+/* source.h: the interface every picture source implements (the test
+ * pattern in pattern.c, the V4L2 camera in capture.c). A source only
+ * produces images; it never encodes and never touches sockets. */
+#ifndef SOURCE_H
+#define SOURCE_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum img_fmt {
+	IMG_YUV422,	/* planar Y, U, V; U and V half width, full height */
+	IMG_YUYV,	/* packed 4:2:2 as V4L2_PIX_FMT_YUYV */
+	IMG_MJPEG	/* one JPEG as a camera sends it */
+};
+
+/* One captured image, valid from grab() until release(). */
+struct image {
+	enum img_fmt fmt;
+	int w, h;
+	const unsigned char *planes[3];	/* IMG_YUV422 */
+	int strides[3];
+	const unsigned char *data;	/* IMG_YUYV (stride in strides[0])
+					   and IMG_MJPEG */
+	size_t len;
+	int64_t ts_us;			/* capture time, CLOCK_REALTIME µs */
+};
+
+/* What the source actually delivers, for the log and /state. */
+struct source_info {
+	char name[64];			/* "test", "v4l2:/dev/video0" */
+	char format[16];		/* "yuv422p", "yuyv", "mjpeg" */
+	int w, h;
+	int fps;			/* nominal frames per second */
+};
+
+struct source {
+	/* Opens (or reopens) the source; fills info. 0 or -1 with errno;
+	 * msg gets a one-line reason for the log. Safe to call after a
+	 * failed open or after close. */
+	int (*open)(struct source *s, char *msg, size_t msgsz);
+	/* Blocks up to timeout_ms for the next image. 1: *img is valid
+	 * until release(); 0: nothing arrived in time or a frame was
+	 * dropped (e.g. corrupt); -1: the source is lost (msg says why),
+	 * the caller closes it and retries open() later. */
+	int (*grab)(struct source *s, struct image *img, int timeout_ms,
+		    char *msg, size_t msgsz);
+	void (*release)(struct source *s);
+	/* Idempotent: safe after a failed open and safe twice. */
+	void (*close)(struct source *s);
+	void (*destroy)(struct source *s);
+	struct source_info info;
+	unsigned long dropped;		/* frames dropped as corrupt */
+	void *priv;
+};
+
+struct source_opts {
+	const char *device;		/* "/dev/video0" */
+	int w, h, fps;
+	const char *format;		/* "auto", "yuyv", "mjpeg" */
+	int buffers;
+};
+
+/* The moving test pattern (pattern.c). */
+struct source *pattern_new(const struct source_opts *o);
+/* The V4L2 camera through libv4l2 (capture.c). Never fails for a
+ * missing device: open() reports that, and the caller retries. */
+struct source *capture_new(const struct source_opts *o);
+/* Prints the formats, sizes and frame intervals dev offers; 0 or -1. */
+int capture_list_formats(const char *dev, char *err, size_t errsz);
+
+/* The source thread (source.c): runs a source, feeding the hub. While the
+ * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and
+ * retries open() every second; each distinct trouble is logged once. */
+struct hub;
+struct source_thread;
+struct source_thread *source_start(struct source *src, struct hub *hub);
+/* Stops the thread and closes the source. NULL is fine. */
+void source_stop(struct source_thread *t);
+#endif
