@@ -25,8 +25,6 @@
 #include "web.h"
 
 enum {
-	HEAD_TIMEOUT_US = 10000000,	/* to send a whole request head */
-	IDLE_TIMEOUT_US = 15000000,	/* keep-alive with nothing asked */
 	STALL_TIMEOUT_US = 20000000,	/* output not moving at all */
 	SNAPSHOT_TIMEOUT_US = 5000000,	/* no frame for a snapshot */
 	LINGER_US = 2000000,		/* drain after our last byte */
@@ -100,7 +98,7 @@ struct conn *conn_new(struct server *s, int fd, const char *peer)
 	c->mode = CONN_HTTP;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->t_start = c->t_progress = s->now;
-	c->t_deadline = s->now + HEAD_TIMEOUT_US;
+	c->t_deadline = s->now + (int64_t)s->o.timeout_s * 1000000;
 	c->win_t0 = s->now;
 	return c;
 }
@@ -135,12 +133,13 @@ static void end_head(struct conn *c)
 		    c->keep_alive && !c->close_after ? "keep-alive" : "close");
 }
 
-/* A complete response with a small text body. Errors close the
- * connection: after a bad request we cannot trust what follows. */
+/* A complete response with a small text body. After a malformed or
+ * unfinished request we cannot trust what follows: close. */
 static void respond_text(struct conn *c, int status, const char *type,
 			 const char *extra, const char *body, size_t len)
 {
-	if (status >= 400)
+	if (status == 400 || status == 408 || status == 431 ||
+	    status == 501 || status == 505 || status >= 500)
 		c->close_after = 1;
 	begin_head(c, status);
 	obuf_printf(&c->out, "Content-Type: %s\r\nContent-Length: %zu\r\n"
@@ -939,9 +938,11 @@ static int write_out(struct conn *c)
 /* What to do once everything queued is out. */
 static int flush(struct conn *c)
 {
+	int had = has_output(c);
+
 	if (write_out(c) != 0)
 		return -1;
-	if (has_output(c))
+	if (has_output(c) || !had)
 		return 0;
 	if ((c->mode == CONN_HTTP && c->close_after) ||
 	    (c->mode == CONN_WS && c->close_sent)) {
@@ -954,8 +955,9 @@ static int flush(struct conn *c)
 		return 0;
 	}
 	if (c->mode == CONN_HTTP) {
-		c->t_deadline = c->srv->now + (c->inlen ? HEAD_TIMEOUT_US
-					       : IDLE_TIMEOUT_US);
+		/* The same bound for a whole head and for keep-alive idle. */
+		c->t_deadline = c->srv->now +
+				(int64_t)c->srv->o.timeout_s * 1000000;
 		if (c->inlen) {
 			if (process(c) != 0)
 				return -1;

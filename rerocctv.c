@@ -38,6 +38,8 @@ static const char usage[] =
 "                       copy built into the binary\n"
 "  --lowat BYTES        TCP_NOTSENT_LOWAT for streams (default 65536,\n"
 "                       0 = off): how much unsent data the kernel holds\n"
+"  --timeout SECS       time a client gets to send a request head, and\n"
+"                       to keep an idle connection open (default 10)\n"
 "  -h, --help           this text\n"
 "  --version            print the version\n"
 "\n"
@@ -91,6 +93,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->srv.max_clients = 256;
 	o->srv.default_q = 80;
 	o->srv.lowat = 65536;
+	o->srv.timeout_s = 10;
 	o->srv.origins = origins;
 	o->src.device = "/dev/video0";
 	o->src.w = 1280;
@@ -163,6 +166,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->srv.web_dir = value(argc, argv, &i, "--web");
 			if (access(o->srv.web_dir, R_OK | X_OK) != 0)
 				die("--web %s:", o->srv.web_dir);
+		} else if (is_opt(a, "--timeout")) {
+			o->srv.timeout_s = to_int("--timeout", value(argc, argv,
+						  &i, "--timeout"), 1, 3600);
 		} else if (is_opt(a, "--lowat")) {
 			o->srv.lowat = to_int("--lowat", value(argc, argv, &i,
 					      "--lowat"), 0, 1 << 24);

@@ -16,6 +16,7 @@ struct server_opts {
 	int max_clients;
 	int default_q;			/* /stream and /snapshot default */
 	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
+	int timeout_s;			/* request head / keep-alive idle */
 };
 
 struct server {

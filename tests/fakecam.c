@@ -1,0 +1,1343 @@
+/* fakecam.c: an LD_PRELOAD camera for tests and benchmarks: emulates a
+ * UVC webcam behind libv4l2's v4l2_* calls and libc's open/ioctl/mmap/close.
+ *
+ * Environment:
+ *   FAKECAM_DEVICE        path to emulate (default /dev/video0); it need
+ *                         not exist on disk. Every other path is passed on.
+ *   FAKECAM_MODES         what the camera offers, FORMAT:WxH@FPS,...
+ *                         FORMAT is yuyv or mjpeg; each mode also offers
+ *                         the usual lower rates (25 20 15 10 5). Default
+ *                         yuyv:640x480@30,yuyv:1280x720@10,
+ *                         mjpeg:1280x720@30,mjpeg:640x480@30
+ *                         (a typical USB 2 webcam: 720p30 only as MJPEG).
+ *   FAKECAM_DROP=N        drop every Nth frame (a sequence gap, no buffer)
+ *   FAKECAM_CORRUPT=N     frame N (counted per process from 1) is broken:
+ *                         a truncated or damaged JPEG, a short YUYV frame;
+ *   FAKECAM_CORRUPT=%N    every Nth frame is.
+ *   FAKECAM_UNPLUG_AFTER=N after N frames the camera is unplugged: open
+ *                         fds get ENODEV from every ioctl (poll reports
+ *                         them readable, as DQBUF then fails) and open()
+ *                         fails with ENOENT. Happens once per process.
+ *   FAKECAM_UNPLUG_MS=M   ... and is plugged in again M ms later (default:
+ *                         never).
+ *   FAKECAM_MISSING=M     absent for the first M ms after start, or
+ *                         forever with -1.
+ *   FAKECAM_NODHT=1       MJPEG frames without Huffman tables, as many UVC
+ *                         cameras send them.
+ *   FAKECAM_DEBUG=1       report unknown ioctls on stderr.
+ *
+ * Besides the v4l2_* calls it answers open/open64/openat(64), access and
+ * faccessat for the emulated path and ioctl/mmap/mmap64/close for its fds,
+ * enough for µStreamer (which uses libc directly).
+ *
+ * Only real kernel fds: the fd an application gets is the read end of a
+ * pipe holding one byte per finished buffer, so poll/select/epoll wake at
+ * the frame rate, it is never writable (µStreamer takes that for an
+ * unplug), an unplug closes the write end (POLLHUP, as a vanished camera
+ * gives), and close() is the real close once fakecam has forgotten it. The
+ * buffers live in a memfd, so the application's mmap/munmap are real too.
+ * All per-frame work (scrolling the YUYV picture, copying the pre-encoded
+ * JPEG) runs in one thread per streaming device named "fakecam", so a
+ * benchmark can tell its CPU from the server's in /proc/PID/task/STAR/comm;
+ * the 30 JPEGs per size are encoded (q85) once, also in that thread. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libv4l2.h>
+#include <linux/videodev2.h>
+#include <turbojpeg.h>
+
+#define MAX_MODES	32
+#define MAX_BUFS	32
+#define MJPEG_CYCLE	30
+#define EXPORT		__attribute__((visibility("default")))
+
+struct mode {
+	uint32_t fmt;
+	int w, h, fps;
+};
+
+/* Pictures shared by every device of the same size, built once. */
+struct pics {
+	struct pics *next;
+	int w, h;
+	unsigned char *bg;		/* YUYV, 2w x h: scrolled per frame */
+	unsigned char *jpg[MJPEG_CYCLE];
+	size_t jlen[MJPEG_CYCLE];
+};
+
+enum bstate { B_DEQUEUED, B_QUEUED, B_DONE };
+
+struct buf {
+	enum bstate state;
+	struct v4l2_buffer v;		/* what QUERYBUF and DQBUF report */
+};
+
+struct fdev {
+	struct fdev *next;
+	int fd;				/* the application's: a pipe's read end */
+	int wfd;			/* its write end; -1 once unplugged */
+	unsigned gen;			/* g.plug_gen at open: else unplugged */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* wakes the thread to stop */
+	struct mode cur;
+	int fps;
+	size_t sizeimage, bufsize;	/* bufsize: page aligned */
+	int memfd;
+	unsigned char *mem;		/* fakecam's own mapping of memfd */
+	struct buf bufs[MAX_BUFS];
+	unsigned nbufs;
+	unsigned qhead[MAX_BUFS], nq;	/* queued, oldest first */
+	unsigned dhead[MAX_BUFS], nd;	/* done, oldest first */
+	int streaming, stop;
+	pthread_t thread;
+	uint32_t sequence;
+};
+
+static struct {
+	pthread_mutex_t lock;		/* guards devs, plug state, frames */
+	pthread_mutex_t pics_lock;	/* guards pics: held while encoding */
+	struct fdev *devs;
+	int ndevs;
+	struct pics *pics;
+	char device[256];
+	struct mode modes[MAX_MODES];
+	int nmodes;
+	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
+	long missing_ms;
+	int nodht, debug;
+	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
+	unsigned plug_gen;
+	unsigned long frames;		/* delivered, whole process */
+
+	int (*open)(const char *, int, ...);
+	int (*openat)(int, const char *, int, ...);
+	int (*close)(int);
+	int (*faccessat)(int, const char *, int, int);
+	int (*ioctl)(int, unsigned long, ...);
+	void *(*mmap)(void *, size_t, int, int, int, off_t);
+	int (*v4l2_open)(const char *, int, ...);
+	int (*v4l2_close)(int);
+	int (*v4l2_ioctl)(int, unsigned long, ...);
+	ssize_t (*v4l2_read)(int, void *, size_t);
+	void *(*v4l2_mmap)(void *, size_t, int, int, int, int64_t);
+	int (*v4l2_munmap)(void *, size_t);
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	.pics_lock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtol(s, NULL, 10) : def;
+}
+
+static void parse_modes(const char *s)
+{
+	char f[16];
+	int w, h, fps, n;
+
+	while (s && *s && g.nmodes < MAX_MODES) {
+		if (sscanf(s, "%15[a-zA-Z]:%dx%d@%d%n", f, &w, &h, &fps,
+			   &n) == 4 && w >= 16 && h >= 16 && w <= 8192 &&
+		    h <= 8192 && w % 2 == 0 && fps > 0 && fps <= 240) {
+			struct mode *m = &g.modes[g.nmodes];
+
+			m->fmt = strcasecmp(f, "mjpeg") == 0 ?
+				 V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_YUYV;
+			m->w = w;
+			m->h = h;
+			m->fps = fps;
+			g.nmodes++;
+		} else {
+			fprintf(stderr, "fakecam: bad mode in FAKECAM_MODES: "
+				"%s\n", s);
+		}
+		s = strchr(s, ',');
+		if (s)
+			s++;
+	}
+}
+
+static void *next_sym(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+static void init(void)
+{
+	const char *s;
+
+	*(void **)&g.open = next_sym("open");
+	*(void **)&g.openat = next_sym("openat");
+	*(void **)&g.close = next_sym("close");
+	*(void **)&g.faccessat = next_sym("faccessat");
+	*(void **)&g.ioctl = next_sym("ioctl");
+	*(void **)&g.mmap = next_sym("mmap");
+	/* NULL unless the application links libv4l2. */
+	*(void **)&g.v4l2_open = next_sym("v4l2_open");
+	*(void **)&g.v4l2_close = next_sym("v4l2_close");
+	*(void **)&g.v4l2_ioctl = next_sym("v4l2_ioctl");
+	*(void **)&g.v4l2_read = next_sym("v4l2_read");
+	*(void **)&g.v4l2_mmap = next_sym("v4l2_mmap");
+	*(void **)&g.v4l2_munmap = next_sym("v4l2_munmap");
+
+	s = getenv("FAKECAM_DEVICE");
+	snprintf(g.device, sizeof(g.device), "%s",
+		 s && *s ? s : "/dev/video0");
+	s = getenv("FAKECAM_MODES");
+	parse_modes(s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
+		    "mjpeg:1280x720@30,mjpeg:640x480@30");
+	if (g.nmodes == 0)
+		parse_modes("yuyv:640x480@30");
+	g.drop = env_long("FAKECAM_DROP", 0);
+	s = getenv("FAKECAM_CORRUPT");
+	if (s && *s == '%')
+		g.corrupt_every = strtol(s + 1, NULL, 10);
+	else if (s && *s)
+		g.corrupt_at = strtol(s, NULL, 10);
+	g.unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
+	g.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
+	g.missing_ms = env_long("FAKECAM_MISSING", 0);
+	g.nodht = env_long("FAKECAM_NODHT", 0) != 0;
+	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
+	g.start_ms = now_ms();
+}
+
+__attribute__((constructor)) static void fakecam_init(void)
+{
+	pthread_once(&once, init);
+}
+
+/* Is the camera plugged in right now? Called with g.lock held. */
+static int present(void)
+{
+	int64_t t = now_ms();
+
+	if (g.missing_ms < 0 || t - g.start_ms < g.missing_ms)
+		return 0;
+	if (g.unplug_t && (g.unplug_ms < 0 || t - g.unplug_t < g.unplug_ms))
+		return 0;
+	return 1;
+}
+
+static struct fdev *dev_get(int fd)
+{
+	struct fdev *d;
+
+	pthread_once(&once, init);
+	if (fd < 0 || __atomic_load_n(&g.ndevs, __ATOMIC_ACQUIRE) == 0)
+		return NULL;
+	pthread_mutex_lock(&g.lock);
+	for (d = g.devs; d && d->fd != fd; d = d->next)
+		;
+	pthread_mutex_unlock(&g.lock);
+	return d;
+}
+
+/* ---- Pictures ---- */
+
+static const unsigned char font[10][7] = {
+	{ 0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e },
+	{ 0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e },
+	{ 0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f },
+	{ 0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e },
+	{ 0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02 },
+	{ 0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e },
+	{ 0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e },
+	{ 0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08 },
+	{ 0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e },
+	{ 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },
+};
+
+static unsigned char clamp8(int v)
+{
+	return (unsigned char)(v < 16 ? 16 : v > 235 ? 235 : v);
+}
+
+/* The background, periodic in w so that scrolling wraps seamlessly:
+ * a diagonal gradient on top, hard-edged bars in the middle, a
+ * checkerboard below, colour ramps, and fixed noise everywhere. */
+static unsigned char *make_bg(int w, int h)
+{
+	size_t stride = (size_t)w * 4;
+	unsigned char *bg = malloc(stride * (size_t)h), *p;
+	unsigned seed = 12345;
+	int x, y, Y, bar = w / 8 > 0 ? w / 8 : 1, sq = h / 12 > 0 ? h / 12 : 1;
+
+	if (!bg)
+		return NULL;
+	for (y = 0; y < h; y++) {
+		p = bg + stride * (size_t)y;
+		for (x = 0; x < w; x++) {
+			if (y < h / 3)
+				Y = 16 + (x + y) * 219 / (w + h / 3);
+			else if (y < 2 * h / 3)
+				Y = (x / bar) % 2 ? 200 : 50 + y % 32;
+			else
+				Y = ((x / sq) + (y / sq)) % 2 ? 180 : 70;
+			seed = seed * 1103515245 + 12345;
+			Y += (int)(seed >> 16 & 15) - 8;
+			p[2 * x] = clamp8(Y);
+			if (x % 2 == 0)
+				p[2 * x + 1] = (unsigned char)(64 + x * 128 / w);
+			else
+				p[2 * x + 1] = (unsigned char)(64 + y * 128 / h);
+		}
+		memcpy(p + (size_t)w * 2, p, (size_t)w * 2);
+	}
+	return bg;
+}
+
+/* Draws n as six digits, white on black, into a YUYV picture. */
+static void draw_counter(unsigned char *p, size_t stride, int w, int h,
+			 unsigned long n)
+{
+	int s = h / 100 > 1 ? h / 100 : 1, i, r, c, x, y, d;
+	int bw = (6 * 6 + 1) * s, bh = 9 * s;
+
+	if (bw + 8 > w || bh + 8 > h)
+		return;
+	for (y = 0; y < bh; y++)
+		for (x = 0; x < bw; x++) {
+			unsigned char *q = p + (size_t)(8 + y) * stride +
+					   (size_t)(8 + x) * 2;
+
+			q[0] = 16;
+			q[1] = 128;
+		}
+	for (i = 5; i >= 0; i--, n /= 10) {
+		d = (int)(n % 10);
+		for (r = 0; r < 7; r++)
+			for (c = 0; c < 5; c++) {
+				if (!(font[d][r] >> (4 - c) & 1))
+					continue;
+				for (y = 0; y < s; y++)
+					for (x = 0; x < s; x++)
+						p[(size_t)(8 + s + r * s + y) *
+						  stride + (size_t)(8 + s +
+						  (i * 6 + c) * s + x) * 2] =
+							235;
+			}
+	}
+}
+
+/* Frame n: the background scrolled left by 4 pixels a frame. */
+static void render_yuyv(const struct pics *pc, unsigned char *dst,
+			unsigned long n)
+{
+	size_t row = (size_t)pc->w * 2, off = (size_t)(n * 4 % (size_t)pc->w);
+	int y;
+
+	off &= ~(size_t)1;	/* whole YUYV macropixels */
+	for (y = 0; y < pc->h; y++)
+		memcpy(dst + row * (size_t)y,
+		       pc->bg + row * 2 * (size_t)y + off * 2, row);
+	draw_counter(dst, row, pc->w, pc->h, n);
+}
+
+/* Removes every DHT segment before SOS, in place; returns the length. */
+static size_t strip_dht(unsigned char *p, size_t len)
+{
+	size_t i = 2, n;
+
+	while (i + 4 <= len && p[i] == 0xff && p[i + 1] != 0xda) {
+		n = 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+		if (n > len - i)
+			break;
+		if (p[i + 1] == 0xc4) {
+			memmove(p + i, p + i + n, len - i - n);
+			len -= n;
+		} else {
+			i += n;
+		}
+	}
+	return len;
+}
+
+static int encode_cycle(struct pics *pc)
+{
+	size_t ysz = (size_t)pc->w * (size_t)pc->h, i;
+	unsigned char *yuyv = malloc(ysz * 2), *pl = malloc(ysz * 2);
+	const unsigned char *planes[3];
+	int strides[3] = { pc->w, pc->w / 2, pc->w / 2 }, k, ok = 0;
+	tjhandle tj = tjInitCompress();
+	unsigned char *out;
+	unsigned long olen;
+
+	planes[0] = pl;
+	planes[1] = pl + ysz;
+	planes[2] = pl + ysz + ysz / 2;
+	if (!yuyv || !pl || !tj)
+		goto out;
+	for (k = 0; k < MJPEG_CYCLE; k++) {
+		render_yuyv(pc, yuyv, (unsigned long)k);
+		for (i = 0; i < ysz / 2; i++) {
+			pl[2 * i] = yuyv[4 * i];
+			pl[ysz + i] = yuyv[4 * i + 1];
+			pl[2 * i + 1] = yuyv[4 * i + 2];
+			pl[ysz + ysz / 2 + i] = yuyv[4 * i + 3];
+		}
+		out = NULL;
+		olen = 0;
+		if (tjCompressFromYUVPlanes(tj, planes, pc->w, strides, pc->h,
+					    TJSAMP_422, &out, &olen, 85, 0) < 0) {
+			fprintf(stderr, "fakecam: %s\n", tjGetErrorStr2(tj));
+			tjFree(out);
+			goto out;
+		}
+		pc->jpg[k] = malloc(olen);
+		if (!pc->jpg[k]) {
+			tjFree(out);
+			goto out;
+		}
+		memcpy(pc->jpg[k], out, olen);
+		pc->jlen[k] = g.nodht ? strip_dht(pc->jpg[k], olen) : olen;
+		tjFree(out);
+	}
+	ok = 1;
+out:
+	if (tj)
+		tjDestroy(tj);
+	free(yuyv);
+	free(pl);
+	return ok ? 0 : -1;
+}
+
+/* The pictures for w x h, made on first use (in the fakecam thread). */
+static struct pics *get_pics(int w, int h, int need_jpeg)
+{
+	struct pics *pc;
+
+	pthread_mutex_lock(&g.pics_lock);
+	for (pc = g.pics; pc && !(pc->w == w && pc->h == h); pc = pc->next)
+		;
+	if (!pc) {
+		pc = calloc(1, sizeof(*pc));
+		if (pc) {
+			pc->w = w;
+			pc->h = h;
+			pc->bg = make_bg(w, h);
+			pc->next = g.pics;
+			g.pics = pc;
+		}
+	}
+	if (pc && pc->bg && need_jpeg && !pc->jpg[0] && encode_cycle(pc) < 0)
+		pc = NULL;
+	pthread_mutex_unlock(&g.pics_lock);
+	return pc && pc->bg ? pc : NULL;
+}
+
+/* ---- The camera thread ---- */
+
+/* One byte per finished buffer: never more than MAX_BUFS, so the pipe
+ * never fills. */
+static void ev_post(struct fdev *d)
+{
+	if (d->wfd >= 0 && write(d->wfd, "", 1) < 0) {
+		/* cannot happen: see above */
+	}
+}
+
+static int dead(const struct fdev *d)
+{
+	return d->gen != __atomic_load_n(&g.plug_gen, __ATOMIC_ACQUIRE);
+}
+
+/* Fills buffer b with frame n (the process-wide count, from 1). */
+static void fill(struct fdev *d, struct pics *pc, struct buf *b,
+		 unsigned long n)
+{
+	unsigned char *p = d->mem + (size_t)b->v.index * d->bufsize;
+	int broken = (g.corrupt_at > 0 && (long)n == g.corrupt_at) ||
+		     (g.corrupt_every > 0 && n % (unsigned long)
+		      g.corrupt_every == 0);
+	size_t len;
+
+	if (d->cur.fmt == V4L2_PIX_FMT_MJPEG) {
+		size_t k = n % MJPEG_CYCLE;
+
+		len = pc->jlen[k] < d->sizeimage ? pc->jlen[k] : d->sizeimage;
+		memcpy(p, pc->jpg[k], len);
+		if (broken && n % 2) {
+			len /= 2;		/* a transfer cut short */
+		} else if (broken && len > 64) {
+			p[len / 2] = 0xff;	/* garbage in the scan */
+			p[len / 2 + 1] = 0x12;
+		}
+	} else {
+		render_yuyv(pc, p, n);
+		len = d->sizeimage;
+		if (broken)
+			len /= 2;
+	}
+	b->v.bytesused = (uint32_t)len;
+}
+
+static void *cam_thread(void *arg)
+{
+	struct fdev *d = arg;
+	struct pics *pc;
+	struct timespec next, now;
+	struct buf *b;
+	unsigned long n;
+	long interval;
+	int unplug;
+
+	pthread_setname_np(pthread_self(), "fakecam");
+	pc = get_pics(d->cur.w, d->cur.h, d->cur.fmt == V4L2_PIX_FMT_MJPEG);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	pthread_mutex_lock(&d->lock);
+	interval = 1000000000L / d->fps;
+	for (;;) {
+		/* Sleep to the next frame time, unless told to stop. */
+		next.tv_nsec += interval;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (!d->stop &&
+		       pthread_cond_timedwait(&d->cond, &d->lock, &next) == 0)
+			;
+		if (d->stop)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > next.tv_sec + 1)
+			next = now;	/* fell far behind: don't race */
+		d->sequence++;
+
+		/* Unplugged: wake the reader, whose DQBUF then fails. */
+		pthread_mutex_lock(&g.lock);
+		unplug = g.unplug_after > 0 && !g.unplug_t &&
+			 (long)g.frames >= g.unplug_after;
+		if (unplug) {
+			g.unplug_t = now_ms();
+			__atomic_add_fetch(&g.plug_gen, 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&g.lock);
+		if (dead(d)) {
+			g.close(d->wfd);	/* readers see POLLHUP */
+			d->wfd = -1;
+			break;
+		}
+		if (!pc || (g.drop > 0 && d->sequence % g.drop == 0) ||
+		    d->nq == 0)
+			continue;	/* dropped, or no buffer: lost */
+
+		b = &d->bufs[d->qhead[0]];
+		memmove(d->qhead, d->qhead + 1, --d->nq * sizeof(d->qhead[0]));
+		pthread_mutex_lock(&g.lock);
+		n = ++g.frames;
+		pthread_mutex_unlock(&g.lock);
+		pthread_mutex_unlock(&d->lock);
+
+		/* The buffer is ours alone until it is marked done. */
+		fill(d, pc, b, n);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+
+		pthread_mutex_lock(&d->lock);
+		b->v.timestamp.tv_sec = now.tv_sec;
+		b->v.timestamp.tv_usec = now.tv_nsec / 1000;
+		b->v.sequence = d->sequence;
+		b->state = B_DONE;
+		d->dhead[d->nd++] = b->v.index;
+		ev_post(d);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+/* ---- The V4L2 device ---- */
+
+static int is_fake(const char *path)
+{
+	pthread_once(&once, init);
+	return path && strcmp(path, g.device) == 0;
+}
+
+static int fake_open(int flags)
+{
+	struct fdev *d;
+	int p[2], e;
+
+	pthread_mutex_lock(&g.lock);
+	if (!present()) {
+		pthread_mutex_unlock(&g.lock);
+		errno = ENOENT;
+		return -1;
+	}
+	pthread_mutex_unlock(&g.lock);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		e = errno;
+		free(d);
+		errno = e;
+		return -1;
+	}
+	if (fcntl(p[0], F_SETFD, flags & O_CLOEXEC ? FD_CLOEXEC : 0) < 0 ||
+	    fcntl(p[0], F_SETFL, flags & O_NONBLOCK) < 0 ||
+	    fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
+		e = errno;
+		g.close(p[0]);
+		g.close(p[1]);
+		free(d);
+		errno = e;
+		return -1;
+	}
+	d->fd = p[0];
+	d->wfd = p[1];
+	d->memfd = -1;
+	d->cur = g.modes[0];
+	d->fps = d->cur.fps;
+	pthread_mutex_init(&d->lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&d->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	pthread_mutex_lock(&g.lock);
+	d->gen = g.plug_gen;
+	d->next = g.devs;
+	g.devs = d;
+	__atomic_add_fetch(&g.ndevs, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&g.lock);
+	return d->fd;
+}
+
+static void stream_off(struct fdev *d)
+{
+	unsigned i;
+	char v;
+
+	if (d->streaming) {
+		d->stop = 1;
+		pthread_cond_signal(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+		pthread_join(d->thread, NULL);
+		pthread_mutex_lock(&d->lock);
+		d->streaming = 0;
+		d->stop = 0;
+	}
+	/* Take back the bytes that stand for done buffers. */
+	for (i = 0; i < d->nd; i++)
+		if (read(d->fd, &v, 1) < 1)
+			break;
+	d->nq = d->nd = 0;
+	for (i = 0; i < d->nbufs; i++)
+		d->bufs[i].state = B_DEQUEUED;
+}
+
+static void free_bufs(struct fdev *d)
+{
+	if (d->mem)
+		munmap(d->mem, d->bufsize * d->nbufs);
+	d->mem = NULL;
+	if (d->memfd >= 0)
+		g.close(d->memfd);
+	d->memfd = -1;
+	d->nbufs = 0;
+}
+
+/* Forgets fd; the caller then closes it for real. */
+static void fake_close(struct fdev *d)
+{
+	struct fdev **pp;
+
+	pthread_mutex_lock(&g.lock);
+	for (pp = &g.devs; *pp && *pp != d; pp = &(*pp)->next)
+		;
+	if (*pp) {
+		*pp = d->next;
+		__atomic_sub_fetch(&g.ndevs, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&g.lock);
+	pthread_mutex_lock(&d->lock);
+	stream_off(d);
+	free_bufs(d);
+	if (d->wfd >= 0)
+		g.close(d->wfd);
+	d->wfd = -1;
+	pthread_mutex_unlock(&d->lock);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->cond);
+	free(d);
+}
+
+/* The offered rates for (fmt, w, h), highest first; returns how many. */
+static int rates(uint32_t fmt, int w, int h, int out[16])
+{
+	static const int std[] = { 30, 25, 20, 15, 10, 5 };
+	int n = 0, i, j, k, r, dup, t;
+
+	for (i = 0; i < g.nmodes; i++) {
+		const struct mode *m = &g.modes[i];
+
+		if (m->fmt != fmt || m->w != w || m->h != h)
+			continue;
+		for (j = -1; j < (int)(sizeof(std) / sizeof(std[0])); j++) {
+			r = j < 0 ? m->fps : std[j];
+			if (r > m->fps || n == 16)
+				continue;
+			for (dup = 0, k = 0; k < n; k++)
+				dup |= out[k] == r;
+			if (!dup)
+				out[n++] = r;
+		}
+	}
+	for (i = 1; i < n; i++)		/* insertion sort, descending */
+		for (k = i; k > 0 && out[k] > out[k - 1]; k--) {
+			t = out[k];
+			out[k] = out[k - 1];
+			out[k - 1] = t;
+		}
+	return n;
+}
+
+static int offers(uint32_t fmt)
+{
+	int i;
+
+	for (i = 0; i < g.nmodes; i++)
+		if (g.modes[i].fmt == fmt)
+			return 1;
+	return 0;
+}
+
+/* As UVC does: an unknown format becomes the first one, the size snaps
+ * to the nearest offered, the rate to that size's fastest. */
+static void snap(struct v4l2_pix_format *pix, struct mode *m)
+{
+	uint32_t fmt = offers(pix->pixelformat) ? pix->pixelformat
+						 : g.modes[0].fmt;
+	long best = -1, dist;
+	int i;
+
+	for (i = 0; i < g.nmodes; i++) {
+		const struct mode *c = &g.modes[i];
+
+		if (c->fmt != fmt)
+			continue;
+		dist = labs((long)c->w - (long)pix->width) +
+		       labs((long)c->h - (long)pix->height);
+		if (best < 0 || dist < best ||
+		    (dist == best && c->fps > m->fps)) {
+			best = dist;
+			*m = *c;
+		}
+	}
+	memset(pix, 0, sizeof(*pix));
+	pix->width = (uint32_t)m->w;
+	pix->height = (uint32_t)m->h;
+	pix->pixelformat = m->fmt;
+	pix->field = V4L2_FIELD_NONE;
+	pix->bytesperline = m->fmt == V4L2_PIX_FMT_YUYV ? (uint32_t)m->w * 2
+							 : 0;
+	pix->sizeimage = (uint32_t)m->w * (uint32_t)m->h * 2;
+	pix->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+static int alloc_bufs(struct fdev *d, unsigned count)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), total;
+	unsigned i;
+
+	d->sizeimage = (size_t)d->cur.w * (size_t)d->cur.h * 2;
+	d->bufsize = (d->sizeimage + page - 1) / page * page;
+	total = d->bufsize * count;
+	d->memfd = memfd_create("fakecam", MFD_CLOEXEC);
+	if (d->memfd < 0)
+		return -1;
+	if (ftruncate(d->memfd, (off_t)total) < 0)
+		goto err;
+	d->mem = g.mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED,
+			d->memfd, 0);
+	if (d->mem == MAP_FAILED) {
+		d->mem = NULL;
+		goto err;
+	}
+	d->nbufs = count;
+	for (i = 0; i < count; i++) {
+		struct v4l2_buffer *v = &d->bufs[i].v;
+
+		memset(&d->bufs[i], 0, sizeof(d->bufs[i]));
+		v->index = i;
+		v->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		v->memory = V4L2_MEMORY_MMAP;
+		v->length = (uint32_t)d->sizeimage;
+		v->m.offset = (uint32_t)(d->bufsize * i);
+		v->field = V4L2_FIELD_NONE;
+	}
+	return 0;
+err:
+	free_bufs(d);
+	errno = ENOMEM;
+	return -1;
+}
+
+static void report_buf(const struct fdev *d, const struct buf *b,
+		       struct v4l2_buffer *out)
+{
+	*out = b->v;
+	out->flags = V4L2_BUF_FLAG_MAPPED | V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	if (b->state == B_QUEUED)
+		out->flags |= V4L2_BUF_FLAG_QUEUED;
+	if (b->state == B_DONE)
+		out->flags |= V4L2_BUF_FLAG_DONE;
+	if (b->state != B_DONE)
+		out->bytesused = 0;
+	(void)d;
+}
+
+static int dqbuf(struct fdev *d, struct v4l2_buffer *v)
+{
+	struct buf *b;
+	ssize_t r;
+	char one;
+
+	if (v->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+	    v->memory != V4L2_MEMORY_MMAP) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&d->lock);
+	if (!d->streaming) {
+		pthread_mutex_unlock(&d->lock);
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_unlock(&d->lock);
+	/* Outside the lock: a blocking fd waits here for the thread. */
+	r = read(d->fd, &one, 1);
+	if (r < 0)
+		return -1;	/* EAGAIN when nothing is done yet */
+	pthread_mutex_lock(&d->lock);
+	if (r == 0 || dead(d) || d->nd == 0) {
+		int gone = r == 0 || dead(d);
+
+		pthread_mutex_unlock(&d->lock);
+		errno = gone ? ENODEV : EINVAL;
+		return -1;
+	}
+	b = &d->bufs[d->dhead[0]];
+	memmove(d->dhead, d->dhead + 1, --d->nd * sizeof(d->dhead[0]));
+	report_buf(d, b, v);
+	b->state = B_DEQUEUED;
+	v->flags &= ~(uint32_t)V4L2_BUF_FLAG_DONE;
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+static void debug_ioctl(unsigned long req)
+{
+	if (g.debug)
+		fprintf(stderr, "fakecam: unhandled ioctl 0x%08lx (type '%c' "
+			"nr %lu)\n", req, (char)_IOC_TYPE(req), _IOC_NR(req));
+}
+
+/* Everything but DQBUF, with d->lock held. 0 or -1 with errno. */
+static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
+{
+	switch (req) {
+	case VIDIOC_QUERYCAP: {
+		struct v4l2_capability *c = arg;
+
+		memset(c, 0, sizeof(*c));
+		snprintf((char *)c->driver, sizeof(c->driver), "fakecam");
+		snprintf((char *)c->card, sizeof(c->card), "Fake Camera");
+		snprintf((char *)c->bus_info, sizeof(c->bus_info),
+			 "usb-fakecam-1");
+		c->version = 6 << 16 | 1 << 8;
+		c->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+		c->capabilities = c->device_caps | V4L2_CAP_DEVICE_CAPS;
+		return 0;
+	}
+	case VIDIOC_ENUM_FMT: {
+		struct v4l2_fmtdesc *f = arg;
+		uint32_t seen[MAX_MODES], idx = f->index;
+		int n = 0, i, k, dup;
+
+		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			break;
+		for (i = 0; i < g.nmodes; i++) {
+			for (dup = 0, k = 0; k < n; k++)
+				dup |= seen[k] == g.modes[i].fmt;
+			if (!dup)
+				seen[n++] = g.modes[i].fmt;
+		}
+		if (idx >= (uint32_t)n)
+			break;
+		memset(f, 0, sizeof(*f));
+		f->index = idx;
+		f->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		f->pixelformat = seen[idx];
+		if (seen[idx] == V4L2_PIX_FMT_MJPEG) {
+			f->flags = V4L2_FMT_FLAG_COMPRESSED;
+			snprintf((char *)f->description,
+				 sizeof(f->description), "Motion-JPEG");
+		} else {
+			snprintf((char *)f->description,
+				 sizeof(f->description), "YUYV 4:2:2");
+		}
+		return 0;
+	}
+	case VIDIOC_ENUM_FRAMESIZES: {
+		struct v4l2_frmsizeenum *s = arg;
+		uint32_t n = 0;
+		int i, k, dup;
+
+		for (i = 0; i < g.nmodes; i++) {
+			const struct mode *m = &g.modes[i];
+
+			if (m->fmt != s->pixel_format)
+				continue;
+			for (dup = 0, k = 0; k < i; k++)
+				dup |= g.modes[k].fmt == m->fmt &&
+				       g.modes[k].w == m->w &&
+				       g.modes[k].h == m->h;
+			if (dup || n++ != s->index)
+				continue;
+			s->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+			s->discrete.width = (uint32_t)m->w;
+			s->discrete.height = (uint32_t)m->h;
+			return 0;
+		}
+		break;
+	}
+	case VIDIOC_ENUM_FRAMEINTERVALS: {
+		struct v4l2_frmivalenum *f = arg;
+		int r[16], n = rates(f->pixel_format, (int)f->width,
+				     (int)f->height, r);
+
+		if (f->index >= (uint32_t)n)
+			break;
+		f->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+		f->discrete.numerator = 1;
+		f->discrete.denominator = (uint32_t)r[f->index];
+		return 0;
+	}
+	case VIDIOC_G_FMT:
+	case VIDIOC_TRY_FMT:
+	case VIDIOC_S_FMT: {
+		struct v4l2_format *f = arg;
+		struct mode m = d->cur;
+
+		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			break;
+		if (req == VIDIOC_S_FMT && d->nbufs) {
+			errno = EBUSY;
+			return -1;
+		}
+		if (req == VIDIOC_G_FMT) {
+			f->fmt.pix.width = (uint32_t)m.w;
+			f->fmt.pix.height = (uint32_t)m.h;
+			f->fmt.pix.pixelformat = m.fmt;
+		}
+		snap(&f->fmt.pix, &m);
+		if (req == VIDIOC_S_FMT) {
+			d->cur = m;
+			d->fps = m.fps;
+		}
+		return 0;
+	}
+	case VIDIOC_G_PARM:
+	case VIDIOC_S_PARM: {
+		struct v4l2_streamparm *p = arg;
+		struct v4l2_fract *t = &p->parm.capture.timeperframe;
+		int r[16], n, i, want, best;
+
+		if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			break;
+		if (req == VIDIOC_S_PARM) {
+			if (d->streaming) {
+				errno = EBUSY;
+				return -1;
+			}
+			n = rates(d->cur.fmt, d->cur.w, d->cur.h, r);
+			want = t->numerator && t->denominator ?
+			       (int)((t->denominator + t->numerator / 2) /
+				     t->numerator) : r[0];
+			for (best = r[0], i = 1; i < n; i++)
+				if (abs(r[i] - want) < abs(best - want))
+					best = r[i];
+			d->fps = best;
+		}
+		memset(&p->parm, 0, sizeof(p->parm));
+		p->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
+		p->parm.capture.readbuffers = d->nbufs;
+		t->numerator = 1;
+		t->denominator = (uint32_t)d->fps;
+		return 0;
+	}
+	case VIDIOC_REQBUFS: {
+		struct v4l2_requestbuffers *rb = arg;
+		unsigned count = rb->count;
+
+		if (rb->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+		    rb->memory != V4L2_MEMORY_MMAP)
+			break;
+		if (d->streaming) {
+			errno = EBUSY;
+			return -1;
+		}
+		stream_off(d);
+		free_bufs(d);
+		if (count > MAX_BUFS)
+			count = MAX_BUFS;
+		if (count && alloc_bufs(d, count) < 0)
+			return -1;
+		rb->count = count;
+		memset(rb->reserved, 0, sizeof(rb->reserved));
+		return 0;
+	}
+	case VIDIOC_QUERYBUF:
+	case VIDIOC_QBUF: {
+		struct v4l2_buffer *v = arg;
+		struct buf *b;
+
+		if (v->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+		    v->index >= d->nbufs || v->memory != V4L2_MEMORY_MMAP)
+			break;
+		b = &d->bufs[v->index];
+		if (req == VIDIOC_QBUF) {
+			if (b->state != B_DEQUEUED)
+				break;
+			b->state = B_QUEUED;
+			d->qhead[d->nq++] = v->index;
+		}
+		report_buf(d, b, v);
+		return 0;
+	}
+	case VIDIOC_STREAMON:
+		if (*(int *)arg != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+		    d->nbufs == 0)
+			break;
+		if (d->streaming)
+			return 0;
+		d->sequence = 0;
+		d->stop = 0;
+		if ((errno = pthread_create(&d->thread, NULL, cam_thread,
+					    d)) != 0)
+			return -1;
+		d->streaming = 1;
+		return 0;
+	case VIDIOC_STREAMOFF:
+		if (*(int *)arg != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			break;
+		stream_off(d);
+		return 0;
+	case VIDIOC_ENUMINPUT: {
+		struct v4l2_input *in = arg;
+
+		if (in->index != 0)
+			break;
+		memset(in, 0, sizeof(*in));
+		snprintf((char *)in->name, sizeof(in->name), "Camera 1");
+		in->type = V4L2_INPUT_TYPE_CAMERA;
+		return 0;
+	}
+	case VIDIOC_G_INPUT:
+		*(int *)arg = 0;
+		return 0;
+	case VIDIOC_S_INPUT:
+		if (*(int *)arg != 0)
+			break;
+		return 0;
+	/* A UVC camera has no controls here, and no TV standards, DV
+	 * timings or JPEG compression settings at all. */
+	case VIDIOC_QUERYCTRL:
+	case VIDIOC_QUERY_EXT_CTRL:
+	case VIDIOC_QUERYMENU:
+	case VIDIOC_G_CTRL:
+	case VIDIOC_S_CTRL:
+	case VIDIOC_G_EXT_CTRLS:
+	case VIDIOC_S_EXT_CTRLS:
+	case VIDIOC_TRY_EXT_CTRLS:
+		break;
+	case VIDIOC_QUERYSTD:
+	case VIDIOC_G_STD:
+	case VIDIOC_S_STD:
+	case VIDIOC_ENUMSTD:
+	case VIDIOC_G_JPEGCOMP:
+	case VIDIOC_S_JPEGCOMP:
+	case VIDIOC_QUERY_DV_TIMINGS:
+	case VIDIOC_G_DV_TIMINGS:
+	case VIDIOC_S_DV_TIMINGS:
+	case VIDIOC_EXPBUF:
+		errno = ENOTTY;
+		return -1;
+	default:
+		debug_ioctl(req);
+		errno = ENOTTY;
+		return -1;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+static int fake_ioctl(struct fdev *d, unsigned long req, void *arg)
+{
+	int r;
+
+	/* The kernel takes the request as 32 bits; callers that pass an
+	 * int (µStreamer does) sign-extend it to 0xffffffff8....... */
+	req = (unsigned int)req;
+	if (dead(d)) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (req == VIDIOC_DQBUF)
+		return dqbuf(d, arg);
+	pthread_mutex_lock(&d->lock);
+	r = do_ioctl(d, req, arg);
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
+/* ---- The entry points applications call ---- */
+
+static int open_mode(int flags, va_list ap)
+{
+	return flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, int) : 0;
+}
+
+EXPORT int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	if (is_fake(path))
+		return fake_open(flags);
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	return g.open(path, flags, mode);
+}
+
+EXPORT int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	if (is_fake(path))
+		return fake_open(flags);
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	return g.open(path, flags | O_LARGEFILE, mode);
+}
+
+EXPORT int __open_2(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
+EXPORT int __open64_2(const char *path, int flags)
+{
+	return open64(path, flags);
+}
+
+EXPORT int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	if (is_fake(path))
+		return fake_open(flags);
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	return g.openat(dirfd, path, flags, mode);
+}
+
+EXPORT int openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	if (is_fake(path))
+		return fake_open(flags);
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	return g.openat(dirfd, path, flags | O_LARGEFILE, mode);
+}
+
+/* µStreamer checks access() before it opens the device. */
+static int fake_access(void)
+{
+	int ok;
+
+	pthread_mutex_lock(&g.lock);
+	ok = present();
+	pthread_mutex_unlock(&g.lock);
+	if (!ok)
+		errno = ENOENT;
+	return ok ? 0 : -1;
+}
+
+EXPORT int access(const char *path, int mode)
+{
+	if (is_fake(path))
+		return fake_access();
+	return g.faccessat(AT_FDCWD, path, mode, 0);
+}
+
+EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	if (is_fake(path))
+		return fake_access();
+	return g.faccessat(dirfd, path, mode, flags);
+}
+
+EXPORT int close(int fd)
+{
+	struct fdev *d = dev_get(fd);
+
+	if (d)
+		fake_close(d);
+	return g.close(fd);
+}
+
+EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+	struct fdev *d = dev_get(fd);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (d)
+		return fake_ioctl(d, req, arg);
+	return g.ioctl(fd, req, arg);
+}
+
+/* The application maps the memfd that really holds the buffer. */
+static void *fake_mmap(struct fdev *d, void *addr, size_t len, int prot,
+		       int flags, int64_t off)
+{
+	int memfd;
+
+	pthread_mutex_lock(&d->lock);
+	memfd = d->memfd;
+	pthread_mutex_unlock(&d->lock);
+	if (memfd < 0 || off < 0 || (uint64_t)off + len >
+	    (uint64_t)d->bufsize * d->nbufs) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	return g.mmap(addr, len, prot, flags, memfd, (off_t)off);
+}
+
+EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+		  off_t off)
+{
+	struct fdev *d = dev_get(fd);
+
+	if (d)
+		return fake_mmap(d, addr, len, prot, flags, off);
+	return g.mmap(addr, len, prot, flags, fd, off);
+}
+
+EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+EXPORT int v4l2_open(const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	if (is_fake(path))
+		return fake_open(flags);
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	if (g.v4l2_open)
+		return g.v4l2_open(path, flags, mode);
+	return g.open(path, flags, mode);
+}
+
+EXPORT int v4l2_close(int fd)
+{
+	struct fdev *d = dev_get(fd);
+
+	if (d) {
+		fake_close(d);
+		return g.close(fd);
+	}
+	return g.v4l2_close ? g.v4l2_close(fd) : g.close(fd);
+}
+
+EXPORT int v4l2_ioctl(int fd, unsigned long req, ...)
+{
+	struct fdev *d = dev_get(fd);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (d)
+		return fake_ioctl(d, req, arg);
+	return g.v4l2_ioctl ? g.v4l2_ioctl(fd, req, arg)
+			    : g.ioctl(fd, req, arg);
+}
+
+EXPORT ssize_t v4l2_read(int fd, void *buf, size_t n)
+{
+	if (dev_get(fd)) {
+		errno = EINVAL;	/* streaming I/O only, like UVC */
+		return -1;
+	}
+	return g.v4l2_read ? g.v4l2_read(fd, buf, n) : read(fd, buf, n);
+}
+
+EXPORT void *v4l2_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       int64_t off)
+{
+	struct fdev *d = dev_get(fd);
+
+	if (d)
+		return fake_mmap(d, addr, len, prot, flags, off);
+	return g.v4l2_mmap ? g.v4l2_mmap(addr, len, prot, flags, fd, off)
+			   : g.mmap(addr, len, prot, flags, fd, (off_t)off);
+}
+
+/* Our mappings are plain memfd mappings, so munmap is the real one;
+ * libv4l2's version would do the same for addresses it doesn't know. */
+EXPORT int v4l2_munmap(void *addr, size_t len)
+{
+	pthread_once(&once, init);
+	return g.v4l2_munmap ? g.v4l2_munmap(addr, len) : munmap(addr, len);
+}

@@ -1,0 +1,209 @@
+#!/bin/sh
+test_description='the V4L2 source against the emulated camera (fakecam.so):
+formats, sizes, rates, auto format choice, --list-formats, a missing
+camera, corrupt frames, and unplug/replug without leaking fds'
+. "$(dirname "$0")/test-lib.sh"
+
+FAKECAM=$TESTS_DIR/fakecam.so
+# A path that does not exist: only fakecam can answer for it.
+DEV=/nonexistent/fakecam-video0
+test -f "$FAKECAM" || test_skip_all "no tests/fakecam.so: run make"
+
+# cam_start 'FAKECAM_X=... ...' SERVER-ARGS...: the server on the fake
+# camera, with those FAKECAM_* settings.
+cam_start () {
+	cs_wrap_=$RR_WRAP
+	RR_WRAP="env LD_PRELOAD=$FAKECAM FAKECAM_DEVICE=$DEV $1 $cs_wrap_"
+	shift
+	start_server --source v4l2 --device "$DEV" "$@"
+	cs_st_=$?
+	RR_WRAP=$cs_wrap_
+	return $cs_st_
+}
+
+# wait_log PATTERN [COUNT [SECONDS]]: until server.log has COUNT lines
+# matching the extended regex PATTERN.
+wait_log () {
+	wl_n_=0
+	wl_tries_=$((${3:-10} * 10))
+	while :
+	do
+		wl_n_=$(grep -Ec "$1" "$TRASH/server.log")
+		test "$wl_n_" -ge "${2:-1}" && return 0
+		wl_tries_=$((wl_tries_ - 1))
+		if test $wl_tries_ -le 0
+		then
+			echo >&2 "server.log: no $1 (x${2:-1}):"
+			cat >&2 "$TRASH/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# between MIN MAX: the number on stdin lies in [MIN, MAX].
+between () {
+	awk -v lo="$1" -v hi="$2" '{ v = $1 + 0 }
+		END { if (NR != 1 || v < lo || v > hi) { print "not in [" lo \
+		", " hi "]: " $0; exit 1 } }'
+}
+
+# load URL [wsclient options]: 3 s of frames into "out", key=value words,
+# once frames flow (the fake camera encodes its JPEGs when it starts).
+load () {
+	ld_url_=$1
+	shift
+	"$WSC" load -f 3 -t 5 "$ld_url_" >/dev/null &&
+	"$WSC" load -t 3 "$@" "$ld_url_" >out &&
+	cat out &&
+	test "$(kv invalid <out)" = 0
+}
+
+nfds () {
+	ls "/proc/$SERVER_PID/fd" | wc -l
+}
+
+test_expect_success '--list-formats prints formats, sizes and rates' '
+	env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICE=$DEV \
+		"$RR" --list-formats --device $DEV >out &&
+	cat out &&
+	grep "Fake Camera" out &&
+	grep "^ *YUYV" out &&
+	grep "^ *MJPG" out &&
+	grep "^ *640x480  *30 25 20 15 10 5 fps" out &&
+	grep "^ *1280x720  *10 5 fps" out &&
+	grep "^ *1280x720  *30 25 20 15 10 5 fps" out
+'
+
+test_expect_success '--list-formats names a missing device and fails' '
+	test_must_fail env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICE=$DEV \
+		FAKECAM_MISSING=-1 "$RR" --list-formats --device $DEV \
+		>out 2>err &&
+	cat err &&
+	grep "$DEV" err &&
+	grep "No such file" err
+'
+
+test_expect_success 'YUYV 640x480 at 30 fps to WebSocket and MJPEG' '
+	cam_start "" --format yuyv --size 640x480 --fps 30 &&
+	wait_log "yuyv 640x480 at 30 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 640 && test "$(kv h <out)" = 480 &&
+	kv fps <out | between 26 32 &&
+	load $BASE/stream --decode &&
+	test "$(kv w <out)" = 640 &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success 'YUYV 1280x720 runs at the 10 fps the camera gives' '
+	cam_start "" --format yuyv --size 1280x720 --fps 30 &&
+	wait_log "yuyv 1280x720 at 10 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 1280 && test "$(kv h <out)" = 720 &&
+	kv fps <out | between 8 11
+'
+
+test_expect_success 'YUYV 1280x720 at 30 fps when the camera has it' '
+	cam_start "FAKECAM_MODES=yuyv:1280x720@30" \
+		--format yuyv --size 1280x720 --fps 30 &&
+	wait_log "yuyv 1280x720 at 30 fps" &&
+	load $WSBASE/websocket/80 -n 3 &&
+	test "$(kv clients <out)" = 3 &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success 'MJPEG 1280x720 at 30 fps to WebSocket and MJPEG' '
+	cam_start "" --format mjpeg --size 1280x720 --fps 30 &&
+	wait_log "mjpeg 1280x720 at 30 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 1280 && test "$(kv h <out)" = 720 &&
+	kv fps <out | between 26 32 &&
+	load $BASE/stream --decode &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success 'MJPEG without Huffman tables (FAKECAM_NODHT)' '
+	cam_start "FAKECAM_NODHT=1" --format mjpeg --size 640x480 --fps 30 &&
+	wait_log "mjpeg 640x480 at 30 fps" &&
+	load $WSBASE/websocket/60 --decode &&
+	kv fps <out | between 26 32 &&
+	load "$BASE/stream?quality=source" --decode &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success '--format auto takes MJPEG for 720p30 on a USB 2 camera' '
+	cam_start "" --format auto --size 1280x720 --fps 30 &&
+	wait_log "mjpeg 1280x720 at 30 fps" &&
+	load $WSBASE/websocket/80 &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success '--format auto prefers YUYV when both give the mode' '
+	cam_start "" --format auto --size 640x480 --fps 30 &&
+	wait_log "yuyv 640x480 at 30 fps" &&
+	cam_start "FAKECAM_MODES=mjpeg:1280x720@30,yuyv:1280x720@30" \
+		--format auto --size 1280x720 --fps 30 &&
+	wait_log "yuyv 1280x720 at 30 fps"
+'
+
+test_expect_success '--format auto on a camera that only has MJPEG' '
+	cam_start "FAKECAM_MODES=mjpeg:640x480@30" \
+		--format auto --size 640x480 --fps 30 &&
+	wait_log "mjpeg 640x480 at 30 fps"
+'
+
+test_expect_success 'a missing camera: the server runs and shows NO SIGNAL' '
+	cam_start "FAKECAM_MISSING=-1" --size 640x480 &&
+	wait_log "No such file or directory" &&
+	"$WSC" load -f 2 -t 5 $BASE/stream >out &&
+	cat out && test "$(kv invalid <out)" = 0 &&
+	"$WSC" load -f 2 -t 5 $WSBASE/websocket/80 >out &&
+	cat out && test "$(kv invalid <out)" = 0 &&
+	curl -sf $BASE/state >state &&
+	grep "\"signal\":false" state &&
+	test "$(grep -c "No such file" "$TRASH/server.log")" = 1
+'
+
+test_expect_success 'a camera that comes late is picked up' '
+	cam_start "FAKECAM_MISSING=1500" --format mjpeg --size 640x480 &&
+	wait_log "mjpeg 640x480 at 30 fps" 1 10 &&
+	load $WSBASE/websocket/80 &&
+	kv fps <out | between 26 32
+'
+
+test_expect_success 'corrupt MJPEG frames are dropped, never sent' '
+	cam_start "FAKECAM_CORRUPT=%5" --format mjpeg --size 640x480 &&
+	wait_log "mjpeg 640x480 at 30 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	kv fps <out | between 21 26 &&
+	load $BASE/stream --decode &&
+	kv fps <out | between 21 26
+'
+
+test_expect_success 'dropped frames just lower the rate' '
+	cam_start "FAKECAM_DROP=2" --format yuyv --size 640x480 &&
+	wait_log "yuyv 640x480 at 30 fps" &&
+	load $WSBASE/websocket/80 &&
+	kv fps <out | between 13 17
+'
+
+test_expect_success 'unplug and replug: streams resume, no fd leaks' '
+	cam_start "FAKECAM_UNPLUG_AFTER=60 FAKECAM_UNPLUG_MS=1500" \
+		--format mjpeg --size 640x480 --fps 30 &&
+	wait_log "mjpeg 640x480 at 30 fps" &&
+	before=$(nfds) &&
+	{ "$WSC" load -t 6 $WSBASE/websocket/80 >out & } &&
+	wsc=$! &&
+	wait_log "No such device" &&
+	wait_log "mjpeg 640x480 at 30 fps" 2 &&
+	wait $wsc &&
+	cat out && test "$(kv invalid <out)" = 0 &&
+	test "$(kv errors <out)" = 0 &&
+	after=$(nfds) &&
+	echo "fds before $before, after $after" &&
+	test "$before" = "$after" &&
+	load $WSBASE/websocket/80 &&
+	kv fps <out | between 26 32
+'
+
+test_done

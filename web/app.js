@@ -1,0 +1,729 @@
+/* app.js: the rerocctv browser client. One WebSocket, one JPEG per binary
+ * message, metadata from the JPEG COM segment; no framework, no build step. */
+'use strict';
+
+(function () {
+
+var QMIN = 30, QMAX = 95, QSTEP = 5;
+var WINDOW_MS = 2000;		/* fps, bitrate and latency are averaged over this */
+var HISTORY_S = 60;		/* the chart's span */
+var BACKOFF_MIN_MS = 500, BACKOFF_MAX_MS = 10000;
+var STALL_MS = 10000;		/* no message for this long: drop the socket */
+
+function $(id) { return document.getElementById(id); }
+
+/* ---- state ------------------------------------------------------------ */
+
+var S = {
+	status: 'connecting',	/* connecting | live | stalled | reconnecting | offline */
+	mode: 'auto',		/* auto | locked */
+	lockedQ: 65,
+	connects: 0,		/* sockets opened successfully */
+	frames: 0,		/* binary messages received, all connections */
+	framesConn: 0,		/* ... on the current connection */
+	shown: 0,		/* frames drawn */
+	dropped: 0,		/* frames replaced before we could decode them */
+	decodeErrors: 0,
+	skipped: 0,		/* seq gaps: frames the server did not send us */
+	bytes: 0,
+	q: null, w: null, h: null, seq: null, ts: null,
+	latencyLast: null,
+	source: null, hello: null,
+	serverStats: null,	/* last {"type":"stats"} */
+	retryAt: 0,
+	firstFrameAt: 0,
+	lastMsgAt: 0
+};
+var recv = [];			/* [{t, bytes}] inside WINDOW_MS */
+var drawn = [];			/* [{t, lat}] inside WINDOW_MS */
+var history = [];		/* one sample a second, HISTORY_S long */
+
+var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
+var decoding = false, pendingBlob = null, pendingMeta = null;
+var sliderHeld = false;
+
+var video = $('video'), vctx = video.getContext('2d', { alpha: false });
+
+/* ---- JPEG COM segment ------------------------------------------------- */
+
+/* Walk the marker segments after SOI (the server puts COM first, but any
+ * order is fine) and parse "key=value key=value" from the first COM. */
+function parseCom(buf) {
+	var dv = new DataView(buf), n = Math.min(buf.byteLength, 512), off = 2;
+	if (n < 4 || dv.getUint8(0) !== 0xFF || dv.getUint8(1) !== 0xD8)
+		return null;
+	while (off + 4 <= n) {
+		if (dv.getUint8(off) !== 0xFF)
+			return null;
+		var marker = dv.getUint8(off + 1);
+		var len = dv.getUint16(off + 2);
+		if (marker === 0xDA || len < 2)	/* start of scan: no COM */
+			return null;
+		if (marker === 0xFE) {
+			var end = Math.min(off + 2 + len, buf.byteLength);
+			var bytes = new Uint8Array(buf, off + 4, end - off - 4);
+			var text = String.fromCharCode.apply(null, bytes);
+			var out = {};
+			text.split(/\s+/).forEach(function (kv) {
+				var i = kv.indexOf('=');
+				if (i > 0)
+					out[kv.slice(0, i)] = kv.slice(i + 1);
+			});
+			return out;
+		}
+		off += 2 + len;
+	}
+	return null;
+}
+
+function num(v) {
+	var x = Number(v);
+	return v !== undefined && v !== '' && isFinite(x) ? x : null;
+}
+
+/* ---- connection ------------------------------------------------------- */
+
+function wsURL() {
+	var path = 'websocket/' + (S.mode === 'auto' ? 'auto' : S.lockedQ);
+	/* Relative to the page, so it also works behind a path prefix. */
+	var u = new URL(path, location.href);
+	u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+	u.search = '';
+	u.hash = '';
+	return u.href;
+}
+
+function connect() {
+	clearTimeout(retryTimer);
+	retryTimer = 0;
+	if (ws)
+		return;
+	setStatus('connecting');
+	var sock;
+	try {
+		sock = new WebSocket(wsURL(), ['rerocctv.v1']);
+	} catch (e) {
+		scheduleReconnect();
+		return;
+	}
+	ws = sock;
+	sock.binaryType = 'arraybuffer';
+	S.framesConn = 0;
+	S.seq = null;
+	sock.onopen = function () {
+		if (sock !== ws)
+			return;
+		S.connects++;
+		S.lastMsgAt = performance.now();
+	};
+	sock.onmessage = function (ev) {
+		if (sock !== ws)
+			return;
+		S.lastMsgAt = performance.now();
+		if (typeof ev.data === 'string')
+			onText(ev.data);
+		else
+			onFrame(ev.data);
+	};
+	sock.onclose = function () {
+		if (sock !== ws)
+			return;
+		ws = null;
+		scheduleReconnect();
+	};
+	/* onerror is always followed by onclose; nothing to do here. */
+	sock.onerror = function () {};
+}
+
+function scheduleReconnect() {
+	clearTimeout(retryTimer);
+	if (navigator.onLine === false) {
+		setStatus('offline');
+		return;		/* the "online" event reconnects */
+	}
+	var d = backoff;
+	backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+	S.retryAt = performance.now() + d;
+	setStatus('reconnecting');
+	retryTimer = setTimeout(connect, d);
+}
+
+function reconnectNow() {
+	backoff = BACKOFF_MIN_MS;
+	if (ws) {
+		var old = ws;
+		ws = null;
+		old.close();
+	}
+	connect();
+}
+
+function send(obj) {
+	if (ws && ws.readyState === WebSocket.OPEN)
+		ws.send(JSON.stringify(obj));
+}
+
+/* Server text messages are optional extras: tolerate anything. */
+function onText(text) {
+	var m;
+	try {
+		m = JSON.parse(text);
+	} catch (e) {
+		return;
+	}
+	if (!m || typeof m !== 'object')
+		return;
+	if (m.type === 'hello') {
+		S.hello = m;
+		if (typeof m.source === 'string')
+			S.source = m.source;
+	} else if (m.type === 'stats') {
+		S.serverStats = m;
+	}
+}
+
+function onFrame(buf) {
+	var now = performance.now();
+	S.frames++;
+	S.framesConn++;
+	S.bytes += buf.byteLength;
+	recv.push({ t: now, bytes: buf.byteLength });
+	if (S.framesConn === 1) {
+		S.firstFrameAt = now;
+		backoff = BACKOFF_MIN_MS;	/* a stream worked: start over */
+		setStatus('live');
+	} else if (S.status !== 'live') {
+		setStatus('live');
+	}
+
+	var meta = parseCom(buf) || {};
+	var seq = num(meta.seq);
+	if (seq !== null) {
+		if (S.seq !== null && seq > S.seq + 1)
+			S.skipped += seq - S.seq - 1;
+		S.seq = seq;	/* a smaller seq means the server restarted */
+	}
+	if (num(meta.q) !== null)
+		S.q = num(meta.q);
+	if (num(meta.w) !== null && num(meta.h) !== null) {
+		S.w = num(meta.w);
+		S.h = num(meta.h);
+	}
+	S.ts = num(meta.ts);
+
+	/* Latest frame wins: one decode in flight, one pending. */
+	if (pendingBlob)
+		S.dropped++;
+	pendingBlob = new Blob([buf], { type: 'image/jpeg' });
+	pendingMeta = { ts: S.ts };
+	if (!decoding)
+		decodeNext();
+}
+
+function decodeNext() {
+	if (!pendingBlob)
+		return;
+	var blob = pendingBlob, meta = pendingMeta;
+	pendingBlob = null;
+	pendingMeta = null;
+	decoding = true;
+	createImageBitmap(blob).then(function (bmp) {
+		draw(bmp, meta);
+	}, function () {
+		S.decodeErrors++;
+	}).then(function () {
+		decoding = false;
+		decodeNext();
+	});
+}
+
+function draw(bmp, meta) {
+	if (video.width !== bmp.width || video.height !== bmp.height) {
+		video.width = bmp.width;
+		video.height = bmp.height;
+		/* phones size the picture box to the stream's aspect ratio */
+		$('view').style.setProperty('--ar', bmp.width + ' / ' + bmp.height);
+	}
+	vctx.drawImage(bmp, 0, 0);
+	if (bmp.close)
+		bmp.close();
+	S.shown++;
+	var lat = null;
+	if (meta.ts !== null)
+		lat = (Date.now() * 1000 - meta.ts) / 1000;
+	S.latencyLast = lat;
+	drawn.push({ t: performance.now(), lat: lat });
+	document.body.classList.add('has-frame');
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+function trim(arr, now) {
+	while (arr.length && now - arr[0].t > WINDOW_MS)
+		arr.shift();
+}
+
+/* Rates over the window; while the stream is younger than the window,
+ * over the time since its first frame, so the numbers settle at once. */
+function rates() {
+	var now = performance.now();
+	trim(recv, now);
+	trim(drawn, now);
+	var r = { fps: 0, rfps: 0, kbps: 0, lat: null }, i;
+	if (!ws || S.status !== 'live')
+		return r;
+	var age = now - S.firstFrameAt;
+	if (age >= WINDOW_MS) {
+		r.fps = drawn.length * 1000 / WINDOW_MS;
+		r.rfps = recv.length * 1000 / WINDOW_MS;
+	} else {
+		if (drawn.length > 1)
+			r.fps = (drawn.length - 1) * 1000 /
+			    Math.max(drawn[drawn.length - 1].t - drawn[0].t, 1);
+		if (recv.length > 1)
+			r.rfps = (recv.length - 1) * 1000 /
+			    Math.max(recv[recv.length - 1].t - recv[0].t, 1);
+	}
+	var b = 0;
+	for (i = 0; i < recv.length; i++)
+		b += recv[i].bytes;
+	r.kbps = b * 8 / Math.max(Math.min(age, WINDOW_MS), 100);
+	var ls = 0, ln = 0;
+	for (i = 0; i < drawn.length; i++) {
+		if (drawn[i].lat !== null) {
+			ls += drawn[i].lat;
+			ln++;
+		}
+	}
+	if (ln)
+		r.lat = ls / ln;
+	return r;
+}
+
+function stats() {
+	var r = rates(), ss = S.serverStats || {};
+	return {
+		status: S.status,
+		mode: S.mode,
+		locked_q: S.mode === 'locked' ? S.lockedQ : null,
+		connects: S.connects,
+		frames: S.frames,
+		frames_conn: S.framesConn,
+		shown: S.shown,
+		dropped: S.dropped,
+		decode_errors: S.decodeErrors,
+		skipped: S.skipped,
+		bytes: S.bytes,
+		fps: r.fps,
+		recv_fps: r.rfps,
+		kbps: r.kbps,
+		latency_ms: r.lat,
+		latency_last_ms: S.latencyLast,
+		q: S.q,
+		w: S.w,
+		h: S.h,
+		seq: S.seq,
+		source: S.source,
+		server_bw_kbps: num(ss.bw_kbps),
+		server_rtt_ms: num(ss.rtt_ms),
+		server_rung: typeof ss.rung === 'string' ? ss.rung : null,
+		canvas_w: video.width,
+		canvas_h: video.height
+	};
+}
+
+function fmtRate(kbps) {
+	if (kbps === null || kbps === undefined)
+		return '–';
+	/* three significant digits, whatever the size (loopback is fast) */
+	var units = [[1e6, ' Gbit/s'], [1e3, ' Mbit/s'], [1, ' kbit/s']];
+	for (var i = 0; i < units.length; i++) {
+		var v = kbps / units[i][0];
+		if (v >= 1 || i === units.length - 1)
+			return (i === units.length - 1 ? Math.round(v) :
+			    v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)) + units[i][1];
+	}
+}
+
+function fmtMs(ms) {
+	if (ms === null || !isFinite(ms))
+		return '–';
+	return (Math.abs(ms) >= 100 ? Math.round(ms) : ms.toFixed(1)) + ' ms';
+}
+
+/* ---- DOM -------------------------------------------------------------- */
+
+function put(id, text, value) {
+	var el = $(id);
+	if (el.textContent !== text)
+		el.textContent = text;
+	var v = value === null || value === undefined ? '' : String(value);
+	if (el.dataset.value !== v)
+		el.dataset.value = v;
+}
+
+function statusText() {
+	if (S.status === 'reconnecting') {
+		var s = Math.max(0, Math.ceil((S.retryAt - performance.now()) / 1000));
+		return 'reconnecting in ' + s + ' s';
+	}
+	return S.status;
+}
+
+function setStatus(st) {
+	S.status = st;
+	document.body.dataset.status = st;
+	renderStatus();
+}
+
+function renderStatus() {
+	var t = statusText();
+	put('st-status', t, S.status);
+	$('status-text').textContent = t;
+	var ov = {
+		connecting: 'Connecting…',
+		reconnecting: 'Connection lost — ' + t,
+		offline: 'Offline — waiting for the network',
+		stalled: 'No frames from the server…'
+	}[S.status];
+	$('overlay-text').textContent = ov || '';
+	$('btn-retry').hidden = !(S.status === 'reconnecting' ||
+	    S.status === 'offline');
+}
+
+function render() {
+	var st = stats();
+	renderStatus();
+	var mode = S.mode === 'auto' ? 'auto' : 'locked q' + S.lockedQ;
+	put('st-mode', mode, mode);
+	put('st-quality', st.q === null ? '–' : 'q' + st.q, st.q);
+	put('st-res', st.w === null ? '–' : st.w + '×' + st.h,
+	    st.w === null ? '' : st.w + 'x' + st.h);
+	put('st-fps', st.status === 'live' ? st.fps.toFixed(1) : '–',
+	    st.fps.toFixed(2));
+	put('st-latency', fmtMs(st.latency_ms),
+	    st.latency_ms === null ? '' : st.latency_ms.toFixed(1));
+	put('st-bitrate', st.status === 'live' ? fmtRate(st.kbps) : '–',
+	    Math.round(st.kbps));
+	put('st-skipped', String(st.skipped), st.skipped);
+	put('st-frames', String(st.frames), st.frames);
+	put('st-dropped', st.dropped ? ' +' + st.dropped + ' here' : '',
+	    st.dropped);
+	put('st-bw', fmtRate(st.server_bw_kbps), st.server_bw_kbps);
+	put('st-rtt', fmtMs(st.server_rtt_ms), st.server_rtt_ms);
+	$('source-name').textContent = S.source ? S.source : '';
+	$('hud-fps').textContent = st.status === 'live' ?
+	    st.fps.toFixed(0) + ' fps' : '– fps';
+	$('hud-q').textContent = st.q === null ? 'q–' :
+	    'q' + st.q + (st.w ? ' · ' + st.w + '×' + st.h : '');
+	$('hud-lat').textContent = fmtMs(st.latency_ms);
+	if (S.mode === 'auto' && !sliderHeld && st.q !== null &&
+	    st.q >= QMIN && st.q <= QMAX) {
+		$('q-slider').value = String(st.q);
+		$('q-value').textContent = String(st.q);
+	}
+}
+
+/* ---- quality control -------------------------------------------------- */
+
+function snapQ(q) {
+	q = Math.round(q / QSTEP) * QSTEP;
+	return Math.min(QMAX, Math.max(QMIN, q));
+}
+
+function setMode(mode, q) {
+	S.mode = mode;
+	if (mode === 'locked') {
+		S.lockedQ = snapQ(q);
+		send({ quality: S.lockedQ });
+	} else {
+		send({ quality: 'auto' });
+	}
+	try {
+		localStorage.setItem('rerocctv.quality',
+		    mode === 'auto' ? 'auto' : String(S.lockedQ));
+	} catch (e) { /* private mode: fine */ }
+	renderMode();
+	render();
+}
+
+function renderMode() {
+	var auto = S.mode === 'auto';
+	document.body.dataset.mode = S.mode;
+	$('q-auto').setAttribute('aria-checked', String(auto));
+	$('q-lock').setAttribute('aria-checked', String(!auto));
+	if (!auto) {
+		$('q-slider').value = String(S.lockedQ);
+		$('q-value').textContent = String(S.lockedQ);
+	}
+	$('q-hint').textContent = auto ?
+	    'The server picks the quality that fits your link.' :
+	    'Locked at q' + S.lockedQ + '. Frames may skip on a slow link.';
+}
+
+function initQuality() {
+	var saved = null;
+	try {
+		saved = localStorage.getItem('rerocctv.quality');
+	} catch (e) { /* ignore */ }
+	if (saved && saved !== 'auto' && isFinite(Number(saved))) {
+		S.mode = 'locked';
+		S.lockedQ = snapQ(Number(saved));
+	}
+	var slider = $('q-slider');
+	$('q-auto').onclick = function () { setMode('auto'); };
+	$('q-lock').onclick = function () {
+		setMode('locked', S.q !== null ? S.q : Number(slider.value));
+	};
+	slider.addEventListener('pointerdown', function () { sliderHeld = true; });
+	slider.addEventListener('input', function () {
+		sliderHeld = true;
+		$('q-value').textContent = slider.value;
+	});
+	slider.addEventListener('change', function () {
+		sliderHeld = false;
+		setMode('locked', Number(slider.value));
+	});
+	slider.addEventListener('blur', function () { sliderHeld = false; });
+	renderMode();
+}
+
+/* ---- chart ------------------------------------------------------------ */
+
+var chart = $('chart');
+var SERIES = [
+	{ key: 'fps', label: 'fps', color: '#3ddc84',
+	  fmt: function (v) { return v.toFixed(1); }, min: 30 },
+	{ key: 'q', label: 'quality', color: '#5aa9ff',
+	  fmt: function (v) { return 'q' + Math.round(v); }, fixed: 100 },
+	{ key: 'kbps', label: 'bitrate', color: '#f5b942',
+	  fmt: fmtRate, min: 100 }
+];
+
+function sample() {
+	var st = stats();
+	var live = st.status === 'live';
+	history.push({
+		fps: live ? st.fps : null,
+		q: live ? st.q : null,
+		kbps: live ? st.kbps : null
+	});
+	while (history.length > HISTORY_S)
+		history.shift();
+	drawChart();
+}
+
+/* 1, 2, 2.5 or 5 times a power of ten, not below v. */
+function niceCeil(v) {
+	var p = Math.pow(10, Math.floor(Math.log10(v)));
+	var m = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+	for (var i = 0; i < m.length; i++)
+		if (m[i] * p >= v)
+			return m[i] * p;
+	return 10 * p;
+}
+
+/* Three lanes sharing one time axis: each metric keeps its own scale,
+ * which one shared y axis could not show legibly. */
+function drawChart() {
+	var dpr = window.devicePixelRatio || 1;
+	var cw = chart.clientWidth, ch = chart.clientHeight;
+	if (!cw || !ch)
+		return;
+	if (chart.width !== Math.round(cw * dpr) ||
+	    chart.height !== Math.round(ch * dpr)) {
+		chart.width = Math.round(cw * dpr);
+		chart.height = Math.round(ch * dpr);
+	}
+	var c = chart.getContext('2d');
+	c.setTransform(dpr, 0, 0, dpr, 0, 0);
+	c.clearRect(0, 0, cw, ch);
+	var axisH = 14, laneGap = 6;
+	var laneH = (ch - axisH - laneGap * (SERIES.length - 1)) / SERIES.length;
+	var x0 = 0, x1 = cw, step = (x1 - x0) / (HISTORY_S - 1);
+	c.font = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+	c.textBaseline = 'top';
+
+	SERIES.forEach(function (s, li) {
+		var top = li * (laneH + laneGap), bot = top + laneH;
+		var max = s.fixed || s.min, i, v, last = null;
+		if (!s.fixed) {
+			for (i = 0; i < history.length; i++) {
+				v = history[i][s.key];
+				if (v !== null && v > max)
+					max = v;
+			}
+			max = niceCeil(max * 1.05);
+		}
+		/* lane background and mid grid line */
+		c.fillStyle = 'rgba(255,255,255,0.03)';
+		c.fillRect(x0, top, x1 - x0, laneH);
+		c.strokeStyle = 'rgba(255,255,255,0.07)';
+		c.lineWidth = 1;
+		c.beginPath();
+		c.moveTo(x0, Math.round(top + laneH / 2) + 0.5);
+		c.lineTo(x1, Math.round(top + laneH / 2) + 0.5);
+		c.stroke();
+
+		/* the line and its soft fill, broken where we had no stream */
+		var off = HISTORY_S - history.length;
+		var y = function (val) {
+			return bot - 2 - (laneH - 16) * Math.min(val / max, 1);
+		};
+		c.strokeStyle = s.color;
+		c.lineWidth = 1.6;
+		c.lineJoin = 'round';
+		var run = [];
+		var flush = function () {
+			if (run.length > 1) {
+				c.beginPath();
+				run.forEach(function (p, k) {
+					if (k)
+						c.lineTo(p[0], p[1]);
+					else
+						c.moveTo(p[0], p[1]);
+				});
+				c.stroke();
+				c.globalAlpha = 0.12;
+				c.fillStyle = s.color;
+				c.lineTo(run[run.length - 1][0], bot);
+				c.lineTo(run[0][0], bot);
+				c.closePath();
+				c.fill();
+				c.globalAlpha = 1;
+			} else if (run.length === 1) {
+				c.fillStyle = s.color;
+				c.fillRect(run[0][0] - 1.5, run[0][1] - 1.5, 3, 3);
+			}
+			run = [];
+		};
+		for (i = 0; i < history.length; i++) {
+			v = history[i][s.key];
+			if (v === null || v === undefined) {
+				flush();
+				continue;
+			}
+			run.push([x0 + (off + i) * step, y(v)]);
+			last = v;
+		}
+		flush();
+
+		/* labels: name and current value left, scale right */
+		c.fillStyle = s.color;
+		c.fillText(s.label, x0 + 6, top + 3);
+		var lw = c.measureText(s.label).width;
+		c.fillStyle = '#e6e9ef';
+		c.fillText(last === null ? '–' : s.fmt(last), x0 + 12 + lw, top + 3);
+		c.fillStyle = '#6b7484';
+		var sc = s.key === 'kbps' ? s.fmt(max) : String(max);
+		c.fillText(sc, x1 - 6 - c.measureText(sc).width, top + 3);
+	});
+
+	/* time axis */
+	c.fillStyle = '#6b7484';
+	c.textBaseline = 'bottom';
+	c.fillText('−60 s', x0 + 2, ch);
+	var mid = '−30 s';
+	c.fillText(mid, (x0 + x1) / 2 - c.measureText(mid).width / 2, ch);
+	c.fillText('now', x1 - 2 - c.measureText('now').width, ch);
+}
+
+/* ---- page chrome ------------------------------------------------------ */
+
+function initChrome() {
+	var app = $('stage');
+	var fsBtn = $('btn-fullscreen');
+	var req = app.requestFullscreen || app.webkitRequestFullscreen;
+	if (!req) {
+		fsBtn.hidden = true;
+	} else {
+		fsBtn.onclick = function () {
+			if (document.fullscreenElement ||
+			    document.webkitFullscreenElement) {
+				(document.exitFullscreen ||
+				    document.webkitExitFullscreen).call(document);
+			} else {
+				var p = req.call(app);
+				if (p && p.catch)
+					p.catch(function () {});
+			}
+		};
+	}
+	/* In fullscreen the top bar fades out until the pointer moves. */
+	var uiTimer = 0;
+	var wake = function () {
+		app.classList.add('ui-active');
+		clearTimeout(uiTimer);
+		uiTimer = setTimeout(function () {
+			app.classList.remove('ui-active');
+		}, 2500);
+	};
+	['pointermove', 'pointerdown', 'keydown'].forEach(function (ev) {
+		app.addEventListener(ev, wake, { passive: true });
+	});
+	document.addEventListener('fullscreenchange', wake);
+	/* The panel starts open, except on a phone held sideways, where the
+	 * picture needs all of the little height there is. */
+	var cramped = window.matchMedia('(max-height: 500px)');
+	var panelBtn = $('btn-panel');
+	var setPanel = function (open) {
+		document.body.classList.toggle('panel-closed', !open);
+		panelBtn.setAttribute('aria-expanded', String(open));
+		requestAnimationFrame(drawChart);
+	};
+	setPanel(!cramped.matches);
+	panelBtn.onclick = function () {
+		setPanel(document.body.classList.contains('panel-closed'));
+	};
+	$('btn-retry').onclick = reconnectNow;
+	window.addEventListener('online', function () {
+		if (!ws)
+			reconnectNow();
+	});
+	/* Say so at once; a frame that still gets through says "live" again. */
+	window.addEventListener('offline', function () {
+		if (ws)
+			setStatus('offline');
+		else
+			scheduleReconnect();
+	});
+	window.addEventListener('resize', drawChart);
+	if (window.ResizeObserver)
+		new ResizeObserver(function () { drawChart(); }).observe(chart);
+}
+
+/* A socket that stays open but delivers nothing is as bad as a closed one. */
+function watchdog() {
+	if (!ws || ws.readyState !== WebSocket.OPEN)
+		return;
+	var idle = performance.now() - S.lastMsgAt;
+	if (idle > STALL_MS) {
+		var old = ws;
+		ws = null;
+		old.close();
+		scheduleReconnect();
+	} else if (idle > 2000 && S.status === 'live') {
+		setStatus('stalled');
+	}
+}
+
+/* ---- debug hook for tests (read-only copies) -------------------------- */
+
+window.rerocctv = Object.freeze({
+	stats: stats,
+	history: function () {
+		return history.map(function (h) {
+			return { fps: h.fps, q: h.q, kbps: h.kbps };
+		});
+	}
+});
+
+initChrome();
+initQuality();
+connect();
+setInterval(function () { watchdog(); render(); }, 250);
+setInterval(sample, 1000);
+sample();
+render();
+
+})();
