@@ -98,7 +98,7 @@ void frame_unref(struct frame *f)
 
 /* Wraps a JPEG into a new frame with the COM metadata after SOI. */
 static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
-			       int w, int h, uint64_t seq, int64_t ts)
+			       int q, int w, int h, uint64_t seq, int64_t ts)
 {
 	char com[96];
 	int n;
@@ -107,8 +107,7 @@ static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
 	if (len < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8)
 		return NULL;
 	n = snprintf(com, sizeof(com), "ts=%lld seq=%llu q=%d w=%d h=%d",
-		     (long long)ts, (unsigned long long)seq, hub_rung_q(rung),
-		     w, h);
+		     (long long)ts, (unsigned long long)seq, q, w, h);
 	if (n < 0 || (size_t)n >= sizeof(com))
 		return NULL;
 	f = malloc(sizeof(*f) + len + JPEG_COM_LEN(n));
@@ -116,7 +115,7 @@ static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
 		return NULL;
 	f->refs = 1;
 	f->rung = rung;
-	f->q = hub_rung_q(rung);
+	f->q = q;
 	f->w = w;
 	f->h = h;
 	f->seq = seq;
@@ -157,7 +156,9 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 	const struct yuv *y = h->src[hub_rung_half(rung)];
 	const unsigned char *out;
 	int64_t t0 = mono_us();
-	long len = jpeg_encode(jp, y, hub_rung_q(rung), &out);
+	/* Without a camera JPEG, "source" is our best quality. */
+	int q = rung == HUB_RUNG_SOURCE ? HUB_QMAX : hub_rung_q(rung);
+	long len = jpeg_encode(jp, y, q, &out);
 	struct frame *f;
 
 	if (len < 0) {
@@ -165,7 +166,7 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 		       tjGetErrorStr2(jp->enc));
 		return;
 	}
-	f = frame_new(out, (size_t)len, rung, y->w, y->h, seq, ts);
+	f = frame_new(out, (size_t)len, rung, q, y->w, y->h, seq, ts);
 	if (!f) {
 		logmsg("hub: out of memory for a frame");
 		return;
@@ -329,6 +330,13 @@ void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 	pthread_mutex_unlock(&h->lock);
 }
 
+void hub_add_dropped(struct hub *h, unsigned long n)
+{
+	pthread_mutex_lock(&h->lock);
+	h->st.dropped += n;
+	pthread_mutex_unlock(&h->lock);
+}
+
 /* Counts one image in and, with the lock held, decides what to encode:
  * fills h->job with the needed rungs (the source rung excluded; the job
  * is not offered to the workers yet) and returns their number; *pass
@@ -358,7 +366,7 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 			h->latest[r] = NULL;
 		} else if (r == HUB_RUNG_SOURCE && img->fmt == IMG_MJPEG) {
 			*pass = 1;
-		} else if (r != HUB_RUNG_SOURCE) {
+		} else {
 			h->job[n++] = r;
 		}
 	}
@@ -385,7 +393,7 @@ static void pass_through(struct hub *h, const struct image *img)
 		len = mjpeg_add_dht(p, len, h->passbuf);
 		p = h->passbuf;
 	}
-	f = frame_new(p, len, HUB_RUNG_SOURCE, img->w, img->h, h->job_seq,
+	f = frame_new(p, len, HUB_RUNG_SOURCE, 0, img->w, img->h, h->job_seq,
 		      h->job_ts);
 	if (f)
 		publish(h, f, 0);

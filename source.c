@@ -89,6 +89,7 @@ static void *source_main(void *arg)
 	char msg[160];
 	int open = 0;
 	int64_t last_frame = 0;
+	unsigned long dropped = src->dropped;
 
 	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		struct image img;
@@ -113,6 +114,10 @@ static void *source_main(void *arg)
 		}
 		msg[0] = 0;
 		r = src->grab(src, &img, GRAB_MS, msg, sizeof(msg));
+		if (src->dropped != dropped) {
+			hub_add_dropped(t->hub, src->dropped - dropped);
+			dropped = src->dropped;
+		}
 		if (r == 1) {
 			if (hub_put_image(t->hub, &img) != 0)
 				trouble(t, "dropped a frame that does not "
