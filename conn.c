@@ -1024,6 +1024,9 @@ static void tcp_view(struct conn *c, struct adapt_obs *o)
 	if (len >= offsetof(struct tcp_info, tcpi_notsent_bytes) +
 	    sizeof(ti.tcpi_notsent_bytes))
 		o->unsent = ti.tcpi_notsent_bytes;
+	if (len >= offsetof(struct tcp_info, tcpi_min_rtt) +
+	    sizeof(ti.tcpi_min_rtt))
+		o->min_rtt_ms = ti.tcpi_min_rtt / 1000.0;
 }
 
 static void send_stats(struct conn *c, const struct adapt_obs *o)
@@ -1068,8 +1071,17 @@ static void end_window(struct conn *c)
 		for (r = 0; r < HUB_NRUNGS; r++)
 			o.rung_bytes[r] = st.rung[r].bytes;
 		tcp_view(c, &o);
-		if (c->is_auto)
+		if (c->is_auto) {
+			int sb;
+
 			subscribe(c, adapt_tick(&c->ad, &o));
+			/* Bound what the socket holds, and so the queue our
+			 * congestion control may build on the path (the
+			 * kernel doubles the value for its bookkeeping). */
+			sb = (int)MIN(c->ad.sndbuf / 2, (double)INT_MAX);
+			setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sb,
+				   sizeof(sb));
+		}
 		if (c->v1)
 			send_stats(c, &o);
 	}
@@ -1098,6 +1110,10 @@ static int ws_keepalive(struct conn *c)
 int conn_tick(struct conn *c)
 {
 	int64_t now = c->srv->now;
+
+	/* The stall clock runs only while something waits to go out. */
+	if (!has_output(c))
+		c->t_progress = now;
 
 	if (now_after(c, c->t_deadline)) {
 		c->t_deadline = 0;

@@ -130,9 +130,14 @@ static void accept_all(struct server *s)
 		struct conn *c;
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
-				logmsg("accept:");
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				/* Out of fds: stop polling the listener for
+				 * a moment instead of spinning on it. */
+				if (!s->accept_paused)
+					logmsg("accept:");
+				s->accept_paused = s->now + TICK_US;
+			}
 			return;
 		}
 		if (getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p,
@@ -191,7 +196,10 @@ static int turn(struct server *s, struct pollfd *pfd, char *dead,
 {
 	int i, n, stop = 0, base = 3;
 
-	pfd[0].fd = listening && s->nconns < s->o.max_clients ? s->lfd : -1;
+	if (s->accept_paused && s->now >= s->accept_paused)
+		s->accept_paused = 0;
+	pfd[0].fd = listening && s->nconns < s->o.max_clients &&
+		    !s->accept_paused ? s->lfd : -1;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = hub_wake_fd(s->hub);
 	pfd[1].events = POLLIN;

@@ -29,6 +29,7 @@ struct server {
 	int64_t started_us;
 	int64_t now;			/* monotonic µs, once per loop turn */
 	uint64_t total_clients;
+	int64_t accept_paused;		/* out of fds: retry accept then */
 };
 
 /* Binds and listens (dies with a clear message on failure) and logs
