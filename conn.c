@@ -285,11 +285,12 @@ static int serve_asset(struct conn *c, const char *path, size_t len)
 }
 
 /* Parses a quality as clients give it: 30..95 (snapped to the nearest
- * multiple of 5), "auto" or "source". Returns the rung (the starting
- * rung for auto) or -1. */
+ * multiple of 5), hNN for that quality at half resolution (the rung names
+ * of /state), "auto" or "source". Returns the rung (the starting rung for
+ * auto) or -1. */
 static int parse_quality(const char *s, size_t n, int *is_auto)
 {
-	int v = 0;
+	int v = 0, half = 0;
 	size_t i;
 
 	*is_auto = 0;
@@ -299,6 +300,11 @@ static int parse_quality(const char *s, size_t n, int *is_auto)
 	}
 	if (n == 6 && memcmp(s, "source", 6) == 0)
 		return HUB_RUNG_SOURCE;
+	if (n > 1 && s[0] == 'h') {
+		half = 1;
+		s++;
+		n--;
+	}
 	if (n == 0 || n > 3)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -308,11 +314,11 @@ static int parse_quality(const char *s, size_t n, int *is_auto)
 	}
 	if (v < HUB_QMIN || v > HUB_QMAX)
 		return -1;
-	return hub_rung((v + HUB_QSTEP / 2) / HUB_QSTEP * HUB_QSTEP, 0);
+	return hub_rung((v + HUB_QSTEP / 2) / HUB_QSTEP * HUB_QSTEP, half);
 }
 
 static const char bad_quality[] =
-	"quality must be a number 30..95, auto or source";
+	"quality must be a number 30..95, hNN (half size), auto or source";
 
 /* The quality a /stream or /snapshot request asks for. */
 static int query_quality(struct conn *c, const struct http_req *r,
