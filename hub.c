@@ -287,9 +287,15 @@ void hub_woken(struct hub *h)
 {
 	char buf[64];
 
-	__atomic_store_n(&h->wake_pending, 0, __ATOMIC_RELEASE);
+	/* Drain first, then clear the flag. While the flag is set no
+	 * producer writes, so nothing written after the drain can be lost;
+	 * a frame published between the two is seen by the hub_latest()
+	 * calls that follow. (Clearing first would let a producer's byte be
+	 * drained here, leaving the flag set and the pipe empty: no wake
+	 * ever again.) */
 	while (read(h->wake[0], buf, sizeof(buf)) > 0)
 		;
+	__atomic_store_n(&h->wake_pending, 0, __ATOMIC_RELEASE);
 }
 
 struct frame *hub_latest(struct hub *h, int rung)
