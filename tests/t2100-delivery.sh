@@ -1,0 +1,173 @@
+#!/bin/sh
+test_description='delivery: frame rate, sizes, many clients, stalls, fds'
+. "$(dirname "$0")/test-lib.sh"
+
+# between LO HI VALUE: LO <= VALUE <= HI, decimals allowed.
+between () {
+	awk -v lo="$1" -v hi="$2" -v v="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
+	{ echo >&2 "$3 not in $1..$2"; return 1; }
+}
+# ok_load FILE: a load summary with no failure in it.
+ok_load () {
+	test "$(kv invalid <"$1")" = 0 &&
+	test "$(kv errors <"$1")" = 0 &&
+	test "$(kv clients <"$1")" = "$(kv connected <"$1")"
+}
+# rss_kb prints the server's resident set in kB.
+rss_kb () {
+	sed -n "s/^VmRSS:[^0-9]*\([0-9]*\) kB$/\1/p" "/proc/$SERVER_PID/status"
+}
+nfds () {
+	ls "/proc/$SERVER_PID/fd" | wc -l
+}
+# idle: polls /state for up to ~5 s until no client is left.
+idle () {
+	i_n_=50
+	while test $i_n_ -gt 0
+	do
+		curl -sf "$BASE/state" >state.json &&
+		jq -e ".clients == []" state.json >/dev/null && return 0
+		i_n_=$((i_n_ - 1))
+		sleep 0.1
+	done
+	echo >&2 "clients still listed:"
+	cat >&2 state.json
+	return 1
+}
+
+test_expect_success 'a 15 fps source delivers about 15 fps' '
+	start_server --source test --size 320x240 --fps 15 &&
+	"$WSC" load -t 3 --decode "$WSBASE/websocket/70" >out &&
+	ok_load out &&
+	between 12 17 "$(kv fps <out)"
+'
+
+test_expect_success 'a 30 fps source delivers about 30 fps, valid JPEGs' '
+	start_server --source test --size 640x480 --fps 30 &&
+	"$WSC" load -t 3 --decode "$WSBASE/websocket/70" >out &&
+	ok_load out &&
+	test "$(kv w <out)" = 640 && test "$(kv h <out)" = 480 &&
+	between 25 33 "$(kv fps <out)" &&
+	"$WSC" load -t 2 --decode "$BASE/stream?quality=70" >out &&
+	ok_load out &&
+	between 25 33 "$(kv fps <out)"
+'
+
+test_expect_success 'lower quality gives smaller frames' '
+	for q in 30 60 90
+	do
+		"$WSC" load -f 15 "$WSBASE/websocket/$q" >q$q &&
+		test "$(kv q <q$q)" = $q || return 1
+	done &&
+	test "$(kv avg_size <q30)" -lt "$(kv avg_size <q60)" &&
+	test "$(kv avg_size <q60)" -lt "$(kv avg_size <q90)"
+'
+
+test_expect_success '30 clients at 5 qualities all get the full rate' '
+	for q in 30 45 60 75 90
+	do
+		{ "$WSC" load -n 6 -t 4 "$WSBASE/websocket/$q" >many$q & } ||
+		return 1
+	done &&
+	wait &&
+	prev=0 &&
+	for q in 30 45 60 75 90
+	do
+		cat many$q &&
+		ok_load many$q &&
+		test "$(kv clients <many$q)" = 6 &&
+		test "$(kv q <many$q)" = $q &&
+		between 25 33 "$(kv fps_min <many$q)" &&
+		size=$(kv avg_size <many$q) &&
+		test "$size" -gt "$prev" &&
+		prev=$size || return 1
+	done &&
+	idle
+'
+
+test_expect_success 'stalled clients do not slow a live one, memory bounded' '
+	rss0=$(rss_kb) &&
+	stalls= &&
+	for u in websocket/90 websocket/90 websocket/95 websocket/auto \
+		websocket/85 stream?quality=90
+	do
+		case $u in
+		stream*) url=$BASE/$u ;;
+		*) url=$WSBASE/$u ;;
+		esac &&
+		{ "$WSC" load --stall -t 12 "$url" >/dev/null 2>&1 & } &&
+		stalls="$stalls $!" || return 1
+	done &&
+	"$WSC" load -t 5 --decode "$WSBASE/websocket/80" >live &&
+	ok_load live &&
+	between 27 33 "$(kv fps <live)" &&
+	rss1=$(rss_kb) &&
+	echo "rss before $rss0 kB, while stalled $rss1 kB" &&
+	{ test -n "$RR_WRAP" || test "$rss1" -lt 65536; } &&
+	sleep 1 &&
+	rss2=$(rss_kb) &&
+	echo "rss a second later $rss2 kB" &&
+	{ test -n "$RR_WRAP" || test "$rss2" -lt 65536; } &&
+	kill $stalls &&
+	wait &&
+	idle
+'
+
+test_expect_success 'many short connections do not leak fds' '
+	idle &&
+	fd0=$(nfds) &&
+	i=0 &&
+	args= &&
+	while test $i -lt 100
+	do
+		args="$args -o /dev/null $BASE/snapshot?quality=50"
+		i=$((i + 1))
+	done &&
+	timeout 30 curl -s -m 6 -H "Connection: close" -w "%{http_code}\\n" $args >codes &&
+	test "$(grep -c "^200$" codes)" = 100 &&
+	i=0 &&
+	while test $i -lt 4
+	do
+		"$WSC" load -n 25 -f 1 "$WSBASE/websocket/60" >out &&
+		ok_load out || return 1
+		i=$((i + 1))
+	done &&
+	i=0 &&
+	while test $i -lt 20
+	do
+		"$WSC" ws -T 2 "$WSBASE/websocket/60" "close:#1000" >out &&
+		grep "^close 1000" out &&
+		{ timeout 0.2 curl -s -o /dev/null "$BASE/stream"; true; } &&
+		printf "GET / HTTP/1.1\r\n" |
+			"$WSC" http -T 0.05 127.0.0.1:$PORT >/dev/null || return 1
+		i=$((i + 1))
+	done &&
+	idle &&
+	n=30 &&
+	while fd1=$(nfds) && test "$fd1" -gt $((fd0 + 2)) && test $n -gt 0
+	do
+		sleep 0.1
+		n=$((n - 1))
+	done &&
+	echo "fds before $fd0, after $fd1" &&
+	test "$fd1" -le $((fd0 + 2))
+'
+
+test_expect_success 'SIGTERM: a WebSocket client gets 1001, the server exits 0' '
+	{ "$WSC" ws -T 10 "$WSBASE/websocket/50" >ws.out & } &&
+	wspid=$! &&
+	n=50 &&
+	until grep -q "^binary" ws.out 2>/dev/null || test $n = 0
+	do
+		sleep 0.1
+		n=$((n - 1))
+	done &&
+	stop_server &&
+	wait $wspid &&
+	grep -v "^binary" ws.out &&
+	grep "^close 1001" ws.out &&
+	test "$(tail -n 1 ws.out)" = eof &&
+	test "$(cat server.status)" = 0
+'
+
+test_done
