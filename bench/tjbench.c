@@ -1,0 +1,172 @@
+/* tjbench.c: the bare TurboJPEG cost the server is measured against: per
+ * frame CPU of an encode from planes, or of an MJPEG decode plus encode. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <turbojpeg.h>
+
+/* The server's flags (jpeg.c), so both sides do the same work. */
+#define ENC_FLAGS	(TJFLAG_NOREALLOC | TJFLAG_FASTDCT)
+#define DEC_FLAGS	(TJFLAG_FASTDCT | TJFLAG_STOPONWARNING)
+#define MAX_COPIES	16
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first SOI..EOI in the file: a whole multipart stream capture or a
+ * plain JPEG both work. In entropy-coded data 0xFF is stuffed, so the
+ * first FF D9 after SOI ends the image. */
+static unsigned char *read_jpeg(const char *path, unsigned long *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL, *soi = NULL, *jpg;
+	size_t cap = 0, n = 0, r, i;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			unsigned char *nb;
+
+			cap = cap ? cap * 2 : 1 << 20;
+			nb = realloc(buf, cap);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		if (r == 0)
+			break;
+		n += r;
+	}
+	fclose(f);
+	f = NULL;
+	for (i = 0; i + 1 < n; i++) {
+		if (!soi && buf[i] == 0xFF && buf[i + 1] == 0xD8)
+			soi = buf + i;
+		else if (soi && buf[i] == 0xFF && buf[i + 1] == 0xD9)
+			break;
+	}
+	if (!soi || i + 1 >= n)
+		goto fail;
+	*len = (unsigned long)(buf + i + 2 - soi);
+	jpg = malloc(*len);
+	if (!jpg)
+		goto fail;
+	memcpy(jpg, soi, *len);
+	free(buf);
+	return jpg;
+fail:
+	if (f)
+		fclose(f);
+	free(buf);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	tjhandle enc, dec;
+	unsigned char *jpg, *planes[3], *out, *cp[MAX_COPIES][3];
+	unsigned long jlen, olen = 0, cap;
+	int w, h, ss, cs, strides[3], q, n, runs, decode, r, i, k, copies = 1;
+	double *ms, t0;
+	size_t psz[3];
+
+	if (argc == 7)
+		copies = atoi(argv[6]);
+	if (argc < 6 || argc > 7 || copies < 1 || copies > MAX_COPIES ||
+	    (strcmp(argv[1], "enc") && strcmp(argv[1], "decenc"))) {
+		fprintf(stderr, "usage: tjbench enc|decenc FILE.jpg QUALITY "
+			"FRAMES RUNS [COPIES]\n"
+			"  enc: decode FILE to YUV planes once, time encodes "
+			"at QUALITY\n"
+			"  decenc: time decode to planes + encode per frame\n"
+			"Prints per-frame thread CPU ms, median and min over "
+			"RUNS runs of FRAMES frames. enc cycles through "
+			"COPIES copies\nof the planes (default 1), so they "
+			"need not be in cache.\n");
+		return 2;
+	}
+	decode = !strcmp(argv[1], "decenc");
+	q = atoi(argv[3]);
+	n = atoi(argv[4]);
+	runs = atoi(argv[5]);
+	if (q < 1 || q > 100 || n < 1 || runs < 1)
+		return 2;
+	jpg = read_jpeg(argv[2], &jlen);
+	if (!jpg) {
+		fprintf(stderr, "tjbench: no JPEG in %s\n", argv[2]);
+		return 1;
+	}
+	enc = tjInitCompress();
+	dec = tjInitDecompress();
+	ms = calloc((size_t)runs, sizeof(*ms));
+	if (!enc || !dec || !ms ||
+	    tjDecompressHeader3(dec, jpg, jlen, &w, &h, &ss, &cs) != 0) {
+		fprintf(stderr, "tjbench: %s\n", tjGetErrorStr());
+		return 1;
+	}
+	for (k = 0; k < 3; k++) {
+		strides[k] = tjPlaneWidth(k, w, ss);
+		psz[k] = tjPlaneSizeYUV(k, w, strides[k], h, ss);
+		planes[k] = malloc(psz[k]);
+		if (!planes[k])
+			return 1;
+	}
+	cap = tjBufSize(w, h, ss);
+	out = tjAlloc((int)cap);
+	if (!out)
+		return 1;
+	/* One decode first: the planes for "enc", a warm-up for both. */
+	if (tjDecompressToYUVPlanes(dec, jpg, jlen, planes, w, strides, h,
+				    DEC_FLAGS) != 0) {
+		fprintf(stderr, "tjbench: decode: %s\n", tjGetErrorStr2(dec));
+		return 1;
+	}
+	for (i = 0; i < copies; i++)
+		for (k = 0; k < 3; k++) {
+			cp[i][k] = malloc(psz[k]);
+			if (!cp[i][k])
+				return 1;
+			memcpy(cp[i][k], planes[k], psz[k]);
+		}
+	for (r = 0; r < runs; r++) {
+		t0 = thread_cpu_ms();
+		for (i = 0; i < n; i++) {
+			if (decode && tjDecompressToYUVPlanes(dec, jpg, jlen,
+					planes, w, strides, h, DEC_FLAGS) != 0)
+				return 1;
+			olen = cap;
+			if (tjCompressFromYUVPlanes(enc, (const unsigned char **)
+					(decode ? planes : cp[i % copies]), w,
+					strides, h, ss, &out, &olen, q,
+					ENC_FLAGS) != 0) {
+				fprintf(stderr, "tjbench: encode: %s\n",
+					tjGetErrorStr2(enc));
+				return 1;
+			}
+		}
+		ms[r] = (thread_cpu_ms() - t0) / n;
+	}
+	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
+	printf("mode=%s w=%d h=%d subsamp=%d in_size=%lu out_size=%lu q=%d "
+	       "frames=%d runs=%d ms_median=%.3f ms_min=%.3f\n", argv[1], w, h,
+	       ss, jlen, olen, q, n, runs,
+	       runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2,
+	       ms[0]);
+	return 0;
+}
