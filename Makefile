@@ -14,7 +14,7 @@ SRC = rerocctv.c server.c conn.c http.c ws.c sha1.c base64.c obuf.c \
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-base64 tests/unit-ws tests/unit-http \
-	tests/unit-mjpeg
+	tests/unit-mjpeg tests/unit-jpeg
 TOOLS = tests/wsclient tests/fakecam.so
 
 ifeq ($(V),)
@@ -41,6 +41,7 @@ tests/unit-base64: base64.o
 tests/unit-ws: ws.o sha1.o base64.o
 tests/unit-http: http.o
 tests/unit-mjpeg: mjpeg.o
+tests/unit-jpeg: jpeg.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)

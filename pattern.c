@@ -1,8 +1,11 @@
 /* pattern.c: the moving test pattern source and the "NO SIGNAL" card.
  * The pattern has real detail (gradients, edges, rings, a little noise, a
  * running clock) so its JPEGs weigh what a camera's do, yet it costs
- * little per frame: the background is drawn once and scrolled by row
- * copies; only the moving box and the text are drawn each frame. */
+ * little per frame: the background is drawn once, twice as wide as the
+ * picture, and scrolling is only a window moving over it (the planes
+ * handed out point into it, so no pixel is copied); only the moving box
+ * and the text are drawn each frame, and what the box covered is put
+ * back on release. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -150,10 +153,35 @@ void pattern_nosignal(struct yuv *y, int64_t ts_us, const char *why)
 
 struct pattern {
 	struct yuv bg;		/* 2w wide background, periodic in w */
-	struct yuv out;		/* the frame handed out */
+	struct yuv win;		/* the frame handed out: a window on bg */
+	int w, h;
+	unsigned char *save;	/* what the box covers, per plane */
+	int bx, by, bw, bh;	/* the box's rectangle in win */
 	int64_t period_us, next_us;
 	uint64_t n;		/* frames produced */
 };
+
+/* Copies a rectangle of the three planes (chroma at half width) between
+ * the window and p->save; the rectangle's x and width are even. */
+static void box_copy(struct pattern *p, int to_save)
+{
+	unsigned char *sv = p->save;
+	int i, r;
+
+	for (i = 0; i < 3; i++) {
+		int div = i ? 2 : 1, n = p->bw / div;
+
+		for (r = p->by; r < p->by + p->bh; r++, sv += n) {
+			unsigned char *px = p->win.p[i] +
+				(size_t)r * p->win.stride[i] + p->bx / div;
+
+			if (to_save)
+				memcpy(sv, px, (size_t)n);
+			else
+				memcpy(px, sv, (size_t)n);
+		}
+	}
+}
 
 /* Draws the static background once: gradients, grey steps, colour bars,
  * a checkerboard, concentric rings and a little noise. */
@@ -205,11 +233,14 @@ static int pattern_open(struct source *s, char *msg, size_t msgsz)
 
 	if (p->bg.mem)
 		return 0;
-	if (yuv_alloc(&p->bg, 2 * w, h, TJSAMP_422) != 0 ||
-	    yuv_alloc(&p->out, w, h, TJSAMP_422) != 0) {
+	/* The box is at most h/6 + 2 pixels square (x rounded to even). */
+	p->save = malloc((size_t)2 * (h / 6 + 4) * (h / 6 + 4));
+	if (!p->save || yuv_alloc(&p->bg, 2 * w, h, TJSAMP_422) != 0) {
 		snprintf(msg, msgsz, "test pattern: out of memory");
 		return -1;
 	}
+	p->w = w;
+	p->h = h;
 	draw_background(&p->bg, w, h);
 	p->next_us = 0;
 	return 0;
@@ -253,8 +284,8 @@ static int pattern_grab(struct source *s, struct image *img, int timeout_ms,
 			char *msg, size_t msgsz)
 {
 	struct pattern *p = s->priv;
-	struct yuv *o = &p->out;
-	int w = o->w, h = o->h, i, r, shift, bs = h / 6, t;
+	struct yuv *o = &p->win;
+	int w = p->w, h = p->h, i, shift, bs = h / 6, t;
 	int ts_scale = MAX(1, h / 180), bx, by;
 	char line[64];
 
@@ -262,21 +293,26 @@ static int pattern_grab(struct source *s, struct image *img, int timeout_ms,
 	(void)msgsz;
 	if (!pace(p, timeout_ms))
 		return 0;
-	/* Scroll the background: two pixels per frame. */
+	/* Scroll: the window moves two pixels per frame over the
+	 * background, which repeats after w pixels. */
 	shift = (int)(p->n * 2 % (uint64_t)w) & ~1;
-	for (r = 0; r < h; r++)
-		for (i = 0; i < 3; i++) {
-			int div = i ? 2 : 1;
-
-			memcpy(o->p[i] + (size_t)r * o->stride[i],
-			       p->bg.p[i] + (size_t)r * p->bg.stride[i] +
-			       shift / div, (size_t)(w / div));
-		}
-	/* A box bouncing on a triangle wave: sharp moving edges. */
+	*o = p->bg;
+	o->mem = NULL;
+	o->w = w;
+	o->p[0] += shift;
+	o->p[1] += shift / 2;
+	o->p[2] += shift / 2;
+	/* A box bouncing on a triangle wave: sharp moving edges. What it
+	 * covers is saved here and put back by release(). */
 	t = (int)(p->n % 240);
 	bx = (t < 120 ? t : 240 - t) * (w - bs) / 120;
 	t = (int)(p->n % 150);
 	by = h / 3 + (t < 75 ? t : 150 - t) * (h / 2 - bs) / 75;
+	p->bx = bx & ~1;
+	p->by = by;
+	p->bw = MIN(bs + 2, w - p->bx) & ~1;
+	p->bh = MIN(bs, h - by);
+	box_copy(p, 1);
 	fill(o, bx, by, bs, bs, 20, 128, 128);
 	fill(o, bx + 4, by + 4, bs - 8, bs - 8, 225, 90, 180);
 	/* Clock and counter on a dark strip. */
@@ -303,7 +339,7 @@ static int pattern_grab(struct source *s, struct image *img, int timeout_ms,
 
 static void pattern_release(struct source *s)
 {
-	(void)s;
+	box_copy(s->priv, 0);
 }
 
 static void pattern_close(struct source *s)
@@ -319,7 +355,7 @@ static void pattern_destroy(struct source *s)
 		return;
 	p = s->priv;
 	yuv_free(&p->bg);
-	yuv_free(&p->out);
+	free(p->save);
 	free(p);
 	free(s);
 }
