@@ -2,14 +2,6 @@
 test_description='HTTP: assets, status codes, keep-alive, slow and idle clients'
 . "$(dirname "$0")/test-lib.sh"
 
-# req 'RAW REQUEST' prints the server's whole answer (escapes as printf).
-req () {
-	printf "$1" | "$WSC" http -T "${2:-3}" 127.0.0.1:$PORT
-}
-status () {
-	head -n 1 | tr -d '\r'
-}
-
 test_expect_success 'start on the test pattern' '
 	start_server --source test --size 320x240 --fps 30 --timeout 2
 '

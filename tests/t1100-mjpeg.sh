@@ -2,13 +2,6 @@
 test_description='MJPEG: /stream, /snapshot, mjpg-streamer URLs, /state'
 . "$(dirname "$0")/test-lib.sh"
 
-# req 'RAW REQUEST' prints the server's whole answer (escapes as printf).
-req () {
-	printf "$1" | "$WSC" http -T "${2:-3}" 127.0.0.1:$PORT
-}
-status () {
-	head -n 1 | tr -d '\r'
-}
 # hex FILE OFFSET COUNT prints COUNT bytes at OFFSET as bare hex.
 hex () {
 	od -An -tx1 -j "$2" -N "$3" "$1" | tr -d " \n"
@@ -38,21 +31,6 @@ com () {
 code () {
 	curl -s -o /dev/null -w "%{http_code}" "$1"
 }
-# state_until JQ: polls /state for up to ~4 s until JQ holds.
-state_until () {
-	su_n_=40
-	while test $su_n_ -gt 0
-	do
-		curl -sf "$BASE/state" >state.json &&
-		jq -e "$1" state.json >/dev/null && return 0
-		su_n_=$((su_n_ - 1))
-		sleep 0.1
-	done
-	echo >&2 "state never matched: $1"
-	cat >&2 state.json
-	return 1
-}
-
 test_expect_success 'start on the test pattern' '
 	start_server --source test --size 640x480 --fps 30
 '

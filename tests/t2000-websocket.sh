@@ -2,13 +2,6 @@
 test_description='WebSocket: handshake, origins, protocol errors, control'
 . "$(dirname "$0")/test-lib.sh"
 
-# req 'RAW REQUEST' prints the server's whole answer (escapes as printf).
-req () {
-	printf "$1" | "$WSC" http -T "${2:-2}" 127.0.0.1:$PORT
-}
-status () {
-	head -n 1 | tr -d '\r'
-}
 # hs PATH [HEADER...] prints the answer to a handshake with the RFC 6455
 # sample key, plus the extra header lines given.
 hs () {
@@ -250,6 +243,18 @@ test_expect_success 'rerocctv.v1: bad control text gets an error message' '
 		"$WSBASE/websocket/80" "text:{\"quality\":7}" >out;
 	grep "^text " out | sed "s/^text //" | jq -e -s \
 		"map(select(.type == \"error\")) | length == 1"
+'
+
+test_expect_success 'hNN is the half-resolution rung of quality NN' '
+	"$WSC" load -t 1 "$WSBASE/websocket/h40" >out &&
+	test "$(kv q <out)" = 40 &&
+	test "$(kv w <out)" = 160 && test "$(kv h <out)" = 120
+'
+
+test_expect_success 'source without a camera JPEG is our best quality' '
+	"$WSC" load -t 1 "$WSBASE/websocket/source" >out &&
+	test "$(kv q <out)" = 95 &&
+	test "$(kv w <out)" = 320
 '
 
 test_expect_success 'SIGTERM stops the server cleanly' '

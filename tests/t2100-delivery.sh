@@ -2,11 +2,6 @@
 test_description='delivery: frame rate, sizes, many clients, stalls, fds'
 . "$(dirname "$0")/test-lib.sh"
 
-# between LO HI VALUE: LO <= VALUE <= HI, decimals allowed.
-between () {
-	awk -v lo="$1" -v hi="$2" -v v="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
-	{ echo >&2 "$3 not in $1..$2"; return 1; }
-}
 # ok_load FILE: a load summary with no failure in it.
 ok_load () {
 	test "$(kv invalid <"$1")" = 0 &&
@@ -17,29 +12,11 @@ ok_load () {
 rss_kb () {
 	sed -n "s/^VmRSS:[^0-9]*\([0-9]*\) kB$/\1/p" "/proc/$SERVER_PID/status"
 }
-nfds () {
-	ls "/proc/$SERVER_PID/fd" | wc -l
-}
-# idle: polls /state for up to ~5 s until no client is left.
-idle () {
-	i_n_=50
-	while test $i_n_ -gt 0
-	do
-		curl -sf "$BASE/state" >state.json &&
-		jq -e ".clients == []" state.json >/dev/null && return 0
-		i_n_=$((i_n_ - 1))
-		sleep 0.1
-	done
-	echo >&2 "clients still listed:"
-	cat >&2 state.json
-	return 1
-}
-
 test_expect_success 'a 15 fps source delivers about 15 fps' '
 	start_server --source test --size 320x240 --fps 15 &&
 	"$WSC" load -t 3 --decode "$WSBASE/websocket/70" >out &&
 	ok_load out &&
-	between 12 17 "$(kv fps <out)"
+	kv fps <out | between 12 17
 '
 
 test_expect_success 'a 30 fps source delivers about 30 fps, valid JPEGs' '
@@ -47,10 +24,10 @@ test_expect_success 'a 30 fps source delivers about 30 fps, valid JPEGs' '
 	"$WSC" load -t 3 --decode "$WSBASE/websocket/70" >out &&
 	ok_load out &&
 	test "$(kv w <out)" = 640 && test "$(kv h <out)" = 480 &&
-	between 25 33 "$(kv fps <out)" &&
+	kv fps <out | between 25 33 &&
 	"$WSC" load -t 2 --decode "$BASE/stream?quality=70" >out &&
 	ok_load out &&
-	between 25 33 "$(kv fps <out)"
+	kv fps <out | between 25 33
 '
 
 test_expect_success 'lower quality gives smaller frames' '
@@ -77,12 +54,12 @@ test_expect_success '30 clients at 5 qualities all get the full rate' '
 		ok_load many$q &&
 		test "$(kv clients <many$q)" = 6 &&
 		test "$(kv q <many$q)" = $q &&
-		between 25 33 "$(kv fps_min <many$q)" &&
+		kv fps_min <many$q | between 25 33 &&
 		size=$(kv avg_size <many$q) &&
 		test "$size" -gt "$prev" &&
 		prev=$size || return 1
 	done &&
-	idle
+	state_until ".clients == []"
 '
 
 test_expect_success 'stalled clients do not slow a live one, memory bounded' '
@@ -100,7 +77,7 @@ test_expect_success 'stalled clients do not slow a live one, memory bounded' '
 	done &&
 	"$WSC" load -t 5 --decode "$WSBASE/websocket/80" >live &&
 	ok_load live &&
-	between 27 33 "$(kv fps <live)" &&
+	kv fps <live | between 27 33 &&
 	rss1=$(rss_kb) &&
 	echo "rss before $rss0 kB, while stalled $rss1 kB" &&
 	{ test -n "$RR_WRAP" || test "$rss1" -lt 65536; } &&
@@ -110,11 +87,11 @@ test_expect_success 'stalled clients do not slow a live one, memory bounded' '
 	{ test -n "$RR_WRAP" || test "$rss2" -lt 65536; } &&
 	kill $stalls &&
 	wait &&
-	idle
+	state_until ".clients == []"
 '
 
 test_expect_success 'many short connections do not leak fds' '
-	idle &&
+	state_until ".clients == []" &&
 	fd0=$(nfds) &&
 	i=0 &&
 	args= &&
@@ -142,7 +119,7 @@ test_expect_success 'many short connections do not leak fds' '
 			"$WSC" http -T 0.05 127.0.0.1:$PORT >/dev/null || return 1
 		i=$((i + 1))
 	done &&
-	idle &&
+	state_until ".clients == []" &&
 	n=30 &&
 	while fd1=$(nfds) && test "$fd1" -gt $((fd0 + 2)) && test $n -gt 0
 	do

@@ -41,13 +41,6 @@ wait_log () {
 	done
 }
 
-# between MIN MAX: the number on stdin lies in [MIN, MAX].
-between () {
-	awk -v lo="$1" -v hi="$2" '{ v = $1 + 0 }
-		END { if (NR != 1 || v < lo || v > hi) { print "not in [" lo \
-		", " hi "]: " $0; exit 1 } }'
-}
-
 # load URL [wsclient options]: 3 s of frames into "out", key=value words,
 # once frames flow (the fake camera encodes its JPEGs when it starts).
 load () {
@@ -57,10 +50,6 @@ load () {
 	"$WSC" load -t 3 "$@" "$ld_url_" >out &&
 	cat out &&
 	test "$(kv invalid <out)" = 0
-}
-
-nfds () {
-	ls "/proc/$SERVER_PID/fd" | wc -l
 }
 
 test_expect_success '--list-formats prints formats, sizes and rates' '

@@ -143,6 +143,46 @@ test_exit_ () {
 	exit 1
 }
 
+# Shared helpers for the tests.
+
+# req 'RAW REQUEST' [SECONDS] sends a raw request (printf escapes) and
+# prints the server's whole answer.
+req () {
+	printf "$1" | "$WSC" http -T "${2:-3}" 127.0.0.1:$PORT
+}
+
+# status: the status line of the answer on stdin, without CR.
+status () {
+	head -n 1 | tr -d '\r'
+}
+
+# between MIN MAX: the number on stdin lies in [MIN, MAX].
+between () {
+	awk -v lo="$1" -v hi="$2" '{ v = $1 + 0 }
+		END { if (NR != 1 || v < lo || v > hi) { print "not in [" lo \
+		", " hi "]: " $0; exit 1 } }'
+}
+
+# nfds: how many fds the server has open.
+nfds () {
+	ls "/proc/$SERVER_PID/fd" | wc -l
+}
+
+# state_until JQ: polls /state for up to ~5 s until the jq test holds.
+state_until () {
+	su_n_=50
+	while test $su_n_ -gt 0
+	do
+		curl -sf "$BASE/state" >state.json &&
+		jq -e "$1" state.json >/dev/null && return 0
+		su_n_=$((su_n_ - 1))
+		sleep 0.1
+	done
+	echo >&2 "state never matched: $1"
+	cat >&2 state.json
+	return 1
+}
+
 # Starts the server on a kernel-chosen port and waits for its readiness
 # line; sets PORT, SERVER_PID, BASE, WSBASE. Stopped at exit. The server
 # runs under an orphaned monitor that writes its exit status to
