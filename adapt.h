@@ -23,6 +23,7 @@ struct adapt_obs {
 	uint32_t unsent;	/* bytes queued in the kernel, not sent */
 	double delivery_bps;	/* TCP_INFO delivery rate, bits/s, 0 unknown */
 	double rtt_ms;		/* TCP_INFO smoothed RTT */
+	double min_rtt_ms;	/* TCP_INFO minimum RTT, 0 unknown */
 	double age_ms;		/* mean frame age when sending started */
 	double rung_bytes[HUB_NRUNGS];	/* mean frame size per rung, 0 = ? */
 };
@@ -34,6 +35,10 @@ struct adapt {
 	int hold;		/* ticks to wait before probing up again */
 	int backoff;		/* grows when a probe fails */
 	int probing;		/* the last move was a probe up */
+	int ceiling;		/* a rung whose probe failed, or -1 */
+	int ceil_left;		/* ticks until the ceiling may be probed */
+	double sndbuf;		/* bytes the socket may hold: bounds the
+				   queue we build on the path */
 	char why[32];		/* the last decision, for /state */
 };
 
