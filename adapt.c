@@ -46,6 +46,7 @@
 #define GROW 2.5		/* most the estimate grows per tick */
 #define QUEUE_S 0.12		/* queue we allow ourselves, seconds */
 #define SNDBUF_MIN 32768
+#define SNDBUF_START 131072
 
 /* Smallest frames first. Half-resolution rungs carry a slow link. */
 const int adapt_ladder[] = {
@@ -105,6 +106,9 @@ void adapt_init(struct adapt *a, int rung)
 	a->hold = HOLD_MIN;
 	a->backoff = BACKOFF_MIN;
 	a->ceiling = -1;
+	/* Until the first tick has measured the path, hold no more than a
+	 * few frames: a burst into an unknown link only fills its queue. */
+	a->sndbuf = SNDBUF_START;
 	snprintf(a->why, sizeof(a->why), "start");
 }
 

@@ -448,6 +448,24 @@ static int control_quality(const char *s, size_t n, const char **v,
 #undef SKIP_WS
 }
 
+/* Bounds what the socket holds, and so the queue our congestion control
+ * may build on the path, to what adapt.c allows (the kernel doubles the
+ * value for its bookkeeping). */
+static void apply_sndbuf(struct conn *c)
+{
+	int sb = (int)MIN(c->ad.sndbuf / 2, (double)INT_MAX);
+
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof(sb));
+}
+
+/* Puts the client under server control, starting from rung. */
+static void start_auto(struct conn *c, int rung)
+{
+	c->is_auto = 1;
+	adapt_init(&c->ad, rung);
+	apply_sndbuf(c);
+}
+
 static void on_text(struct conn *c, const char *s, size_t n)
 {
 	const char *v = NULL;
@@ -468,7 +486,7 @@ static void on_text(struct conn *c, const char *s, size_t n)
 		return;
 	}
 	if (is_auto && !c->is_auto)
-		adapt_init(&c->ad, c->rung >= 0 ? c->rung : rung);
+		start_auto(c, c->rung >= 0 ? c->rung : rung);
 	c->is_auto = is_auto;
 	subscribe(c, is_auto ? adapt_rung(&c->ad) : rung);
 }
@@ -622,9 +640,8 @@ static void upgrade(struct conn *c, const struct http_req *r, const char *q,
 		    c->v1 ? "Sec-WebSocket-Protocol: rerocctv.v1\r\n" : "");
 	c->mode = CONN_WS;
 	c->wp.max_msg = CONN_MSG_MAX;
-	c->is_auto = is_auto;
 	if (is_auto)
-		adapt_init(&c->ad, rung);
+		start_auto(c, rung);
 	c->ping_sent = c->pong_seen = 0;
 	c->t_deadline = 0;
 	set_stream_socket(c);
@@ -647,9 +664,8 @@ static void start_mjpeg(struct conn *c, int rung, int is_auto)
 		return;
 	}
 	c->mode = CONN_MJPEG;
-	c->is_auto = is_auto;
 	if (is_auto)
-		adapt_init(&c->ad, rung);
+		start_auto(c, rung);
 	c->t_deadline = 0;
 	set_stream_socket(c);
 	subscribe(c, rung);
@@ -1078,15 +1094,8 @@ static void end_window(struct conn *c)
 			o.rung_bytes[r] = st.rung[r].bytes;
 		tcp_view(c, &o);
 		if (c->is_auto) {
-			int sb;
-
 			subscribe(c, adapt_tick(&c->ad, &o));
-			/* Bound what the socket holds, and so the queue our
-			 * congestion control may build on the path (the
-			 * kernel doubles the value for its bookkeeping). */
-			sb = (int)MIN(c->ad.sndbuf / 2, (double)INT_MAX);
-			setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sb,
-				   sizeof(sb));
+			apply_sndbuf(c);
 		}
 		if (c->v1)
 			send_stats(c, &o);

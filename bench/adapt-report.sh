@@ -31,6 +31,9 @@ BEGIN {
 }
 {
 	split(v("name"), n, "/")
+	# The figures of the issue are for the auto client on its own link;
+	# the shared-link case must split fairly, and the same marks are
+	# shown for it without making the run fail.
 	auto = n[2] == "auto" || n[2] == "fair"
 	why = ""
 	if (auto) {
@@ -39,13 +42,17 @@ BEGIN {
 		if (v("age_p95") > max_p95) why = why " age"
 		if (v("reconnects") > 0) why = why " reconnects"
 		if (v("stalls") > 0) why = why " stalls"
-		if (why != "") bad++
+		if (why != "" && n[2] == "auto") bad++
+		if (why != "" && n[2] == "fair") shared++
 	}
+	verdict = "-"
+	if (auto && why == "") verdict = "ok"
+	else if (auto && n[2] == "fair") verdict = "over the marks:" why
+	else if (auto) verdict = "FAIL:" why
 	printf "| %s | %s | %s | %s%% | %s%% | %s / %s (%s%%) | %s / %s | " \
 	       "%s | %s | %s | %s |\n", n[1], n[2], n[3], v("rung_ok"),
 	       v("over"), v("fps"), v("allowed"), v("fps_ratio"), v("age_p50"),
-	       v("age_p95"), v("reconnects"), v("stalls"), v("kbps"),
-	       (!auto ? "-" : why == "" ? "ok" : "FAIL:" why)
+	       v("age_p95"), v("reconnects"), v("stalls"), v("kbps"), verdict
 	if (n[2] == "fair") {
 		kb[n[1], n[3]] = v("kbps"); fcc[n[1]] = 1
 	}
@@ -59,7 +66,11 @@ END {
 		       (r >= min_fair ? "ok" : "FAIL")
 		if (r < min_fair) bad++
 	}
-	printf "\nAuto figures: %s\n", bad ? "FAIL (" bad ")" : "all met"
+	printf "\nAuto figures (auto client, link of its own): %s\n",
+	       bad ? "FAIL (" bad ")" : "all met"
+	if (shared)
+		printf "Shared link: %d client runs over the solo marks " \
+		       "(see the rows)\n", shared
 	exit (bad ? 1 : 0)
 }' "$dir/results" >"$dir/report.md"
 st=$?
