@@ -866,6 +866,33 @@ static void frame_done(struct conn *c)
 	}
 }
 
+/* An auto client's socket holds at most what adapt.c allows, unsent and
+ * in flight together. SO_SNDBUF alone does not hold that line: the
+ * kernel checks it before each new segment buffer and then fills that
+ * buffer, up to 64 KiB more. So trim the write to the room that is left;
+ * -1 when there is none (poll says writable again only once the queue is
+ * down to two thirds of SO_SNDBUF, which is then under the limit). */
+static int cap_write(struct conn *c, struct iovec *iov, int *n)
+{
+	int queued, i;
+	double room;
+
+	if (ioctl(c->fd, TIOCOUTQ, &queued) != 0)
+		return 0;
+	room = c->ad.sndbuf - queued;
+	if (room < 1)
+		return -1;
+	for (i = 0; i < *n; i++) {
+		if ((double)iov[i].iov_len >= room) {
+			iov[i].iov_len = (size_t)room;
+			*n = i + 1;
+			break;
+		}
+		room -= (double)iov[i].iov_len;
+	}
+	return 0;
+}
+
 /* Writes some of the current frame. >0 progress, 0 would block, -1. */
 static int write_frame(struct conn *c)
 {
@@ -897,6 +924,8 @@ static int write_frame(struct conn *c)
 		frame_done(c);
 		return 1;
 	}
+	if (c->is_auto && cap_write(c, iov, &n) != 0)
+		return 0;
 	w = writev(c->fd, iov, n);
 	if (w < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
