@@ -45,7 +45,7 @@
 #define BACKOFF_MAX 32
 #define GROW 2.5		/* most the estimate grows per tick */
 #define QUEUE_S 0.12		/* queue we allow ourselves, seconds */
-#define SNDBUF_MIN 32768
+#define SNDBUF_MIN 16384
 #define SNDBUF_START 131072
 
 /* Smallest frames first. Half-resolution rungs carry a slow link. */
