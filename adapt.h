@@ -9,7 +9,6 @@
 
 /* The auto ladder, smallest frames first: half-resolution rungs for slow
  * links, then every full-resolution quality. */
-#define ADAPT_LADDER_MAX 24
 extern const int adapt_ladder[];
 extern const int adapt_nladder;
 
@@ -20,7 +19,6 @@ struct adapt_obs {
 	uint64_t frames;	/* frames fully sent during the tick */
 	uint64_t skipped;	/* frames replaced before they went out */
 	uint64_t bytes;		/* bytes written during the tick */
-	uint32_t unsent;	/* bytes queued in the kernel, not sent */
 	double delivery_bps;	/* TCP_INFO delivery rate, bits/s, 0 unknown */
 	double rtt_ms;		/* TCP_INFO smoothed RTT */
 	double min_rtt_ms;	/* TCP_INFO minimum RTT, 0 unknown */

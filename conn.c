@@ -1072,9 +1072,6 @@ static void tcp_view(struct conn *c, struct adapt_obs *o)
 	if (len >= offsetof(struct tcp_info, tcpi_delivery_rate) +
 	    sizeof(ti.tcpi_delivery_rate))
 		o->delivery_bps = (double)ti.tcpi_delivery_rate * 8;
-	if (len >= offsetof(struct tcp_info, tcpi_notsent_bytes) +
-	    sizeof(ti.tcpi_notsent_bytes))
-		o->unsent = ti.tcpi_notsent_bytes;
 	if (len >= offsetof(struct tcp_info, tcpi_min_rtt) +
 	    sizeof(ti.tcpi_min_rtt))
 		o->min_rtt_ms = ti.tcpi_min_rtt / 1000.0;
