@@ -288,6 +288,15 @@ static void set_fps(struct cap *c)
 					t->numerator);
 }
 
+/* A v4l2_buffer naming mmap capture buffer index. */
+static void buf_init(struct v4l2_buffer *b, unsigned index)
+{
+	memset(b, 0, sizeof(*b));
+	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	b->memory = V4L2_MEMORY_MMAP;
+	b->index = index;
+}
+
 static int map_buffers(struct cap *c, char *msg, size_t msgsz)
 {
 	struct v4l2_requestbuffers rb;
@@ -308,10 +317,7 @@ static int map_buffers(struct cap *c, char *msg, size_t msgsz)
 	if (rb.count > MAX_BUFFERS)
 		rb.count = MAX_BUFFERS;	/* the rest just stay unused */
 	for (i = 0; i < rb.count; i++) {
-		memset(&b, 0, sizeof(b));
-		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		b.memory = V4L2_MEMORY_MMAP;
-		b.index = i;
+		buf_init(&b, i);
 		if (xioctl(c->fd, VIDIOC_QUERYBUF, &b) < 0)
 			return fail(c, msg, msgsz, "VIDIOC_QUERYBUF %u:", i);
 		c->bufs[i].start = v4l2_mmap(NULL, b.length,
@@ -325,10 +331,7 @@ static int map_buffers(struct cap *c, char *msg, size_t msgsz)
 		c->nbufs = i + 1;
 	}
 	for (i = 0; i < c->nbufs; i++) {
-		memset(&b, 0, sizeof(b));
-		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		b.memory = V4L2_MEMORY_MMAP;
-		b.index = i;
+		buf_init(&b, i);
 		if (xioctl(c->fd, VIDIOC_QBUF, &b) < 0)
 			return fail(c, msg, msgsz, "VIDIOC_QBUF %u:", i);
 	}
@@ -415,10 +418,7 @@ static void requeue(struct cap *c, unsigned index)
 {
 	struct v4l2_buffer b;
 
-	memset(&b, 0, sizeof(b));
-	b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	b.memory = V4L2_MEMORY_MMAP;
-	b.index = index;
+	buf_init(&b, index);
 	/* A failure here shows up as a lost device at the next DQBUF. */
 	xioctl(c->fd, VIDIOC_QBUF, &b);
 }
