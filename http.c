@@ -55,6 +55,41 @@ static size_t line_at(const char *buf, size_t pos, size_t lim, size_t *n)
 	return (size_t)(nl - buf) + 1;
 }
 
+/* Splits r->target into authority (absolute-form only), path and query.
+ * 0, or -1 for a target that is neither origin- nor absolute-form. */
+static int split_target(struct http_req *r)
+{
+	const char *t = r->target, *end = t + r->target_len, *p, *q;
+
+	r->authority = NULL;
+	r->authority_len = 0;
+	p = t;
+	if (*t != '/') {
+		if (r->target_len > 7 && ieq(t, 7, "http://", 7))
+			p = t + 7;
+		else if (r->target_len > 8 && ieq(t, 8, "https://", 8))
+			p = t + 8;
+		else
+			return -1;
+		for (r->authority = p; p < end && *p != '/' && *p != '?'; p++)
+			if (*p == '@')
+				return -1;	/* userinfo: never ours */
+		r->authority_len = (size_t)(p - r->authority);
+		if (r->authority_len == 0)
+			return -1;
+	}
+	q = memchr(p, '?', (size_t)(end - p));
+	r->path = p;
+	r->path_len = (size_t)((q ? q : end) - p);
+	if (r->path_len == 0) {		/* "http://host" or "http://host?x" */
+		r->path = "/";
+		r->path_len = 1;
+	}
+	r->query = q ? q + 1 : NULL;
+	r->query_len = q ? (size_t)(end - q - 1) : 0;
+	return 0;
+}
+
 /* METHOD SP request-target SP HTTP-version, line of n bytes (RFC 9112 3). */
 static int parse_request_line(const char *s, size_t n, struct http_req *r)
 {
@@ -71,21 +106,20 @@ static int parse_request_line(const char *s, size_t n, struct http_req *r)
 	r->method = s;
 	r->method_len = i++;
 
-	/* TARGET: origin-form only, since we are no proxy (absolute-form and
-	 * "*" get 400). Visible ASCII; '#' never belongs to a target. */
+	/* TARGET: origin-form, or absolute-form as a proxy in front may send
+	 * (RFC 9112 3.2.2: then its authority stands for Host); "*" and
+	 * authority-form get 400. Visible ASCII; '#' never belongs to a
+	 * target. */
 	start = i;
 	while (i < n && (unsigned char)s[i] > ' ' &&
 	       (unsigned char)s[i] < 0x7f && s[i] != '#')
 		i++;
-	if (i == start || s[start] != '/' || i == n || s[i] != ' ')
+	if (i == start || i == n || s[i] != ' ')
 		return -400;
 	r->target = s + start;
 	r->target_len = i - start;
-	v = memchr(r->target, '?', r->target_len);
-	r->path = r->target;
-	r->path_len = v ? (size_t)(v - r->target) : r->target_len;
-	r->query = v ? v + 1 : NULL;
-	r->query_len = v ? r->target_len - r->path_len - 1 : 0;
+	if (split_target(r) != 0)
+		return -400;
 	i++;
 
 	/* VERSION: "HTTP/" DIGIT "." DIGIT and nothing after it. */
@@ -93,9 +127,10 @@ static int parse_request_line(const char *s, size_t n, struct http_req *r)
 	if (n - i != 8 || memcmp(v, "HTTP/", 5) != 0 || v[6] != '.' ||
 	    v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9')
 		return -400;
-	if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
+	/* HTTP/1.x for x > 1 is answered as 1.1 (RFC 9110 6.2). */
+	if (v[5] != '1')
 		return -505;
-	r->minor = v[7] - '0';
+	r->minor = v[7] == '0' ? 0 : 1;
 	return 0;
 }
 
@@ -172,10 +207,13 @@ int http_parse(const char *buf, size_t len, struct http_req *r)
 	       pos + 1 < lim && buf[pos + 1] == '\n')))
 		pos += buf[pos] == '\r' ? 2 : 1;
 
-	/* 2. The request line, judged as soon as it is complete. */
+	/* 2. The request line, judged as soon as it is complete; one that
+	 * does not end within the head's limit is 414, as nginx says. */
 	next = line_at(buf, pos, lim, &n);
 	if (next && (rc = parse_request_line(buf + pos, n, r)) < 0)
 		return rc;
+	if (!next && len > HTTP_MAX_HEAD && pos < lim)
+		return -414;
 	headers = next;
 
 	/* 3. Find the empty line ending the head before parsing any header,
@@ -241,6 +279,58 @@ int http_has_token(const char *value, size_t len, const char *token)
 		i++;	/* past the comma, or past len to stop */
 	}
 	return 0;
+}
+
+int http_has_token_all(const struct http_req *r, const char *name,
+		       const char *token)
+{
+	size_t nlen = strlen(name);
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (ieq(r->h[i].name, r->h[i].name_len, name, nlen) &&
+		    http_has_token(r->h[i].value, r->h[i].value_len, token))
+			return 1;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int http_decode_path(const struct http_req *r, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->path_len; i++) {
+		int c = (unsigned char)r->path[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (i + 2 >= r->path_len)
+				return -1;
+			hi = hexval((unsigned char)r->path[i + 1]);
+			lo = hexval((unsigned char)r->path[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			i += 2;
+			/* A control character is never part of a path of
+			 * ours, and NUL would cut it short. */
+			if (c < 0x20 || c == 0x7f)
+				return -1;
+		}
+		if (n + 1 >= outsz)
+			return -1;
+		out[n++] = (char)c;
+	}
+	out[n] = 0;
+	return (int)n;
 }
 
 int http_query(const char *query, size_t qlen, const char *key,

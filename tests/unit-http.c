@@ -112,6 +112,72 @@ static void test_complete(void)
 	CHECK_INT(parse(s), strlen(s), "pchar and query characters");
 }
 
+static void test_targets(void)
+{
+	const char *s;
+	char out[64];
+
+	s = "GET http://Cam.local:6732/stream?quality=80 HTTP/1.1\r\n"
+	    "Host: other\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "absolute-form");
+	CHECK(eq(req.authority, req.authority_len, "Cam.local:6732"),
+	      "absolute-form authority");
+	CHECK(eq(req.path, req.path_len, "/stream"), "absolute-form path");
+	CHECK(eq(req.query, req.query_len, "quality=80"),
+	      "absolute-form query");
+	s = "GET HTTPS://h HTTP/1.1\r\nHost: h\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "absolute-form without a path");
+	CHECK(eq(req.path, req.path_len, "/"), "... is /");
+	CHECK(eq(req.authority, req.authority_len, "h"), "... authority h");
+	s = "GET http://h?x=1 HTTP/1.1\r\nHost: h\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "absolute-form, query, no path");
+	CHECK(eq(req.path, req.path_len, "/") &&
+	      eq(req.query, req.query_len, "x=1"), "... path / and query");
+	s = "GET /x HTTP/1.1\r\nHost: h\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "origin-form");
+	CHECK(req.authority == NULL, "origin-form has no authority");
+
+	s = "GET / HTTP/1.2\r\nHost: x\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "HTTP/1.2 is taken");
+	CHECK_INT(req.minor, 1, "... as 1.1");
+	s = "GET / HTTP/1.9\r\n\r\n";
+	CHECK_INT(parse(s), -400, "HTTP/1.9 as 1.1 needs Host");
+
+	s = "GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n"
+	    "Upgrade: websocket\r\nconnection: Upgrade\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "repeated Connection");
+	CHECK(http_has_token_all(&req, "Connection", "upgrade"),
+	      "a token in the second Connection line");
+	CHECK(http_has_token_all(&req, "Connection", "keep-alive"),
+	      "a token in the first");
+	CHECK(!http_has_token_all(&req, "Connection", "close"),
+	      "no token in neither");
+	CHECK(!http_has_token_all(&req, "Upgrade", "web"),
+	      "no partial token");
+
+	s = "GET /web%73ocket/%38%30%2fx%20y HTTP/1.1\r\nHost: x\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "percent-encoded path");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), 17, "decoded");
+	CHECK(strcmp(out, "/websocket/80/x y") == 0, "decoded path");
+	CHECK_INT(http_decode_path(&req, out, 17), -1, "no room for it");
+	CHECK_INT(http_decode_path(&req, out, 18), 17, "exactly room");
+	parse("GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "%00");
+	parse("GET /a%0a HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "%0a");
+	parse("GET /a%7F HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "%7F");
+	parse("GET /a%4 HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "short %4");
+	parse("GET /a% HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "bare %");
+	parse("GET /a%g0 HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), -1, "%g0");
+	parse("GET /%e2%82%ac HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(http_decode_path(&req, out, sizeof(out)), 4, "UTF-8");
+	CHECK(strcmp(out, "/\xe2\x82\xac") == 0, "UTF-8 bytes");
+}
+
 static void test_incremental(void)
 {
 	const char *s = "\r\nGET /ws?q=5 HTTP/1.1\r\nHost: h\r\n"
@@ -162,14 +228,20 @@ static void test_errors(void)
 		{ "GET / HTTP/1.1\r\r\nHost: x\r\n\r\n", -400, "CR CR LF" },
 		{ "GET x HTTP/1.1\r\nHost: x\r\n\r\n", -400, "no slash" },
 		{ "GET * HTTP/1.1\r\nHost: x\r\n\r\n", -400, "asterisk" },
-		{ "GET http://h/ HTTP/1.1\r\nHost: h\r\n\r\n", -400,
-		  "absolute-form" },
+		{ "GET ftp://h/ HTTP/1.1\r\nHost: h\r\n\r\n", -400,
+		  "absolute-form, another scheme" },
+		{ "GET http:// HTTP/1.1\r\nHost: h\r\n\r\n", -400,
+		  "absolute-form without authority" },
+		{ "GET http://u@h/ HTTP/1.1\r\nHost: h\r\n\r\n", -400,
+		  "absolute-form with userinfo" },
+		{ "CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n", -400,
+		  "authority-form" },
 		{ "GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", -400, "tab" },
 		{ "GET /a\x7f HTTP/1.1\r\nHost: x\r\n\r\n", -400, "DEL" },
 		{ "GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", -400, "8-bit" },
 		{ "GET /a#f HTTP/1.1\r\nHost: x\r\n\r\n", -400, "fragment" },
 		{ "GET / HTTP/2.0\r\nHost: x\r\n\r\n", -505, "HTTP/2.0" },
-		{ "GET / HTTP/1.2\r\nHost: x\r\n\r\n", -505, "HTTP/1.2" },
+		{ "GET / HTTP/3.1\r\nHost: x\r\n\r\n", -505, "HTTP/3.1" },
 		{ "GET / HTTP/0.9\r\nHost: x\r\n\r\n", -505, "HTTP/0.9" },
 		{ "ABCDEFGHIJKLMNOPQRSTU / HTTP/1.1\r\nHost: x\r\n\r\n", -501,
 		  "21-byte method" },
@@ -282,11 +354,12 @@ static void test_limits(void)
 	memcpy(buf, start, strlen(start));
 	CHECK_INT(parse_exact(buf, HTTP_MAX_HEAD + 1), -431,
 		  "endless header line");
+	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "GET /", 5);
 	CHECK_INT(parse_exact(buf, HTTP_MAX_HEAD), 0,
 		  "long request line within the limit needs more");
-	CHECK_INT(parse_exact(buf, HTTP_MAX_HEAD + 1), -431,
-		  "endless request line");
+	CHECK_INT(parse_exact(buf, HTTP_MAX_HEAD + 1), -414,
+		  "endless request line is 414");
 	for (i = 0; i < HTTP_MAX_HEAD + 2; i += 2)
 		memcpy(buf + i, "\r\n", 2);
 	CHECK_INT(parse_exact(buf, HTTP_MAX_HEAD), 0,
@@ -431,6 +504,7 @@ static void test_reason(void)
 int main(void)
 {
 	test_complete();
+	test_targets();
 	test_incremental();
 	test_errors();
 	test_limits();
