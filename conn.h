@@ -1,96 +1,179 @@
-/* conn.c: one client socket: its input buffer, the HTTP request it is in,
- * its WebSocket or MJPEG stream, the latest-frame-wins slots and its
- * statistics. Runs only on the poll thread; never blocks. */
+/* conn.c: one client socket: its phase and the one deadline that phase
+ * gives meaning to, bounded input, the output queue, what follows each
+ * response, and the lingering close. It knows HTTP only as far as the
+ * first and last lines of a response head; routing, streams and access
+ * live above it. Poll thread only; never blocks. */
 #ifndef CONN_H
 #define CONN_H
+#include <stddef.h>
 #include <stdint.h>
-#include <poll.h>
 
-#include "adapt.h"
+#include "config.h"
 #include "http.h"
 #include "obuf.h"
-#include "ws.h"
 
-struct server;
-struct frame;
+struct hub;
+struct stream;
+struct auth;
+struct conn;
 
-enum conn_mode {
-	CONN_HTTP,		/* reading a request or writing a response */
-	CONN_SNAPSHOT,		/* waiting for a frame to answer /snapshot */
-	CONN_WS,		/* WebSocket stream */
-	CONN_MJPEG,		/* multipart/x-mixed-replace stream */
-	CONN_LINGER		/* response sent, write side shut, draining */
+/* What every connection sees of the server. Owned by server.c; the
+ * others read it (status.c walks conns[] for /state). */
+struct conn_env {
+	const struct config *cfg;
+	struct hub *hub;
+	struct auth *auth;		/* NULL: no accounts, open access */
+	int64_t now;			/* monotonic µs, once per loop turn */
+	int64_t started;		/* when the server started, monotonic */
+	uint64_t total_clients;
+	struct conn **conns;		/* every open connection */
+	int nconns;
+	int stopping;			/* shutting down: responses close */
 };
 
-enum { CONN_IN_MAX = HTTP_MAX_HEAD + 1, CONN_MSG_MAX = 4096 };
+/* A connection is in exactly one phase. The deadline means: */
+enum conn_phase {
+	PH_HEAD,	/* reading a request head: head / keep-alive idle
+			   limit (--timeout) */
+	PH_WAIT,	/* the answer is held back: a snapshot waits for
+			   its frame, a refusal is slowed down. The end of
+			   the wait: a held answer then goes out; with none
+			   held, the waiter gives up (conn_tick says so) */
+	PH_RESPOND,	/* sending one response: the stall limit, while
+			   output waits */
+	PH_STREAM,	/* WebSocket or MJPEG: the stall limit, while
+			   output waits (stream.c keeps the ping timer) */
+	PH_LINGER	/* our last byte is out and our side shut; reading
+			   until their EOF or the linger limit */
+};
+
+/* What follows a response, decided when it starts. */
+enum conn_after {
+	AFTER_NEXT,	/* keep-alive: read the next head */
+	AFTER_CLOSE,	/* close once it is out; nothing more is read */
+	AFTER_STREAM	/* it heads a stream (101, multipart) */
+};
+
+/* The peer's address: text for logs and /state, a key for limits. */
+struct peer {
+	char addr[48];			/* "127.0.0.1", "::1" */
+	char text[64];			/* "127.0.0.1:5000", "[::1]:5000" */
+	unsigned char key[16];		/* IPv4 mapped, IPv6 /64 */
+};
+
+/* A message whose body we borrow, sent whole, one after the other: a
+ * response body, a frame with its WebSocket or multipart header. */
+struct conn_msg {
+	unsigned char head[160];
+	size_t headlen;
+	const unsigned char *body;
+	size_t bodylen;
+	int crlf;			/* "\r\n" after the body */
+	void (*release)(void *);	/* once sent or dropped, if set */
+	void *owner;
+	int64_t ts_us;			/* a frame's capture time, else 0 */
+	size_t off;			/* bytes of it sent */
+	int used;
+};
+
+enum {
+	CONN_IN_MAX = HTTP_MAX_HEAD + 1 + 14 + 4096,
+	CONN_BACKLOG = 64 << 10,	/* unsent output that stops input */
+	CONN_OUT_MAX = 256 << 10	/* owned bytes queued: a hard cap */
+};
 
 struct conn {
-	struct server *srv;
+	struct conn_env *env;
 	int fd;
-	char peer[64];
-	enum conn_mode mode;
-	unsigned char in[CONN_IN_MAX + WS_MAX_HEADER + 4];
+	struct peer peer;
+	enum conn_phase phase;
+	enum conn_after after;		/* of the response in hand */
+	int64_t deadline;		/* see enum conn_phase; 0 = none */
+	int64_t t_start;
+	int keep_alive;			/* the request in hand allows more */
+	int head_only;			/* HEAD: no body goes out */
+	int eof;			/* the peer sends nothing more */
+	int st_reads;			/* a WebSocket: stream.c reads */
+	uint64_t requests;		/* complete heads received */
+	int extra;			/* over the limits: told 503, closing */
+
+	unsigned char in[CONN_IN_MAX];
 	size_t inlen;
 
-	/* Output: control bytes and response heads first, then a body from
-	 * memory we do not own (an embedded asset) or own (a --web file),
-	 * then frames. A frame once started is finished before anything
-	 * else goes out. */
-	struct obuf out;
-	const unsigned char *body;
-	size_t bodylen, bodyoff;
-	void *body_owned;
-	int keep_alive, close_after, head_only;
+	struct obuf out;		/* owned bytes: heads, control */
+	struct conn_msg msg[2];		/* [0] next or in flight, [1] the
+					   newest waiting: it is replaced,
+					   never queued behind */
+	double sockcap;			/* bytes the socket may hold while
+					   a message goes out; 0 = any */
+	uint64_t bytes;			/* written, all told */
+	uint64_t msgs_sent, msgs_replaced;
+	uint64_t age_sum_us, age_n;	/* frame age when it started out */
 
-	/* Frames: latest frame wins. */
-	struct frame *cur, *pending;
-	unsigned char fh[192];		/* frame header: WS or MJPEG part */
-	size_t fhlen, curoff;		/* curoff over fh + data + tail */
-	int tail;			/* MJPEG: "\r\n" after the part */
-	int rung;			/* -1 when not subscribed */
-	int is_auto;
-	uint64_t last_seq;		/* newest frame taken */
-
-	/* WebSocket */
-	struct ws_parser wp;
-	unsigned char msg[CONN_MSG_MAX];
-	size_t msglen;
-	int v1;				/* subprotocol rerocctv.v1 */
-	int close_sent;
-	int64_t ping_sent, pong_seen;
-
-	/* Adaptation (auto clients) */
-	struct adapt ad;
-
-	/* Timers and statistics, monotonic µs */
-	int64_t t_start, t_deadline, t_progress;
-	uint64_t frames, skipped, bytes;
-	uint64_t win_frames, win_bytes, win_skipped;	/* this second */
-	int64_t win_t0;
-	double fps, kbps;		/* last window */
-	uint64_t lat_sum_us, lat_n;	/* age at send start, last window */
-	double lat_ms;
+	struct stream *st;		/* stream.c: a stream or a snapshot */
+	char user[40];			/* who, once access is decided */
 };
 
-/* Takes over an accepted, non-blocking socket. NULL if out of memory. */
-struct conn *conn_new(struct server *s, int fd, const char *peer);
-/* Closes the socket and releases everything, the hub's need included. */
+/* Takes over an accepted non-blocking socket in PH_HEAD. NULL if out of
+ * memory (the caller closes fd). */
+struct conn *conn_new(struct conn_env *env, int fd, const struct peer *p);
+/* Closes the socket and releases what is queued. The stream layer must
+ * have let go first (stream_end). NULL is fine. */
 void conn_free(struct conn *c);
 
 /* What to poll for. */
 short conn_events(const struct conn *c);
-/* Handles poll revents. Returns -1 when the connection is finished and
- * must be freed, else 0. */
-int conn_io(struct conn *c, short revents);
-/* A new frame for the connection's rung: latest frame wins. -1 when the
- * connection must be freed. */
-int conn_offer(struct conn *c, struct frame *f);
-/* Timers: once a second or so. -1 when the connection must be freed. */
+/* Reads what the phase takes. -1 when the connection is over. */
+int conn_read(struct conn *c);
+/* Writes until the socket would block, and moves on when a response is
+ * out (next head, linger). -1 when the connection is over. */
+int conn_write(struct conn *c);
+
+enum { CONN_OK = 0, CONN_OVER = -1, CONN_GAVE_UP = 1 };
+/* Runs the phase's deadline. CONN_OVER: free it; CONN_GAVE_UP: a wait
+ * with no held answer ran out, its waiter must answer (PH_WAIT still). */
 int conn_tick(struct conn *c);
-/* Server shutdown: starts a WebSocket close (1001) or finishes. */
-void conn_shutdown(struct conn *c);
-/* Appends this client's /state entry (a JSON object). */
-void conn_state_json(const struct conn *c, struct obuf *b);
-const char *conn_kind(const struct conn *c);
+
+/* PH_HEAD: parses the input. >0 the head's length, with r filled and
+ * keep_alive/head_only set (the caller consumes it once answered);
+ * 0 need more (or not in PH_HEAD); a malformed head has been answered
+ * and the connection closes after it. */
+int conn_head(struct conn *c, struct http_req *r);
+void conn_consume(struct conn *c, size_t n);
+
+/* A response: conn_begin() queues the status line and the headers every
+ * response has (Date, Server), and fixes what follows it (AFTER_NEXT
+ * becomes AFTER_CLOSE unless the request asked for keep-alive and the
+ * server is not stopping; AFTER_CLOSE discards unread input).
+ * conn_header() adds lines ("Name: value\r\n"); conn_end() adds
+ * Content-Length (not for streams), Connection and the blank line, then
+ * the body: borrowed, release(owner) called once it is out or dropped
+ * (body NULL: none). HEAD drops the body. */
+void conn_begin(struct conn *c, int status, enum conn_after after);
+void conn_header(struct conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void conn_end(struct conn *c, const void *body, size_t len,
+	      void (*release)(void *), void *owner);
+/* A whole plain-text error response: "STATUS Reason[: why]". 400, 408,
+ * 414, 431, 501, 505 and 5xx close the connection. extra: header lines
+ * or NULL. */
+void conn_error(struct conn *c, int status, const char *why,
+		const char *extra);
+/* Holds the answer back until `until` (PH_WAIT). What is queued then
+ * goes out; if nothing is, conn_tick() says CONN_GAVE_UP. */
+void conn_hold(struct conn *c, int64_t until);
+
+/* Streams. conn_put() queues owned bytes (control frames, text); -1 and
+ * nothing queued when that would pass CONN_OUT_MAX. conn_queue() queues
+ * a message: a free slot takes it, else it replaces the waiting one
+ * (released; msgs_replaced counts it). conn_finish(): nothing more will
+ * be queued; the waiting message is dropped and the connection lingers
+ * once the rest is out. */
+int conn_put(struct conn *c, const void *p, size_t n);
+void conn_queue(struct conn *c, const struct conn_msg *m);
+void conn_finish(struct conn *c);
+/* Bytes queued and not yet written (owned + messages). */
+size_t conn_backlog(const struct conn *c);
+int conn_has_output(const struct conn *c);
 
 #endif

@@ -21,6 +21,13 @@ enum { MAX_WORKERS = 16 };
 struct hub {
 	pthread_mutex_t lock;
 	int need[HUB_NRUNGS];
+	/* The encode budget: which rungs are encoded, when each was first
+	 * asked for, and which encoded rung serves each asked one. */
+	int max_rungs;
+	int active[HUB_NRUNGS];
+	uint64_t asked_at[HUB_NRUNGS], ask_clock;
+	int serve_fixed[HUB_NRUNGS], serve_auto[HUB_NRUNGS];
+	int src_mjpeg;			/* the source rung is free */
 	struct frame *latest[HUB_NRUNGS];
 	struct hub_stats st;
 	int64_t fps_t0;		/* start of the current one-second window */
@@ -212,13 +219,16 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct hub *hub_new(int workers)
+struct hub *hub_new(int workers, int max_rungs)
 {
 	struct hub *h = calloc(1, sizeof(*h));
 	int i;
 
 	if (!h)
 		return NULL;
+	h->max_rungs = h->st.max_rungs = MAX(1, max_rungs);
+	for (i = 0; i < HUB_NRUNGS; i++)
+		h->serve_fixed[i] = h->serve_auto[i] = h->st.serve[i] = i;
 	h->wake[0] = h->wake[1] = -1;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->work_cv, NULL);
@@ -268,13 +278,117 @@ void hub_free(struct hub *h)
 	free(h);
 }
 
+/* The encode budget */
+
+/* Does encoding rung cost CPU? The camera's own JPEG does not. */
+static int costs(const struct hub *h, int rung)
+{
+	return rung != HUB_RUNG_SOURCE || !h->src_mjpeg;
+}
+
+/* How far apart two rungs are for a viewer: the quality step, and a
+ * change of resolution is further than any step. */
+static int distance(int a, int b)
+{
+	int qa = a == HUB_RUNG_SOURCE ? 100 : hub_rung_q(a);
+	int qb = b == HUB_RUNG_SOURCE ? 100 : hub_rung_q(b);
+
+	return abs(qa - qb) + (hub_rung_half(a) != hub_rung_half(b)) * 1000;
+}
+
+/* Orders rungs by frame size for auto clients: every half-resolution
+ * rung below every full one. */
+static int size_key(int rung)
+{
+	return (hub_rung_half(rung) ? 0 : 1000) +
+	       (rung == HUB_RUNG_SOURCE ? 100 : hub_rung_q(rung));
+}
+
+static int serve_fixed(const struct hub *h, int r)
+{
+	int a, best = -1;
+
+	for (a = 0; a < HUB_NRUNGS; a++)
+		if (h->active[a] && (best < 0 ||
+		    distance(r, a) < distance(r, best) ||
+		    (distance(r, a) == distance(r, best) &&
+		     size_key(a) > size_key(best))))
+			best = a;
+	return best < 0 ? r : best;
+}
+
+static int serve_auto(const struct hub *h, int r)
+{
+	int a, below = -1, least = -1;
+
+	for (a = 0; a < HUB_NRUNGS; a++) {
+		if (!h->active[a])
+			continue;
+		if (size_key(a) <= size_key(r) &&
+		    (below < 0 || size_key(a) > size_key(below)))
+			below = a;
+		if (least < 0 || size_key(a) < size_key(least))
+			least = a;
+	}
+	return below >= 0 ? below : least >= 0 ? least : r;
+}
+
+/* Decides which rungs are encoded, with the lock held: rungs nobody asks
+ * for stop; asked rungs start, first asked first, while the budget
+ * allows; then every asked rung is mapped to the rung serving it. */
+static void budget(struct hub *h)
+{
+	int r, n = 0, merged = 0;
+
+	for (r = 0; r < HUB_NRUNGS; r++) {
+		if (h->need[r] <= 0)
+			h->active[r] = 0;
+		n += h->active[r] && costs(h, r);
+	}
+	for (;;) {
+		int next = -1;
+
+		for (r = 0; r < HUB_NRUNGS; r++)
+			if (h->need[r] > 0 && !h->active[r] &&
+			    (!costs(h, r) || n < h->max_rungs) &&
+			    (next < 0 || h->asked_at[r] < h->asked_at[next]))
+				next = r;
+		if (next < 0)
+			break;
+		h->active[next] = 1;
+		n += costs(h, next);
+	}
+	for (r = 0; r < HUB_NRUNGS; r++) {
+		h->serve_fixed[r] = h->st.serve[r] = serve_fixed(h, r);
+		h->serve_auto[r] = serve_auto(h, r);
+		h->st.rung[r].encoded = h->active[r];
+		merged += h->need[r] > 0 && !h->active[r];
+	}
+	if (merged != h->st.merged)
+		logmsg("encoder: %d rung%s encoded, %d asked for beyond the "
+		       "budget of %d served by the nearest", n, n == 1 ? "" :
+		       "s", merged, h->max_rungs);
+	h->st.merged = merged;
+}
+
 /* Poll thread side */
 
 void hub_need(struct hub *h, int rung, int delta)
 {
 	pthread_mutex_lock(&h->lock);
+	if (h->need[rung] <= 0 && h->need[rung] + delta > 0)
+		h->asked_at[rung] = ++h->ask_clock;
 	h->need[rung] += delta;
 	h->st.rung[rung].need = h->need[rung];
+	budget(h);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void hub_map(struct hub *h, int fixed[HUB_NRUNGS], int autom[HUB_NRUNGS])
+{
+	pthread_mutex_lock(&h->lock);
+	memcpy(fixed, h->serve_fixed, sizeof(h->serve_fixed));
+	memcpy(autom, h->serve_auto, sizeof(h->serve_auto));
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -333,6 +447,8 @@ void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 	if (info)
 		h->st.info = *info;
 	h->st.source_ok = ok;
+	h->src_mjpeg = strcmp(h->st.info.format, "mjpeg") == 0;
+	budget(h);
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -367,7 +483,7 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 	h->job_ts = img->ts_us;
 	for (r = 0; r < HUB_NRUNGS; r++) {
 		drop[r] = NULL;
-		if (h->need[r] <= 0) {
+		if (!h->active[r]) {
 			drop[r] = h->latest[r];
 			h->latest[r] = NULL;
 		} else if (r == HUB_RUNG_SOURCE && img->fmt == IMG_MJPEG) {
@@ -376,6 +492,7 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 			h->job[n++] = r;
 		}
 	}
+	h->st.encoded += (uint64_t)n;
 	return n;
 }
 

@@ -40,7 +40,8 @@ struct frame *frame_ref(struct frame *f);
 void frame_unref(struct frame *f);	/* NULL is fine */
 
 struct hub_rung_stats {
-	int need;		/* clients wanting this rung */
+	int need;		/* clients asking for this rung */
+	int encoded;		/* in the encode budget: being encoded */
 	double enc_ms;		/* mean encode time, recent frames */
 	double bytes;		/* mean frame size, recent frames */
 	uint64_t frames;	/* frames encoded */
@@ -52,18 +53,31 @@ struct hub_stats {
 	double fps;		/* images in per second, last second */
 	uint64_t seq;		/* newest source frame number */
 	uint64_t dropped;	/* corrupt source frames */
+	uint64_t encoded;	/* encodes done, all rungs */
+	int max_rungs;		/* the encode budget */
+	int merged;		/* asked rungs served by another */
+	int serve[HUB_NRUNGS];	/* the rung serving each asked rung */
 	struct hub_rung_stats rung[HUB_NRUNGS];
 };
 
 struct hub;
 
 /* Starts workers - 1 extra encoder threads (the producer thread is the
- * other). NULL on failure. */
-struct hub *hub_new(int workers);
+ * other); at most max_rungs distinct rungs are encoded per source frame
+ * (the camera's own JPEG passed through is free). NULL on failure. */
+struct hub *hub_new(int workers, int max_rungs);
 void hub_free(struct hub *h);		/* stops the workers */
 
-/* Poll thread side. */
+/* Poll thread side. hub_need() counts the clients asking for a rung.
+ * The hub encodes the rungs asked for, first asked first, while the
+ * budget allows; a rung asked for beyond it is served by the nearest
+ * rung being encoded, and gets its own again when the budget frees up.
+ * hub_map() copies which rung serves each asked one: for fixed-quality
+ * clients the nearest (ties: the better quality), for auto clients the
+ * largest that is no larger than what they asked (else the smallest). */
 void hub_need(struct hub *h, int rung, int delta);
+void hub_map(struct hub *h, int serve_fixed[HUB_NRUNGS],
+	     int serve_auto[HUB_NRUNGS]);
 /* Read end of the wake pipe: readable when frames were published. */
 int hub_wake_fd(struct hub *h);
 /* Drains the wake pipe; call before hub_latest() on every wake. */

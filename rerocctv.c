@@ -31,6 +31,13 @@ static const char usage[] =
 "                       names none (30..95, default 80)\n"
 "  --workers N          encoder threads (default: one per CPU, max 4)\n"
 "  --max-clients N      connections served at once (default 256)\n"
+"  --max-per-ip N       connections from one address (IPv6: one /64)\n"
+"                       (default 32); when a limit is reached, the\n"
+"                       oldest connection still sending no request\n"
+"                       makes room, else the new one gets a 503\n"
+"  --max-rungs N        distinct qualities encoded per frame (default:\n"
+"                       4 per encoder thread); more asked for are\n"
+"                       served by the nearest one encoded\n"
 "  --allow-origin O     let pages from origin O (e.g. http://host:5173)\n"
 "                       open WebSockets; repeatable; * allows any. Pages\n"
 "                       from this server's own origin are always allowed\n"
@@ -40,6 +47,9 @@ static const char usage[] =
 "                       0 = off): how much unsent data the kernel holds\n"
 "  --timeout SECS       time a client gets to send a request head, and\n"
 "                       to keep an idle connection open (default 10)\n"
+"  --stall-timeout SECS time output may wait without a byte taken, and\n"
+"                       a WebSocket ping its pong (default 20; pings\n"
+"                       go out every 3/4 of it)\n"
 "  -h, --help           this text\n"
 "  --version            print the version\n"
 "\n"
@@ -48,10 +58,10 @@ static const char usage[] =
 "/?action=stream and /?action=snapshot as mjpg-streamer has them.\n";
 
 struct opts {
-	struct server_opts srv;
+	struct config srv;
 	struct source_opts src;
 	const char *source;
-	int workers, list_formats;
+	int workers, max_rungs, list_formats;
 };
 
 static int to_int(const char *opt, const char *v, int lo, int hi)
@@ -91,6 +101,8 @@ static void parse(struct opts *o, int argc, char **argv)
 
 	o->srv.listen = "0.0.0.0:6732";
 	o->srv.max_clients = 256;
+	o->srv.max_per_ip = 32;
+	o->srv.stall_s = 20;
 	o->srv.default_q = 80;
 	o->srv.lowat = 65536;
 	o->srv.timeout_s = 10;
@@ -156,6 +168,18 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->srv.max_clients = to_int("--max-clients",
 				value(argc, argv, &i, "--max-clients"), 1,
 				10000);
+		} else if (is_opt(a, "--max-per-ip")) {
+			o->srv.max_per_ip = to_int("--max-per-ip",
+				value(argc, argv, &i, "--max-per-ip"), 1,
+				10000);
+		} else if (is_opt(a, "--max-rungs")) {
+			o->max_rungs = to_int("--max-rungs", value(argc, argv,
+					      &i, "--max-rungs"), 1,
+					      HUB_NRUNGS);
+		} else if (is_opt(a, "--stall-timeout")) {
+			o->srv.stall_s = to_int("--stall-timeout", value(argc,
+						argv, &i, "--stall-timeout"),
+						1, 3600);
 		} else if (is_opt(a, "--allow-origin")) {
 			if (o->srv.norigins == (int)LEN(origins))
 				die("--allow-origin: at most %d",
@@ -196,7 +220,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!(hub = hub_new(o.workers)))
+	if (!o.max_rungs)
+		o.max_rungs = MIN(4 * o.workers, HUB_NRUNGS);
+	if (!(hub = hub_new(o.workers, o.max_rungs)))
 		die("cannot start the encoders");
 	src = strcmp(o.source, "test") == 0 ? pattern_new(&o.src)
 		: capture_new(&o.src);
@@ -204,7 +230,8 @@ int main(int argc, char **argv)
 		die("out of memory");
 	if (!(st = source_start(src, hub)))
 		die("cannot start the source thread");
-	server_open(&srv, &o.srv, hub);
+	server_init(&srv, &o.srv, hub);
+	server_listen(&srv);
 
 	server_run(&srv);
 

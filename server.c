@@ -1,6 +1,8 @@
-/* server.c: the poll() loop. Owns the listener, every client socket, the
- * hub's wake pipe and the timers, and hands each new frame to the clients
- * of its rung. The only thread that touches a socket. */
+/* server.c: the poll() loop. Owns the listener and admission, every
+ * connection, the hub's wake pipe, signals and timers, and runs each
+ * connection: input to its phase (a head to the router, WebSocket frames
+ * to its stream), frames to the streams, output to the socket. The only
+ * thread that touches a socket. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,18 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "conn.h"
 #include "hub.h"
+#include "route.h"
 #include "server.h"
+#include "stream.h"
 #include "util.h"
 
 enum {
 	TICK_US = 250000,		/* timers run this often */
-	SHUTDOWN_US = 2000000		/* time to say goodbye */
+	SHUTDOWN_US = 2000000,		/* time to say goodbye */
+	EXTRA = 64,			/* slots for telling clients 503 */
+	SPARE_FDS = 32,			/* listener, pipes, camera, stdio */
+	NFIXED = 3			/* pollfds before the clients' */
 };
+
+static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 24\r\n"
+	"Retry-After: 1\r\nConnection: close\r\n\r\n"
+	"503 too many connections";
 
 static int sig_fd = -1;
 
@@ -42,6 +54,61 @@ static void nonblock(int fd)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Every client needs a descriptor, and so do the camera and a spare for
+ * telling one client more that we are full: raise the soft limit to
+ * what --max-clients needs, or refuse to start. */
+static void fd_budget(int max_clients)
+{
+	rlim_t need = (rlim_t)max_clients + EXTRA + SPARE_FDS;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		die("getrlimit:");
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+		die("--max-clients %d needs %llu file descriptors, but the "
+		    "hard limit is %llu: raise it (ulimit -Hn, LimitNOFILE=) "
+		    "or lower --max-clients", max_clients,
+		    (unsigned long long)need, (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		die("setrlimit RLIMIT_NOFILE %llu:", (unsigned long long)need);
+}
+
+void server_init(struct server *s, const struct config *cfg,
+		 struct hub *hub)
+{
+	struct sigaction sa;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->lfd = s->reserve_fd = -1;
+	s->env.cfg = &s->cfg;
+	s->env.hub = hub;
+	s->env.now = s->env.started = mono_us();
+	s->next_tick = s->env.now + TICK_US;
+	fd_budget(cfg->max_clients);
+	s->cap = cfg->max_clients + EXTRA;
+	s->env.conns = calloc((size_t)s->cap, sizeof(*s->env.conns));
+	s->pfd = calloc((size_t)s->cap + NFIXED, sizeof(*s->pfd));
+	s->dead = calloc((size_t)s->cap, 1);
+	if (!s->env.conns || !s->pfd || !s->dead)
+		die("out of memory");
+	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (pipe(s->sig) != 0)
+		die("pipe:");
+	nonblock(s->sig[0]);
+	nonblock(s->sig[1]);
+	sig_fd = s->sig[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* "ADDR:PORT" or "[V6ADDR]:PORT" into host and port strings. */
@@ -65,52 +132,31 @@ static void split_listen(const char *spec, char *host, size_t hsz,
 	strcpy(port, colon + 1);
 }
 
-void server_open(struct server *s, const struct server_opts *o,
-		 struct hub *hub)
+void server_listen(struct server *s)
 {
 	struct addrinfo hints, *ai;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	char host[128], port[16], h[INET6_ADDRSTRLEN], p[16];
 	int one = 1, e;
-	struct sigaction sa;
 
-	memset(s, 0, sizeof(*s));
-	s->o = *o;
-	s->hub = hub;
-	s->now = s->started_us = mono_us();
-	split_listen(o->listen, host, sizeof(host), port, sizeof(port));
+	split_listen(s->cfg.listen, host, sizeof(host), port, sizeof(port));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai)) != 0)
-		die("--listen %s: %s", o->listen, gai_strerror(e));
+		die("--listen %s: %s", s->cfg.listen, gai_strerror(e));
 	s->lfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	if (s->lfd < 0)
 		die("socket:");
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s->lfd, ai->ai_addr, ai->ai_addrlen) != 0)
-		die("bind %s:", o->listen);
+		die("bind %s:", s->cfg.listen);
 	freeaddrinfo(ai);
-	if (listen(s->lfd, 128) != 0)
+	if (listen(s->lfd, 511) != 0)
 		die("listen:");
 	nonblock(s->lfd);
-
-	if (pipe(s->sig) != 0)
-		die("pipe:");
-	nonblock(s->sig[0]);
-	nonblock(s->sig[1]);
-	sig_fd = s->sig[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	s->conns = calloc((size_t)o->max_clients, sizeof(*s->conns));
-	if (!s->conns)
-		die("out of memory");
 	/* Scripts wait for this line: it names the real port (for :0). */
 	getsockname(s->lfd, (struct sockaddr *)&ss, &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p, sizeof(p),
@@ -119,100 +165,280 @@ void server_open(struct server *s, const struct server_opts *o,
 	       : "listening on %s:%s", h, p);
 }
 
-static void accept_all(struct server *s)
-{
-	while (s->nconns < s->o.max_clients) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		char h[INET6_ADDRSTRLEN], p[16], peer[64];
-		int fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct conn *c;
+/* Admission */
 
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				/* Out of fds: stop polling the listener for
-				 * a moment instead of spinning on it. */
-				if (!s->accept_paused)
-					logmsg("accept:");
-				s->accept_paused = s->now + TICK_US;
-			}
-			return;
-		}
-		if (getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p,
-				sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV))
-			snprintf(peer, sizeof(peer), "?");
-		else
-			snprintf(peer, sizeof(peer), "%s:%s", h, p);
-		if (!(c = conn_new(s, fd, peer))) {
-			close(fd);
-			continue;
-		}
-		s->conns[s->nconns++] = c;
-		s->total_clients++;
+void server_peer(struct peer *p, const void *sa, unsigned salen)
+{
+	const struct sockaddr *a = sa;
+	char port[16] = "?";
+	int v6;
+
+	memset(p, 0, sizeof(*p));
+	if (getnameinfo(a, salen, p->addr, sizeof(p->addr), port,
+			sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(p->addr, sizeof(p->addr), "?");
+	v6 = a->sa_family == AF_INET6;
+	snprintf(p->text, sizeof(p->text), v6 ? "[%s]:%s" : "%s:%s",
+		 p->addr, port);
+	/* The key for per-address limits: IPv4 as v4-mapped IPv6, IPv6 by
+	 * its /64, the smallest block one host is usually given. */
+	if (v6) {
+		const unsigned char *b =
+			((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		static const unsigned char mapped[12] = { [10] = 0xff,
+							  [11] = 0xff };
+
+		memcpy(p->key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);
+	} else if (a->sa_family == AF_INET) {
+		p->key[10] = p->key[11] = 0xff;
+		memcpy(p->key + 12, &((const struct sockaddr_in *)sa)->
+		       sin_addr, 4);
 	}
 }
 
-/* Hands the newest frame of every rung to the clients watching it. */
-static void dispatch(struct server *s, char *dead)
+/* Removes conns[i], keeping the array dense. */
+static void drop(struct server *s, int i)
+{
+	struct conn_env *e = &s->env;
+
+	stream_end(e->conns[i]);
+	conn_free(e->conns[i]);
+	e->conns[i] = e->conns[--e->nconns];
+}
+
+/* Makes room for a client from p, within --max-clients and --max-per-ip:
+ * when a limit is reached, the oldest connection in its scope still
+ * waiting for a request head goes (a browser's preconnect, a slowloris).
+ * -1 when there is none to evict. */
+static int make_room(struct server *s, const struct peer *p)
+{
+	struct conn_env *e = &s->env;
+	int i, total = 0, same = 0, old_all = -1, old_same = -1;
+
+	for (i = 0; i < e->nconns; i++) {
+		const struct conn *c = e->conns[i];
+		int mine = memcmp(c->peer.key, p->key, sizeof(p->key)) == 0;
+		int idle = c->phase == PH_HEAD;
+
+		if (c->extra)
+			continue;
+		total++;
+		same += mine;
+		if (idle && (old_all < 0 ||
+			     c->t_start < e->conns[old_all]->t_start))
+			old_all = i;
+		if (idle && mine && (old_same < 0 ||
+				     c->t_start < e->conns[old_same]->t_start))
+			old_same = i;
+	}
+	if (same >= s->cfg.max_per_ip) {
+		if (old_same < 0)
+			return -1;
+		drop(s, old_same);
+	} else if (total >= s->cfg.max_clients) {
+		if (old_all < 0)
+			return -1;
+		drop(s, old_all);
+	}
+	return 0;
+}
+
+static int extras(const struct server *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->env.nconns; i++)
+		n += s->env.conns[i]->extra;
+	return n;
+}
+
+void server_adopt(struct server *s, int fd, const struct peer *p)
+{
+	struct conn_env *e = &s->env;
+	int full = make_room(s, p) != 0;
+	struct conn *c;
+
+	if (full && (e->nconns >= s->cap || extras(s) >= EXTRA)) {
+		/* Not even room to say so properly: say it and go. */
+		if (write(fd, busy, sizeof(busy) - 1) < 0) {
+			/* the client is gone anyway */
+		}
+		close(fd);
+		return;
+	}
+	if (!(c = conn_new(e, fd, p))) {
+		close(fd);
+		return;
+	}
+	e->conns[e->nconns++] = c;
+	e->total_clients++;
+	if (full) {
+		logmsg("%s: too many connections (%s), answering 503",
+		       p->text, "no idle one to evict");
+		c->extra = 1;
+		conn_error(c, 503, "too many connections", "Retry-After: 1\r\n");
+		conn_write(c);
+	}
+}
+
+/* Out of descriptors despite fd_budget() (a library holding more than
+ * we counted): the reserve lets one client hear 503 before we pause. */
+static void out_of_fds(struct server *s)
+{
+	int fd;
+
+	if (!s->accept_paused)
+		logmsg("accept:");
+	s->accept_paused = s->env.now + TICK_US;
+	if (s->reserve_fd < 0)
+		return;
+	close(s->reserve_fd);
+	fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, busy, sizeof(busy) - 1) < 0) {
+			/* the client is gone anyway */
+		}
+		close(fd);
+	}
+	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void accept_all(struct server *s)
+{
+	int n;
+
+	for (n = 0; n < 256; n++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct peer p;
+		int fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				out_of_fds(s);
+			return;
+		}
+		server_peer(&p, &ss, sl);
+		server_adopt(s, fd, &p);
+	}
+}
+
+/* Running connections */
+
+/* Runs c until it waits for the network: every complete head it holds
+ * is answered in turn, WebSocket input goes to its stream, output to the
+ * socket. -1: the connection is over. */
+static int run(struct conn *c)
+{
+	for (;;) {
+		struct http_req r;
+		int n = conn_head(c, &r);
+
+		if (n < 0)
+			return -1;
+		if (n > 0) {
+			stream_end(c);	/* a finished snapshot's, if any */
+			route_request(c, &r);
+			conn_consume(c, (size_t)n);
+		}
+		if (c->phase == PH_STREAM && c->inlen)
+			stream_input(c);
+		if (conn_write(c) != 0)
+			return -1;
+		if (n == 0 || c->phase != PH_HEAD)
+			return 0;
+	}
+}
+
+static int on_events(struct conn *c, short revents)
+{
+	if (revents & (POLLERR | POLLNVAL))
+		return -1;
+	if ((revents & POLLHUP) && !(revents & POLLIN))
+		return -1;
+	if ((revents & POLLIN) && conn_read(c) != 0)
+		return -1;
+	return run(c);
+}
+
+/* Hands the newest frame of every rung to the clients it serves. */
+static void dispatch(struct server *s)
 {
 	struct frame *f[HUB_NRUNGS];
-	int r, i;
+	int fixed[HUB_NRUNGS], autom[HUB_NRUNGS], r, i;
 
-	hub_woken(s->hub);
+	hub_woken(s->env.hub);
+	hub_map(s->env.hub, fixed, autom);
 	for (r = 0; r < HUB_NRUNGS; r++)
-		f[r] = hub_latest(s->hub, r);
-	for (i = 0; i < s->nconns; i++) {
-		struct conn *c = s->conns[i];
+		f[r] = hub_latest(s->env.hub, r);
+	for (i = 0; i < s->env.nconns; i++) {
+		struct conn *c = s->env.conns[i];
 
-		if (!dead[i] && c->rung >= 0 && f[c->rung] &&
-		    conn_offer(c, f[c->rung]) != 0)
-			dead[i] = 1;
+		if (s->dead[i] || (r = stream_rung(c, fixed, autom)) < 0 ||
+		    !f[r])
+			continue;
+		stream_offer(c, f[r]);
+		if (run(c) != 0)
+			s->dead[i] = 1;
 	}
 	for (r = 0; r < HUB_NRUNGS; r++)
 		frame_unref(f[r]);
 }
 
+static int tick(struct conn *c)
+{
+	int r = conn_tick(c);
+
+	if (r == CONN_OVER)
+		return -1;
+	if (r == CONN_GAVE_UP)
+		stream_gave_up(c);
+	if (c->phase == PH_STREAM && stream_tick(c) != 0)
+		return -1;
+	return run(c);
+}
+
 /* Frees the connections marked dead, keeping the array dense. */
-static void reap(struct server *s, char *dead)
+static void reap(struct server *s)
 {
 	int i, j = 0;
 
-	for (i = 0; i < s->nconns; i++) {
-		if (dead[i])
-			conn_free(s->conns[i]);
-		else
-			s->conns[j++] = s->conns[i];
-		dead[i] = 0;
+	for (i = 0; i < s->env.nconns; i++) {
+		if (s->dead[i]) {
+			stream_end(s->env.conns[i]);
+			conn_free(s->env.conns[i]);
+		} else {
+			s->env.conns[j++] = s->env.conns[i];
+		}
+		s->dead[i] = 0;
 	}
-	s->nconns = j;
+	s->env.nconns = j;
 }
 
-/* One turn of the loop: poll, then I/O, frames, timers. Returns whether a
- * stop signal arrived. */
-static int turn(struct server *s, struct pollfd *pfd, char *dead,
-		int64_t *next_tick, int listening)
+int server_turn(struct server *s)
 {
-	int i, n, stop = 0, base = 3;
+	struct conn_env *e = &s->env;
+	struct pollfd *pfd = s->pfd;
+	int i, n, stop = 0, wait_ms;
 
-	if (s->accept_paused && s->now >= s->accept_paused)
+	if (s->accept_paused && e->now >= s->accept_paused)
 		s->accept_paused = 0;
-	pfd[0].fd = listening && s->nconns < s->o.max_clients &&
-		    !s->accept_paused ? s->lfd : -1;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = hub_wake_fd(s->hub);
-	pfd[1].events = POLLIN;
+	pfd[0].fd = s->lfd >= 0 && !e->stopping && !s->accept_paused ?
+		    s->lfd : -1;
+	pfd[1].fd = hub_wake_fd(e->hub);
 	pfd[2].fd = s->sig[0];
-	pfd[2].events = POLLIN;
-	for (i = 0; i < s->nconns; i++) {
-		pfd[base + i].fd = s->conns[i]->fd;
-		pfd[base + i].events = conn_events(s->conns[i]);
-		pfd[base + i].revents = 0;
+	for (i = 0; i < NFIXED; i++)
+		pfd[i].events = POLLIN;
+	for (i = 0; i < e->nconns; i++) {
+		pfd[NFIXED + i].fd = e->conns[i]->fd;
+		pfd[NFIXED + i].events = conn_events(e->conns[i]);
+		pfd[NFIXED + i].revents = 0;
 	}
-	n = poll(pfd, (nfds_t)(base + s->nconns),
-		 (int)MAX(1, (*next_tick - mono_us()) / 1000));
-	s->now = mono_us();
+	wait_ms = (int)MAX(1, (s->next_tick - mono_us()) / 1000);
+	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
+	e->now = mono_us();
 	if (n < 0 && errno != EINTR)
 		die("poll:");
 	if (n > 0 && (pfd[2].revents & POLLIN)) {
@@ -221,147 +447,83 @@ static int turn(struct server *s, struct pollfd *pfd, char *dead,
 		while (read(s->sig[0], b, sizeof(b)) > 0)
 			stop = 1;
 	}
-	for (i = 0; n > 0 && i < s->nconns; i++)
-		if (pfd[base + i].revents &&
-		    conn_io(s->conns[i], pfd[base + i].revents) != 0)
-			dead[i] = 1;
+	for (i = 0; n > 0 && i < e->nconns; i++)
+		if (pfd[NFIXED + i].revents &&
+		    on_events(e->conns[i], pfd[NFIXED + i].revents) != 0)
+			s->dead[i] = 1;
 	if (n > 0 && (pfd[1].revents & POLLIN))
-		dispatch(s, dead);
-	if (s->now >= *next_tick) {
-		for (i = 0; i < s->nconns; i++)
-			if (!dead[i] && conn_tick(s->conns[i]) != 0)
-				dead[i] = 1;
-		*next_tick = s->now + TICK_US;
+		dispatch(s);
+	if (e->now >= s->next_tick) {
+		for (i = 0; i < e->nconns; i++)
+			if (!s->dead[i] && tick(e->conns[i]) != 0)
+				s->dead[i] = 1;
+		s->next_tick = e->now + TICK_US;
 	}
-	reap(s, dead);
+	reap(s);
 	if (n > 0 && pfd[0].fd >= 0 && (pfd[0].revents & POLLIN))
 		accept_all(s);
 	return stop;
 }
 
-void server_run(struct server *s)
+/* Stopping: streams say goodbye, idle connections go now, responses in
+ * hand finish and then close. */
+static void begin_stop(struct server *s)
 {
-	struct pollfd *pfd = calloc((size_t)s->o.max_clients + 3, sizeof(*pfd));
-	char *dead = calloc((size_t)s->o.max_clients, 1);
-	int64_t next_tick = mono_us() + TICK_US, end;
+	struct conn_env *e = &s->env;
 	int i;
 
-	if (!pfd || !dead)
-		die("out of memory");
-	while (!turn(s, pfd, dead, &next_tick, 1))
-		;
-	logmsg("stopping: closing %d client%s", s->nconns,
-	       s->nconns == 1 ? "" : "s");
-	for (i = 0; i < s->nconns; i++)
-		conn_shutdown(s->conns[i]);
-	end = mono_us() + SHUTDOWN_US;
-	while (s->nconns > 0 && mono_us() < end) {
-		next_tick = MIN(end, mono_us() + TICK_US);
-		turn(s, pfd, dead, &next_tick, 0);
+	e->stopping = 1;
+	logmsg("stopping: closing %d client%s", e->nconns,
+	       e->nconns == 1 ? "" : "s");
+	for (i = 0; i < e->nconns; i++) {
+		struct conn *c = e->conns[i];
+
+		if (c->phase == PH_HEAD)
+			s->dead[i] = 1;
+		else if (c->phase == PH_STREAM)
+			stream_shutdown(c);
+		if (!s->dead[i] && run(c) != 0)
+			s->dead[i] = 1;
 	}
-	free(pfd);
-	free(dead);
+	reap(s);
+}
+
+void server_run(struct server *s)
+{
+	int64_t end;
+
+	while (!server_turn(s))
+		;
+	begin_stop(s);
+	end = mono_us() + SHUTDOWN_US;
+	while (s->env.nconns > 0 && mono_us() < end) {
+		s->next_tick = MIN(end, mono_us() + TICK_US);
+		server_turn(s);
+	}
 }
 
 void server_close(struct server *s)
 {
 	int i;
 
-	for (i = 0; i < s->nconns; i++)
-		conn_free(s->conns[i]);
-	s->nconns = 0;
-	free(s->conns);
-	s->conns = NULL;
+	for (i = 0; i < s->env.nconns; i++) {
+		stream_end(s->env.conns[i]);
+		conn_free(s->env.conns[i]);
+	}
+	s->env.nconns = 0;
+	free(s->env.conns);
+	free(s->pfd);
+	free(s->dead);
+	s->env.conns = NULL;
+	s->pfd = NULL;
+	s->dead = NULL;
 	if (s->lfd >= 0)
 		close(s->lfd);
+	if (s->reserve_fd >= 0)
+		close(s->reserve_fd);
 	for (i = 0; i < 2; i++)
 		if (s->sig[i] >= 0)
 			close(s->sig[i]);
+	s->lfd = s->reserve_fd = s->sig[0] = s->sig[1] = -1;
 	sig_fd = -1;
-}
-
-void server_state_json(struct server *s, struct obuf *b)
-{
-	struct hub_stats st;
-	int i, first = 1;
-
-	hub_get_stats(s->hub, &st);
-	obuf_printf(b, "{\"source\":{\"name\":");
-	obuf_json_str(b, st.info.name);
-	obuf_printf(b, ",\"format\":");
-	obuf_json_str(b, st.info.format);
-	obuf_printf(b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"signal\":%s,"
-		    "\"fps_produced\":%.1f,\"seq\":%llu,\"dropped\":%llu},",
-		    st.info.w, st.info.h, st.info.fps,
-		    st.source_ok ? "true" : "false", st.fps,
-		    (unsigned long long)st.seq,
-		    (unsigned long long)st.dropped);
-	obuf_printf(b, "\"encoder\":[");
-	for (i = 0; i < HUB_NRUNGS; i++) {
-		struct hub_rung_stats *r = &st.rung[i];
-
-		if (r->need <= 0)
-			continue;
-		obuf_printf(b, "%s{\"rung\":\"%s\",\"quality\":%d,\"half\":%s,"
-			    "\"clients\":%d,\"encode_ms\":%.2f,\"bytes\":%.0f,"
-			    "\"frames\":%llu}", first ? "" : ",",
-			    hub_rung_name(i), hub_rung_q(i),
-			    hub_rung_half(i) ? "true" : "false", r->need,
-			    r->enc_ms, r->bytes,
-			    (unsigned long long)r->frames);
-		first = 0;
-	}
-	obuf_printf(b, "],\"ladder\":[");
-	for (i = 0; i < adapt_nladder; i++)
-		obuf_printf(b, "%s{\"rung\":\"%s\",\"bytes\":%.0f}",
-			    i ? "," : "", hub_rung_name(adapt_ladder[i]),
-			    st.rung[adapt_ladder[i]].bytes);
-	obuf_printf(b, "],\"uptime_s\":%.0f,\"clients_total\":%llu,"
-		    "\"clients\":[", (double)(s->now - s->started_us) / 1e6,
-		    (unsigned long long)s->total_clients);
-	for (i = 0, first = 1; i < s->nconns; i++) {
-		struct conn *c = s->conns[i];
-
-		if (c->mode != CONN_WS && c->mode != CONN_MJPEG)
-			continue;
-		if (!first)
-			obuf_printf(b, ",");
-		conn_state_json(c, b);
-		first = 0;
-	}
-	obuf_printf(b, "]}\n");
-}
-
-void server_metrics(struct server *s, struct obuf *b)
-{
-	struct hub_stats st;
-	int i, streams = 0;
-
-	hub_get_stats(s->hub, &st);
-	for (i = 0; i < s->nconns; i++)
-		streams += s->conns[i]->mode == CONN_WS ||
-			   s->conns[i]->mode == CONN_MJPEG;
-	obuf_printf(b, "# TYPE rerocctv_source_fps gauge\n"
-		    "rerocctv_source_fps %.2f\n"
-		    "# TYPE rerocctv_source_signal gauge\n"
-		    "rerocctv_source_signal %d\n"
-		    "# TYPE rerocctv_source_frames_total counter\n"
-		    "rerocctv_source_frames_total %llu\n"
-		    "# TYPE rerocctv_connections gauge\n"
-		    "rerocctv_connections %d\n"
-		    "# TYPE rerocctv_streams gauge\n"
-		    "rerocctv_streams %d\n"
-		    "# TYPE rerocctv_encoded_frames_total counter\n",
-		    st.fps, st.source_ok, (unsigned long long)st.seq,
-		    s->nconns, streams);
-	for (i = 0; i < HUB_NRUNGS; i++)
-		if (st.rung[i].frames)
-			obuf_printf(b, "rerocctv_encoded_frames_total"
-				    "{rung=\"%s\"} %llu\n", hub_rung_name(i),
-				    (unsigned long long)st.rung[i].frames);
-	obuf_printf(b, "# TYPE rerocctv_encode_ms gauge\n");
-	for (i = 0; i < HUB_NRUNGS; i++)
-		if (st.rung[i].frames)
-			obuf_printf(b, "rerocctv_encode_ms{rung=\"%s\"} %.3f\n",
-				    hub_rung_name(i), st.rung[i].enc_ms);
 }

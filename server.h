@@ -1,49 +1,48 @@
-/* server.c: the poll() loop. Owns the listener, every client socket, the
- * hub's wake pipe and the timers; hands new frames to the clients. */
+/* server.c: the poll() loop. Owns the listener and admission (limits per
+ * server and per address, evicting idle heads), every connection, the
+ * hub's wake pipe, signals and timers; runs each connection's phase. */
 #ifndef SERVER_H
 #define SERVER_H
 #include <stdint.h>
 
-struct hub;
-struct conn;
-struct obuf;
+#include "config.h"
+#include "conn.h"
 
-struct server_opts {
-	const char *listen;		/* "ADDR:PORT" */
-	const char *web_dir;		/* NULL: the embedded client */
-	const char **origins;		/* --allow-origin values */
-	int norigins;
-	int max_clients;
-	int default_q;			/* /stream and /snapshot default */
-	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
-	int timeout_s;			/* request head / keep-alive idle */
-};
+struct hub;
+struct pollfd;
 
 struct server {
-	struct server_opts o;
-	struct hub *hub;
-	int lfd;			/* listening socket */
+	struct config cfg;
+	struct conn_env env;
+	int lfd;			/* listening socket, -1 if none */
 	int sig[2];			/* self-pipe for SIGINT/SIGTERM */
-	struct conn **conns;
-	int nconns;
-	int64_t started_us;
-	int64_t now;			/* monotonic µs, once per loop turn */
-	uint64_t total_clients;
+	int reserve_fd;			/* kept for a 503 when out of fds */
+	int cap;			/* slots: max_clients + extra ones */
+	struct pollfd *pfd;
+	char *dead;
+	int64_t next_tick;
 	int64_t accept_paused;		/* out of fds: retry accept then */
 };
 
-/* Binds and listens (dies with a clear message on failure) and logs
- * "listening on ADDR:PORT". */
-void server_open(struct server *s, const struct server_opts *o,
+/* Sets the server up without a listener: the connection table, the fd
+ * limit (raised to what max_clients needs, or a clear death), signals. */
+void server_init(struct server *s, const struct config *cfg,
 		 struct hub *hub);
+/* Binds and listens on cfg->listen (dies with a clear message on
+ * failure) and logs "listening on ADDR:PORT". */
+void server_listen(struct server *s);
+/* Admits an accepted socket as if it came through the listener: the
+ * same limits and eviction. For the listener and for tests. */
+void server_adopt(struct server *s, int fd, const struct peer *p);
+/* One turn of the loop: poll up to the next timer tick, then I/O, frames,
+ * timers. Returns 1 when a stop signal arrived. */
+int server_turn(struct server *s);
 /* Runs until SIGINT/SIGTERM; then closes every client (WebSocket clients
  * with a 1001 close frame) and returns. */
 void server_run(struct server *s);
 void server_close(struct server *s);
 
-/* Appends the /state JSON document to b. */
-void server_state_json(struct server *s, struct obuf *b);
-/* Appends the /metrics Prometheus text to b. */
-void server_metrics(struct server *s, struct obuf *b);
+/* Fills p from a socket address. */
+void server_peer(struct peer *p, const void *sa, unsigned salen);
 
 #endif

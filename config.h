@@ -1,0 +1,19 @@
+/* config.h: the server's options as main() parsed them. Read-only once the
+ * server runs; every module that needs an option reads it from here. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+struct config {
+	const char *listen;		/* "ADDR:PORT" */
+	const char *web_dir;		/* NULL: the embedded client */
+	const char **origins;		/* --allow-origin values */
+	int norigins;
+	int max_clients;		/* connections served at once */
+	int max_per_ip;			/* ... from one address (IPv6: /64) */
+	int default_q;			/* /stream and /snapshot default */
+	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
+	int timeout_s;			/* request head / keep-alive idle */
+	int stall_s;			/* output not moving; WebSocket pong */
+};
+
+#endif

@@ -1,0 +1,165 @@
+/* status.c: /state and /metrics from a read-only view of the hub and the
+ * connections. */
+#include <stdio.h>
+
+#include "conn.h"
+#include "hub.h"
+#include "status.h"
+#include "stream.h"
+
+static int streaming(const struct conn *c)
+{
+	return c->st && c->st->kind != ST_SNAPSHOT && c->phase == PH_STREAM;
+}
+
+static void source_json(struct obuf *b, const struct hub_stats *hs)
+{
+	obuf_printf(b, "\"source\":{\"name\":");
+	obuf_json_str(b, hs->info.name);
+	obuf_printf(b, ",\"format\":");
+	obuf_json_str(b, hs->info.format);
+	obuf_printf(b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"signal\":%s,"
+		    "\"fps_produced\":%.1f,\"seq\":%llu,\"dropped\":%llu,"
+		    "\"encoded\":%llu}", hs->info.w, hs->info.h,
+		    hs->info.fps, hs->source_ok ? "true" : "false", hs->fps,
+		    (unsigned long long)hs->seq,
+		    (unsigned long long)hs->dropped,
+		    (unsigned long long)hs->encoded);
+}
+
+/* The rungs being encoded, and which asked rungs each one serves. */
+static void encoder_json(struct obuf *b, const struct hub_stats *hs)
+{
+	int i, j, first = 1;
+
+	obuf_printf(b, "\"max_rungs\":%d,\"encoder\":[", hs->max_rungs);
+	for (i = 0; i < HUB_NRUNGS; i++) {
+		const struct hub_rung_stats *r = &hs->rung[i];
+		int more = 0;
+
+		if (!r->encoded)
+			continue;
+		obuf_printf(b, "%s{\"rung\":\"%s\",\"quality\":%d,\"half\":%s,"
+			    "\"clients\":%d,\"encode_ms\":%.2f,\"bytes\":%.0f,"
+			    "\"frames\":%llu,\"serves\":[", first ? "" : ",",
+			    hub_rung_name(i), hub_rung_q(i),
+			    hub_rung_half(i) ? "true" : "false", r->need,
+			    r->enc_ms, r->bytes,
+			    (unsigned long long)r->frames);
+		for (j = 0; j < HUB_NRUNGS; j++)
+			if (j != i && hs->rung[j].need > 0 &&
+			    hs->serve[j] == i)
+				obuf_printf(b, "%s\"%s\"", more++ ? "," : "",
+					    hub_rung_name(j));
+		obuf_printf(b, "]}");
+		first = 0;
+	}
+	obuf_printf(b, "],\"merged\":[");
+	for (i = 0, first = 1; i < HUB_NRUNGS; i++) {
+		if (hs->rung[i].need <= 0 || hs->rung[i].encoded)
+			continue;
+		obuf_printf(b, "%s{\"rung\":\"%s\",\"clients\":%d,"
+			    "\"served\":\"%s\"}", first ? "" : ",",
+			    hub_rung_name(i), hs->rung[i].need,
+			    hub_rung_name(hs->serve[i]));
+		first = 0;
+	}
+	obuf_printf(b, "]");
+}
+
+static void client_json(struct obuf *b, const struct conn *c, int full)
+{
+	const struct stream *st = c->st;
+	int r = st->rung >= 0 ? st->rung : st->want;
+
+	obuf_printf(b, "{");
+	if (full) {
+		obuf_printf(b, "\"peer\":");
+		obuf_json_str(b, c->peer.text);
+		obuf_printf(b, ",\"user\":");
+		obuf_json_str(b, c->user);
+		obuf_printf(b, ",");
+	}
+	obuf_printf(b, "\"kind\":\"%s\",\"mode\":\"%s\",\"asked\":\"%s\","
+		    "\"rung\":\"%s\",\"quality\":%d,\"half\":%s,\"fps\":%.1f,"
+		    "\"kbps\":%.0f,\"latency_ms\":%.1f,\"frames\":%llu,"
+		    "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.0f",
+		    stream_kind_name(st), st->is_auto ? "auto" : "fixed",
+		    hub_rung_name(st->want), hub_rung_name(r),
+		    r >= 0 ? hub_rung_q(r) : 0,
+		    r >= 0 && hub_rung_half(r) ? "true" : "false", st->fps,
+		    st->kbps, st->age_ms,
+		    (unsigned long long)c->msgs_sent,
+		    (unsigned long long)c->msgs_replaced,
+		    (unsigned long long)c->bytes,
+		    (double)(c->env->now - c->t_start) / 1e6);
+	if (st->is_auto)
+		obuf_printf(b, ",\"bw_kbps\":%.0f,\"why\":\"%s\"",
+			    st->ad.bw_bps / 1000, st->ad.why);
+	obuf_printf(b, "}");
+}
+
+void status_state(const struct conn_env *env, struct obuf *b, int full)
+{
+	struct hub_stats hs;
+	int i, first = 1;
+
+	hub_get_stats(env->hub, &hs);
+	obuf_printf(b, "{");
+	source_json(b, &hs);
+	obuf_printf(b, ",");
+	encoder_json(b, &hs);
+	obuf_printf(b, ",\"ladder\":[");
+	for (i = 0; i < adapt_nladder; i++)
+		obuf_printf(b, "%s{\"rung\":\"%s\",\"bytes\":%.0f}",
+			    i ? "," : "", hub_rung_name(adapt_ladder[i]),
+			    hs.rung[adapt_ladder[i]].bytes);
+	obuf_printf(b, "],\"uptime_s\":%.0f,\"connections\":%d,"
+		    "\"clients_total\":%llu,\"clients\":[",
+		    (double)(env->now - env->started) / 1e6, env->nconns,
+		    (unsigned long long)env->total_clients);
+	for (i = 0; i < env->nconns; i++) {
+		if (!streaming(env->conns[i]))
+			continue;
+		if (!first)
+			obuf_printf(b, ",");
+		client_json(b, env->conns[i], full);
+		first = 0;
+	}
+	obuf_printf(b, "]}\n");
+}
+
+void status_metrics(const struct conn_env *env, struct obuf *b)
+{
+	struct hub_stats hs;
+	int i, streams = 0;
+
+	hub_get_stats(env->hub, &hs);
+	for (i = 0; i < env->nconns; i++)
+		streams += streaming(env->conns[i]);
+	obuf_printf(b, "# TYPE rerocctv_source_fps gauge\n"
+		    "rerocctv_source_fps %.2f\n"
+		    "# TYPE rerocctv_source_signal gauge\n"
+		    "rerocctv_source_signal %d\n"
+		    "# TYPE rerocctv_source_frames_total counter\n"
+		    "rerocctv_source_frames_total %llu\n"
+		    "# TYPE rerocctv_connections gauge\n"
+		    "rerocctv_connections %d\n"
+		    "# TYPE rerocctv_streams gauge\n"
+		    "rerocctv_streams %d\n"
+		    "# TYPE rerocctv_rungs_merged gauge\n"
+		    "rerocctv_rungs_merged %d\n"
+		    "# TYPE rerocctv_encoded_frames_total counter\n",
+		    hs.fps, hs.source_ok, (unsigned long long)hs.seq,
+		    env->nconns, streams, hs.merged);
+	for (i = 0; i < HUB_NRUNGS; i++)
+		if (hs.rung[i].frames)
+			obuf_printf(b, "rerocctv_encoded_frames_total"
+				    "{rung=\"%s\"} %llu\n", hub_rung_name(i),
+				    (unsigned long long)hs.rung[i].frames);
+	obuf_printf(b, "# TYPE rerocctv_encode_ms gauge\n");
+	for (i = 0; i < HUB_NRUNGS; i++)
+		if (hs.rung[i].frames)
+			obuf_printf(b, "rerocctv_encode_ms{rung=\"%s\"} %.3f\n",
+				    hub_rung_name(i), hs.rung[i].enc_ms);
+}

@@ -1,0 +1,666 @@
+/* stream.c: frame delivery: WebSocket and MJPEG streams and snapshots.
+ * Latest frame wins through conn_queue(): a client holds at most one
+ * frame in flight and one waiting, and a newer frame replaces the one
+ * waiting. Poll thread only; never blocks. */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/tcp.h>
+
+#include "conn.h"
+#include "hub.h"
+#include "stream.h"
+#include "util.h"
+
+enum {
+	ERR_PER_S = 2		/* error replies to a v1 client per second */
+};
+
+static const char boundary[] = "rerocctvframe";
+
+static int64_t ping_us(const struct conn *c)
+{
+	/* Ping at three quarters of the stall limit; the pong is due within
+	 * the stall limit. Tests shorten both with --stall-timeout. */
+	return (int64_t)c->env->cfg->stall_s * 750000;
+}
+
+const char *stream_kind_name(const struct stream *st)
+{
+	static const char *names[] = { "snapshot", "websocket", "mjpeg" };
+
+	return names[st->kind];
+}
+
+int stream_parse_quality(const char *s, size_t n, int *is_auto)
+{
+	int v = 0, half = 0;
+	size_t i;
+
+	*is_auto = 0;
+	if (n == 4 && memcmp(s, "auto", 4) == 0) {
+		*is_auto = 1;
+		return adapt_ladder[adapt_nladder / 2];
+	}
+	if (n == 6 && memcmp(s, "source", 6) == 0)
+		return HUB_RUNG_SOURCE;
+	if (n > 1 && s[0] == 'h') {
+		half = 1;
+		s++;
+		n--;
+	}
+	if (n == 0 || n > 3)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v < HUB_QMIN || v > HUB_QMAX)
+		return -1;
+	return hub_rung((v + HUB_QSTEP / 2) / HUB_QSTEP * HUB_QSTEP, half);
+}
+
+/* The rung asked for, within what the access allows. */
+static int allowed(const struct stream *st, int rung)
+{
+	int maxq;
+
+	if (rung < 0 || st->max_rung < 0 || rung == st->max_rung)
+		return rung;
+	maxq = hub_rung_q(st->max_rung);
+	if (st->max_rung == HUB_RUNG_SOURCE)
+		return rung;
+	if (rung == HUB_RUNG_SOURCE)
+		return st->max_rung;
+	if (hub_rung_q(rung) > maxq)
+		return hub_rung(maxq, hub_rung_half(rung));
+	return rung;
+}
+
+/* Subscribes to rung (-1: none) at the hub. */
+static void want(struct conn *c, int rung)
+{
+	struct stream *st = c->st;
+
+	rung = allowed(st, rung);
+	if (st->want == rung)
+		return;
+	if (st->want >= 0)
+		hub_need(c->env->hub, st->want, -1);
+	if (rung >= 0)
+		hub_need(c->env->hub, rung, +1);
+	st->want = rung;
+	/* Only frames produced from now on: an old one would be stale. */
+	st->last_seq = hub_seq(c->env->hub);
+}
+
+static struct stream *stream_new(struct conn *c, enum stream_kind kind)
+{
+	struct stream *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->kind = kind;
+	st->want = st->rung = st->max_rung = -1;
+	st->win_t0 = c->env->now;
+	st->win_sent = c->msgs_sent;
+	st->win_replaced = c->msgs_replaced;
+	st->win_bytes = c->bytes;
+	c->st = st;
+	return st;
+}
+
+void stream_end(struct conn *c)
+{
+	if (!c->st)
+		return;
+	want(c, -1);
+	free(c->st);
+	c->st = NULL;
+	c->st_reads = 0;
+}
+
+void stream_limit(struct conn *c, int max_rung)
+{
+	if (c->st) {
+		c->st->max_rung = max_rung;
+		want(c, c->st->want);
+	}
+}
+
+static void set_stream_socket(struct conn *c)
+{
+	int one = 1, lowat = c->env->cfg->lowat;
+
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Keep the kernel's unsent queue short: "writable" then means the
+	 * wire is nearly idle, and latest-frame-wins can do its work. */
+	if (lowat > 0)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+			   sizeof(lowat));
+}
+
+/* Bounds what the socket holds, and so the queue our congestion control
+ * may build on the path, to what adapt.c allows (the kernel doubles the
+ * value for its bookkeeping). */
+static void apply_sndbuf(struct conn *c)
+{
+	int sb = (int)MIN(c->st->ad.sndbuf / 2, (double)INT_MAX);
+
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof(sb));
+	c->sockcap = c->st->ad.sndbuf;
+}
+
+/* Puts the client under server control, starting from rung. */
+static void start_auto(struct conn *c, int rung)
+{
+	c->st->is_auto = 1;
+	adapt_init(&c->st->ad, rung);
+	apply_sndbuf(c);
+}
+
+/* WebSocket output */
+
+/* Queues one whole frame: a control frame or a text message is never
+ * split, and never cut by the cap (-1 then: the caller closes). */
+static int ws_send(struct conn *c, int opcode, const void *p, size_t len)
+{
+	unsigned char h[WS_MAX_HEADER];
+	struct obuf b = {0};
+	int r;
+
+	obuf_put(&b, h, ws_frame_header(h, opcode, len));
+	obuf_put(&b, p, len);
+	r = b.overflow ? -1 : conn_put(c, b.p, b.len);
+	obuf_free(&b);
+	return r;
+}
+
+/* Starts the closing handshake: nothing goes out after the close frame
+ * (RFC 6455 5.5.1), and the connection lingers once it is out. */
+static void ws_close(struct conn *c, int code, const char *reason)
+{
+	unsigned char p[125];
+
+	if (c->st->close_sent)
+		return;
+	c->st->close_sent = 1;
+	ws_send(c, WS_CLOSE, p, ws_close_payload(p, code, reason));
+	want(c, -1);
+	conn_finish(c);
+}
+
+/* A text message; a client that lets text pile up is closed (1008). */
+static void ws_text(struct conn *c, struct obuf *b)
+{
+	if (!c->st->close_sent && (b->overflow ||
+	    ws_send(c, WS_TEXT, b->p, b->len) != 0)) {
+		logmsg("%s: websocket: output backed up, closing",
+		       c->peer.text);
+		ws_close(c, WS_CLOSE_POLICY, "output backed up");
+	}
+	obuf_free(b);
+}
+
+/* The pending pong goes out when nothing else of ours waits, so at most
+ * one is ever queued (RFC 6455 5.5.3 lets us answer only the latest). */
+static void send_pong(struct conn *c)
+{
+	struct stream *st = c->st;
+
+	if (!st->pong_due || st->close_sent || obuf_pending(&c->out))
+		return;
+	st->pong_due = 0;
+	ws_send(c, WS_PONG, st->pong, st->ponglen);
+}
+
+static void send_hello(struct conn *c)
+{
+	struct hub_stats hs;
+	struct obuf b = {0};
+	int i;
+
+	hub_get_stats(c->env->hub, &hs);
+	obuf_printf(&b, "{\"type\":\"hello\",\"source\":");
+	obuf_json_str(&b, hs.info.name);
+	obuf_printf(&b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"mode\":\"%s\","
+		    "\"rung\":\"%s\",\"ladder\":[", hs.info.w, hs.info.h,
+		    hs.info.fps, c->st->is_auto ? "auto" : "fixed",
+		    hub_rung_name(c->st->want));
+	for (i = 0; i < adapt_nladder; i++)
+		obuf_printf(&b, "%s\"%s\"", i ? "," : "",
+			    hub_rung_name(adapt_ladder[i]));
+	obuf_printf(&b, "]}");
+	ws_text(c, &b);
+}
+
+/* An error reply for a v1 client, at most ERR_PER_S a second: a client
+ * sending garbage cannot make us write more than it does. */
+static void send_error(struct conn *c, const char *why)
+{
+	struct stream *st = c->st;
+	struct obuf b = {0};
+
+	if (!st->v1)
+		return;
+	if (c->env->now - st->err_t0 >= 1000000) {
+		st->err_t0 = c->env->now;
+		st->errs = 0;
+	}
+	if (st->errs++ >= ERR_PER_S)
+		return;
+	obuf_printf(&b, "{\"type\":\"error\",\"error\":");
+	obuf_json_str(&b, why);
+	obuf_printf(&b, "}");
+	ws_text(c, &b);
+}
+
+/* Starting */
+
+static int no_memory(struct conn *c)
+{
+	conn_error(c, 503, "out of memory", NULL);
+	return -1;
+}
+
+int stream_ws(struct conn *c, int rung, int is_auto, int v1,
+	      const char *accept)
+{
+	struct stream *st = stream_new(c, ST_WS);
+
+	if (!st)
+		return no_memory(c);
+	st->v1 = v1;
+	st->wp.max_msg = STREAM_MSG_MAX;
+	conn_begin(c, 101, AFTER_STREAM);
+	conn_header(c, "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		    "Sec-WebSocket-Accept: %s\r\n%s", accept,
+		    v1 ? "Sec-WebSocket-Protocol: rerocctv.v1\r\n" : "");
+	conn_end(c, NULL, 0, NULL, NULL);
+	c->st_reads = 1;
+	set_stream_socket(c);
+	if (is_auto)
+		start_auto(c, rung);
+	want(c, rung);
+	if (v1)
+		send_hello(c);
+	return 0;
+}
+
+int stream_mjpeg(struct conn *c, int rung, int is_auto)
+{
+	struct stream *st = stream_new(c, ST_MJPEG);
+
+	if (!st)
+		return no_memory(c);
+	conn_begin(c, 200, AFTER_STREAM);
+	conn_header(c, "Content-Type: multipart/x-mixed-replace;"
+		    "boundary=%s\r\nCache-Control: no-store, no-cache, "
+		    "must-revalidate, max-age=0\r\nPragma: no-cache\r\n"
+		    "Connection: close\r\n", boundary);
+	conn_end(c, NULL, 0, NULL, NULL);
+	set_stream_socket(c);
+	if (is_auto)
+		start_auto(c, rung);
+	want(c, rung);
+	return 0;
+}
+
+int stream_snapshot(struct conn *c, int rung, int64_t until)
+{
+	if (!stream_new(c, ST_SNAPSHOT))
+		return no_memory(c);
+	want(c, rung);
+	conn_hold(c, until);
+	return 0;
+}
+
+void stream_gave_up(struct conn *c)
+{
+	stream_end(c);
+	conn_error(c, 503, "no frame from the source", NULL);
+}
+
+/* WebSocket input */
+
+static int is_ws_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws_space(*p))
+		p++;
+	return p;
+}
+
+/* Finds the value of "quality" in a small flat JSON object such as
+ * {"quality":70} or {"quality":"auto"}. Returns 0 with the value's
+ * bytes (quotes stripped) or -1 if the message is not of that shape. */
+static int control_quality(const char *s, size_t n, const char **v,
+			   size_t *vlen)
+{
+	const char *p = s, *end = s + n, *k;
+
+	p = skip_ws(p, end);
+	if (p == end || *p++ != '{')
+		return -1;
+	for (;;) {
+		int match;
+
+		p = skip_ws(p, end);
+		if (p == end || *p++ != '"')
+			return -1;
+		for (k = p; p < end && *p != '"' && *p != '\\'; p++)
+			;
+		if (p == end || *p != '"')
+			return -1;
+		match = p - k == 7 && memcmp(k, "quality", 7) == 0;
+		p = skip_ws(p + 1, end);
+		if (p == end || *p++ != ':')
+			return -1;
+		p = skip_ws(p, end);
+		k = p;
+		if (p < end && *p == '"') {
+			for (k = ++p; p < end && *p != '"' && *p != '\\'; p++)
+				;
+			if (p == end || *p != '"')
+				return -1;
+			*vlen = (size_t)(p - k);
+			p++;
+		} else {
+			while (p < end && ((*p >= '0' && *p <= '9') ||
+					   *p == '-' || *p == '.'))
+				p++;
+			*vlen = (size_t)(p - k);
+			if (*vlen == 0)
+				return -1;
+		}
+		if (match)
+			*v = k;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p == end || *p != '}')
+			return -1;
+		p = skip_ws(p + 1, end);
+		return p == end && *v ? 0 : -1;
+	}
+}
+
+static void on_text(struct conn *c, const char *s, size_t n)
+{
+	struct stream *st = c->st;
+	const char *v = NULL;
+	size_t vlen = 0;
+	int rung, is_auto;
+
+	if (control_quality(s, n, &v, &vlen) != 0 ||
+	    (rung = stream_parse_quality(v, vlen, &is_auto)) < 0) {
+		send_error(c, "expected {\"quality\":30..95} or "
+			   "{\"quality\":\"auto\"}");
+		return;
+	}
+	if (is_auto && !st->is_auto)
+		start_auto(c, st->want >= 0 ? st->want : rung);
+	st->is_auto = is_auto;
+	want(c, is_auto ? adapt_rung(&st->ad) : rung);
+}
+
+/* Handles one parsed client frame. */
+static void on_frame(struct conn *c, struct ws_frame *f)
+{
+	struct stream *st = c->st;
+
+	switch (f->opcode) {
+	case WS_PING:
+		memcpy(st->pong, f->payload, f->len);
+		st->ponglen = f->len;
+		st->pong_due = 1;
+		send_pong(c);
+		return;
+	case WS_PONG:
+		st->pong_seen = c->env->now;
+		return;
+	case WS_CLOSE:
+		/* Echo the code (RFC 6455 5.5.1); the connection lingers once
+		 * our close is out. */
+		ws_close(c, f->close_code == WS_CLOSE_NO_STATUS ?
+			 WS_CLOSE_NORMAL : f->close_code, NULL);
+		return;
+	}
+	/* Data: collect a message; only text messages mean something. The
+	 * parser bounds a message to STREAM_MSG_MAX. */
+	if (f->opcode != WS_CONT)
+		st->msglen = 0;
+	if (f->msg_opcode != WS_TEXT || st->msglen + f->len > sizeof(st->msg))
+		return;
+	memcpy(st->msg + st->msglen, f->payload, f->len);
+	st->msglen += f->len;
+	if (f->fin)
+		on_text(c, (const char *)st->msg, st->msglen);
+}
+
+int stream_input(struct conn *c)
+{
+	struct stream *st = c->st;
+	size_t off = 0;
+
+	if (!st || st->kind != ST_WS)
+		return 0;
+	while (off < c->inlen && !st->close_sent) {
+		struct ws_frame f;
+		int r = ws_parse(&st->wp, c->in + off, c->inlen - off, &f);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			logmsg("%s: websocket: %s", c->peer.text,
+			       st->wp.error);
+			ws_close(c, st->wp.close_code, st->wp.error);
+			break;
+		}
+		off += (size_t)r;
+		on_frame(c, &f);
+	}
+	conn_consume(c, st->close_sent ? c->inlen : off);
+	return 0;
+}
+
+/* Frames */
+
+int stream_rung(const struct conn *c, const int *serve_fixed,
+		const int *serve_auto)
+{
+	const struct stream *st = c->st;
+
+	if (!st || st->want < 0 || c->after == AFTER_CLOSE)
+		return -1;
+	if (st->kind == ST_SNAPSHOT && c->phase != PH_WAIT)
+		return -1;
+	return (st->is_auto ? serve_auto : serve_fixed)[st->want];
+}
+
+static void unref(void *f)
+{
+	frame_unref(f);
+}
+
+/* The one frame of a snapshot: the body of its response. */
+static void answer_snapshot(struct conn *c, struct frame *f)
+{
+	stream_end(c);
+	conn_begin(c, 200, AFTER_NEXT);
+	conn_header(c, "Content-Type: image/jpeg\r\n"
+		    "Cache-Control: no-store\r\n");
+	conn_end(c, f->data, f->len, unref, frame_ref(f));
+}
+
+void stream_offer(struct conn *c, struct frame *f)
+{
+	struct stream *st = c->st;
+	struct conn_msg m;
+	int n;
+
+	if (f->seq <= st->last_seq)
+		return;
+	st->last_seq = f->seq;
+	st->rung = f->rung;
+	if (st->kind == ST_SNAPSHOT) {
+		answer_snapshot(c, f);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	if (st->kind == ST_WS) {
+		n = (int)ws_frame_header(m.head, WS_BINARY, f->len);
+	} else {
+		n = snprintf((char *)m.head, sizeof(m.head),
+			     "--%s\r\nContent-Type: image/jpeg\r\n"
+			     "Content-Length: %zu\r\nX-Timestamp: "
+			     "%lld.%06lld\r\n\r\n", boundary, f->len,
+			     (long long)(f->ts_us / 1000000),
+			     (long long)(f->ts_us % 1000000));
+		m.crlf = 1;
+	}
+	if (n <= 0 || (size_t)n >= sizeof(m.head))
+		return;
+	m.headlen = (size_t)n;
+	m.body = f->data;
+	m.bodylen = f->len;
+	m.release = unref;
+	m.owner = frame_ref(f);
+	m.ts_us = f->ts_us;
+	conn_queue(c, &m);
+}
+
+/* Timers and statistics */
+
+/* What the kernel knows about this client's path. */
+static void tcp_view(struct conn *c, struct adapt_obs *o)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return;
+	o->rtt_ms = ti.tcpi_rtt / 1000.0;
+	if (len >= offsetof(struct tcp_info, tcpi_delivery_rate) +
+	    sizeof(ti.tcpi_delivery_rate))
+		o->delivery_bps = (double)ti.tcpi_delivery_rate * 8;
+	if (len >= offsetof(struct tcp_info, tcpi_min_rtt) +
+	    sizeof(ti.tcpi_min_rtt))
+		o->min_rtt_ms = ti.tcpi_min_rtt / 1000.0;
+}
+
+static void send_stats(struct conn *c, const struct adapt_obs *o)
+{
+	struct stream *st = c->st;
+	struct obuf b = {0};
+	int r = st->rung >= 0 ? st->rung : st->want;
+
+	obuf_printf(&b, "{\"type\":\"stats\",\"mode\":\"%s\",\"rung\":\"%s\","
+		    "\"q\":%d,\"half\":%s,\"fps\":%.1f,\"kbps\":%.0f,"
+		    "\"skipped\":%llu,\"bw_kbps\":%.0f,\"rtt_ms\":%.1f,"
+		    "\"why\":", st->is_auto ? "auto" : "fixed",
+		    hub_rung_name(r), hub_rung_q(r),
+		    hub_rung_half(r) ? "true" : "false", st->fps, st->kbps,
+		    (unsigned long long)c->msgs_replaced, st->ad.bw_bps / 1000,
+		    o->rtt_ms);
+	obuf_json_str(&b, st->is_auto ? st->ad.why : "");
+	obuf_printf(&b, "}");
+	ws_text(c, &b);
+}
+
+/* Closes the one-second window; auto clients adapt here. */
+static void end_window(struct conn *c)
+{
+	struct stream *st = c->st;
+	double secs = (double)(c->env->now - st->win_t0) / 1e6;
+	uint64_t sent = c->msgs_sent - st->win_sent;
+	uint64_t bytes = c->bytes - st->win_bytes;
+	struct adapt_obs o;
+	struct hub_stats hs;
+	int r;
+
+	st->fps = sent / secs;
+	st->kbps = bytes * 8 / secs / 1000;
+	st->age_ms = c->age_n ? c->age_sum_us / 1000.0 / c->age_n : 0;
+	if (!st->close_sent && (st->is_auto || st->v1)) {
+		memset(&o, 0, sizeof(o));
+		hub_get_stats(c->env->hub, &hs);
+		o.secs = secs;
+		o.src_fps = hs.fps > 0 ? hs.fps : hs.info.fps;
+		o.frames = sent;
+		o.skipped = c->msgs_replaced - st->win_replaced;
+		o.bytes = bytes;
+		o.age_ms = st->age_ms;
+		for (r = 0; r < HUB_NRUNGS; r++)
+			o.rung_bytes[r] = hs.rung[r].bytes;
+		tcp_view(c, &o);
+		if (st->is_auto) {
+			want(c, adapt_tick(&st->ad, &o));
+			apply_sndbuf(c);
+		}
+		if (st->v1)
+			send_stats(c, &o);
+	}
+	st->win_t0 = c->env->now;
+	st->win_sent = c->msgs_sent;
+	st->win_replaced = c->msgs_replaced;
+	st->win_bytes = c->bytes;
+	c->age_sum_us = c->age_n = 0;
+}
+
+static int ws_keepalive(struct conn *c)
+{
+	struct stream *st = c->st;
+	int64_t now = c->env->now, since;
+
+	if (st->ping_sent > st->pong_seen &&
+	    now - st->ping_sent > (int64_t)c->env->cfg->stall_s * 1000000) {
+		logmsg("%s: websocket: no pong in %d s, closing", c->peer.text,
+		       c->env->cfg->stall_s);
+		return -1;
+	}
+	since = MAX(st->ping_sent, c->t_start);
+	if (!st->close_sent && now - since >= ping_us(c) &&
+	    st->ping_sent <= st->pong_seen) {
+		if (ws_send(c, WS_PING, "rerocctv", 8) != 0)
+			return -1;
+		st->ping_sent = now;
+	}
+	return 0;
+}
+
+int stream_tick(struct conn *c)
+{
+	struct stream *st = c->st;
+
+	if (!st || st->kind == ST_SNAPSHOT)
+		return 0;
+	if (st->kind == ST_WS) {
+		if (ws_keepalive(c) != 0)
+			return -1;
+		send_pong(c);
+	}
+	if (c->env->now - st->win_t0 >= 1000000)
+		end_window(c);
+	return 0;
+}
+
+void stream_shutdown(struct conn *c)
+{
+	if (c->st && c->st->kind == ST_WS)
+		ws_close(c, WS_CLOSE_GOING_AWAY, "server shutting down");
+	else if (c->st && c->st->kind == ST_MJPEG)
+		conn_finish(c);
+}
