@@ -9,8 +9,9 @@ RR_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 	-pthread -MMD -MP
 RR_LIBS = -lturbojpeg -lv4l2 -pthread
 
-SRC = rerocctv.c server.c conn.c http.c ws.c sha1.c base64.c obuf.c \
-	adapt.c hub.c jpeg.c mjpeg.c source.c pattern.c capture.c util.c web.c
+SRC = rerocctv.c server.c conn.c http.c ws.c sha1.c sha256.c base64.c \
+	obuf.c adapt.c hub.c jpeg.c mjpeg.c source.c pattern.c capture.c util.c \
+	web.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-base64 tests/unit-ws tests/unit-http \
