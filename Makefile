@@ -10,12 +10,12 @@ RR_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 RR_LIBS = -lturbojpeg -lv4l2 -pthread
 
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c http.c ws.c \
-	sha1.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c source.c \
-	pattern.c capture.c util.c web.c
+	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
+	source.c pattern.c capture.c util.c web.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
-UNITS = tests/unit-sha1 tests/unit-base64 tests/unit-ws tests/unit-http \
-	tests/unit-mjpeg tests/unit-jpeg
+UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
+	tests/unit-http tests/unit-mjpeg tests/unit-jpeg
 TOOLS = tests/wsclient tests/fakecam.so
 
 ifeq ($(V),)
@@ -38,6 +38,7 @@ web.c: mkweb.sh $(WEB)
 
 # Each unit test links only the pure modules it tests.
 tests/unit-sha1: sha1.o
+tests/unit-sha256: sha256.o
 tests/unit-base64: base64.o
 tests/unit-ws: ws.o sha1.o base64.o
 tests/unit-http: http.o
