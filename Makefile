@@ -16,7 +16,7 @@ OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg
-TOOLS = tests/wsclient tests/fakecam.so
+TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
 ifeq ($(V),)
 Q = @
@@ -51,11 +51,30 @@ $(UNITS): %: %.c tests/unit.h
 tests/wsclient: tests/wsclient.c sha1.o base64.o
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $^ -lturbojpeg
 
+tests/hostile: tests/hostile.c
+	$(QLD)$(CC) $(RR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 tests/fakecam.so: tests/fakecam.c
 	$(QLD)$(CC) $(RR_CFLAGS) -fPIC -shared $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		-lturbojpeg -ldl -pthread
 
-check: rerocctv $(UNITS) $(TOOLS)
+# libFuzzer targets (clang): the parsers, and the whole connection path.
+CLANG ?= clang
+FUZZ_FLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+	-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZERS = tests/fuzz-http tests/fuzz-ws tests/fuzz-server
+tests/fuzz-http: http.c
+tests/fuzz-ws: ws.c sha1.c base64.c
+tests/fuzz-server: server.c conn.c route.c stream.c status.c http.c ws.c \
+	sha1.c sha256.c base64.c obuf.c adapt.c web.c
+$(FUZZERS): %: %.c
+	$(QLD)$(CLANG) $(FUZZ_FLAGS) -I. -o $@ $< $(filter %.c,$(filter-out $<,$^)) -pthread
+fuzz: $(FUZZERS)
+# make check runs each fuzzer briefly when clang can build them.
+HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo yes)
+CHECK_FUZZ = $(if $(HAVE_CLANG),$(FUZZERS))
+
+check: rerocctv $(UNITS) $(TOOLS) $(CHECK_FUZZ)
 	$(Q)sh tests/run.sh
 
 bench: rerocctv tests/wsclient tests/fakecam.so
@@ -72,8 +91,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rerocctv
 
 clean:
-	rm -f rerocctv web.c *.o *.d tests/*.o tests/*.d $(UNITS) $(TOOLS)
+	rm -f rerocctv web.c *.o *.d tests/*.o tests/*.d $(UNITS) $(TOOLS) \
+		$(FUZZERS)
 	rm -rf build tests/trash.*
 
-.PHONY: all check bench bench-adapt install uninstall clean
+.PHONY: all check fuzz bench bench-adapt install uninstall clean
 -include $(OBJ:.o=.d)

@@ -90,6 +90,7 @@ struct conn {
 	enum conn_after after;		/* of the response in hand */
 	int64_t deadline;		/* see enum conn_phase; 0 = none */
 	int64_t t_start;
+	uint64_t serial;		/* order of arrival */
 	int keep_alive;			/* the request in hand allows more */
 	int head_only;			/* HEAD: no body goes out */
 	int eof;			/* the peer sends nothing more */

@@ -225,10 +225,10 @@ static int make_room(struct server *s, const struct peer *p)
 		total++;
 		same += mine;
 		if (idle && (old_all < 0 ||
-			     c->t_start < e->conns[old_all]->t_start))
+			     c->serial < e->conns[old_all]->serial))
 			old_all = i;
 		if (idle && mine && (old_same < 0 ||
-				     c->t_start < e->conns[old_same]->t_start))
+				     c->serial < e->conns[old_same]->serial))
 			old_same = i;
 	}
 	if (same >= s->cfg.max_per_ip) {
@@ -271,7 +271,7 @@ void server_adopt(struct server *s, int fd, const struct peer *p)
 		return;
 	}
 	e->conns[e->nconns++] = c;
-	e->total_clients++;
+	c->serial = ++e->total_clients;
 	if (full) {
 		logmsg("%s: too many connections (%s), answering 503",
 		       p->text, "no idle one to evict");
@@ -436,7 +436,7 @@ int server_turn(struct server *s)
 		pfd[NFIXED + i].events = conn_events(e->conns[i]);
 		pfd[NFIXED + i].revents = 0;
 	}
-	wait_ms = (int)MAX(1, (s->next_tick - mono_us()) / 1000);
+	wait_ms = (int)MAX(0, (s->next_tick - mono_us() + 999) / 1000);
 	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
 	e->now = mono_us();
 	if (n < 0 && errno != EINTR)

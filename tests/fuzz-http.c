@@ -19,14 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
 	struct http_req r, r2;
-	char out[16];
+	char out[16], path[HTTP_MAX_HEAD];
 	size_t i, n;
 	int rc, rc2;
 	const char *v;
 
 	rc = http_parse(buf, size, &r);
-	assert(rc == 0 || rc == -400 || rc == -431 || rc == -501 ||
-	       rc == -505 || (rc > 0 && (size_t)rc <= size &&
+	assert(rc == 0 || rc == -400 || rc == -414 || rc == -431 ||
+	       rc == -501 || rc == -505 || (rc > 0 && (size_t)rc <= size &&
 			      rc <= HTTP_MAX_HEAD));
 
 	/* Growing the buffer never turns a verdict back into "need more",
@@ -42,7 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Everything points into the buffer, within the head. */
 	assert(inside(buf, (size_t)rc, r.method, r.method_len));
 	assert(inside(buf, (size_t)rc, r.target, r.target_len));
-	assert(r.path == r.target && r.path_len <= r.target_len);
+	/* The path is the target's, or "/" for "http://host". */
+	assert((r.path_len == 1 && r.path[0] == '/') ||
+	       inside(r.target, r.target_len, r.path, r.path_len));
+	assert(r.authority == NULL ? r.target[0] == '/' :
+	       inside(r.target, r.target_len, r.authority, r.authority_len));
 	assert(r.query == NULL ? r.query_len == 0 :
 	       inside(buf, (size_t)rc, r.query, r.query_len));
 	assert(r.minor == 0 || r.minor == 1);
@@ -65,5 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(rc2 == -1 || (rc2 >= 0 && (size_t)rc2 < sizeof(out) &&
 			     strlen(out) == (size_t)rc2));
 	(void)http_query(r.query, r.query_len, "", out, sizeof(out));
+	(void)http_has_token_all(&r, "connection", "close");
+	rc2 = http_decode_path(&r, path, sizeof(path));
+	assert(rc2 == -1 || ((size_t)rc2 <= r.path_len &&
+			     strlen(path) == (size_t)rc2));
 	return 0;
 }

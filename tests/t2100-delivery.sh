@@ -90,6 +90,20 @@ test_expect_success 'stalled clients do not slow a live one, memory bounded' '
 	state_until ".clients == []"
 '
 
+test_expect_success 'behind a slow link the newest frame goes out, not an old one' '
+	start_server --source test --size 640x480 --fps 30 &&
+	"$WSC" load -t 1 "$WSBASE/websocket/95" >fast &&
+	size=$(kv avg_size <fast) &&
+	"$WSC" load -t 5 --rate 400 --rcvbuf 8192 "$WSBASE/websocket/95" >slow &&
+	cat slow &&
+	test "$(kv errors <slow)" = 0 &&
+	test "$(kv skipped <slow)" -gt 50 &&
+	send_ms=$((size / 400)) &&
+	bound=$((send_ms * 3 / 2 + 200)) &&
+	echo "a frame takes $send_ms ms to send; age p50 must stay under $bound ms" &&
+	kv lat_p50 <slow | between 0 $bound
+'
+
 test_expect_success 'many short connections do not leak fds' '
 	state_until ".clients == []" &&
 	fd0=$(nfds) &&

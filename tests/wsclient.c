@@ -34,9 +34,9 @@
 static const char usage[] =
 "usage: wsclient load [-n CLIENTS] [-t SECONDS] [-f FRAMES] [--origin O]\n"
 "                     [--protocol P] [--send TEXT@N] [--stall] [--decode]\n"
-"                     [--json] URL\n"
+"                     [--rate KB] [--rcvbuf BYTES] [--json] URL\n"
 "       wsclient ws [--origin O] [--protocol P] [-T SECONDS] [--frames N]\n"
-"                   URL [SPEC...]\n"
+"                   [--no-pong] URL [SPEC...]\n"
 "       wsclient http [--slow MS] [-T SECONDS] HOST:PORT < request\n"
 "       wsclient trace [-t SECONDS] [-o FILE] [--protocol P] [--texts]\n"
 "                      [--reconnect-rule] ws://HOST:PORT/websocket/Q\n"
@@ -47,7 +47,9 @@ static const char usage[] =
 "load: CLIENTS connections (default 1) until SECONDS pass (default 5, or 10\n"
 "  with -f) or each got FRAMES frames (fewer is an error). Each frame must\n"
 "  be a JPEG (FF D8 .. FF D9) with a COM segment `ts=US seq=N q= w= h=`\n"
-"  right after SOI. --send sends the text message TEXT after the N-th\n"
+"  right after SOI. --rate reads at most KB kilobytes a second per client\n"
+"  (a slow link; --rcvbuf keeps the socket's own queue small).\n"
+"  --send sends the text message TEXT after the N-th\n"
 "  frame; --stall completes the handshake then never reads; --decode also\n"
 "  decodes each JPEG header and checks its size against w=/h=. Prints one\n"
 "  line: clients= connected= frames= fps= (median per client) fps_min=\n"
@@ -62,7 +64,8 @@ static const char usage[] =
 "  one line per event until the server closes or -T (default 5) seconds:\n"
 "    binary LEN | text PAYLOAD | ping LEN | pong PAYLOAD |\n"
 "    close CODE [REASON] (1005 when empty) | error REASON | eof | timeout\n"
-"  A received close is answered with a close before `eof`; pings with pongs.\n"
+"  A received close is answered with a close before `eof`; pings with pongs\n"
+"  (not with --no-pong).\n"
 "\n"
 "SPEC: [f][r1][r2][r3][u]OPCODE[:PAYLOAD]\n"
 "  f       FIN bit clear (a fragment)     r1 r2 r3  set RSV1/2/3\n"
@@ -147,13 +150,17 @@ struct conn {
 	int32_t *lat;
 	size_t nlat, latcap;
 	char err[200];
+	double tokens;			/* --rate: bytes it may read now */
+	int64_t t_tokens;
 };
 
 static struct {
 	long n, frames, send_at, wait_frames;
 	double secs, T;
 	const char *origin, *protocol, *send_text;
-	int stall, json, decode, verbose, ending;
+	int stall, json, decode, verbose, ending, no_pong;
+	double rate;			/* load: bytes/s each client reads */
+	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
 } o;
 
 static int last_q, last_w, last_h, nerrmsg;
@@ -356,6 +363,9 @@ static int tcp_connect(const struct addrinfo *ai)
 
 	if (fd < 0)
 		return -1;
+	if (o.rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
+			   sizeof(o.rcvbuf));
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
 	    (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
 	     errno != EINPROGRESS)) {
@@ -737,7 +747,7 @@ static void control_done(struct conn *c)
 	case 0x9:
 		if (o.verbose)
 			printf("ping %zu\n", c->ctllen);
-		if (!c->sent_close)
+		if (!c->sent_close && !o.no_pong)
 			ws_put(&c->out, 0x8a, 1, c->ctl, c->ctllen);
 		break;
 	case 0xa:
@@ -1078,13 +1088,32 @@ static void conn_input(struct conn *c, const unsigned char *p, size_t n)
 
 /* Reads once from c; returns -1 on EOF or error (c then S_DONE unless the
  * caller handles EOF). */
+/* --rate: refills c's budget; 1 if it may read now. */
+static int may_read(struct conn *c, int64_t now)
+{
+	if (o.rate <= 0)
+		return 1;
+	if (c->t_tokens)
+		c->tokens += o.rate * (double)(now - c->t_tokens) / 1e6;
+	c->t_tokens = now;
+	/* At most a tenth of a second's worth at once. */
+	if (c->tokens > o.rate / 10)
+		c->tokens = o.rate / 10;
+	return c->tokens >= 1;
+}
+
 static ssize_t conn_read(struct conn *c)
 {
+	size_t want = sizeof(scratch);
 	ssize_t r;
 
+	if (o.rate > 0 && c->tokens >= 1 && c->tokens < (double)want)
+		want = (size_t)c->tokens;
 	do
-		r = recv(c->fd, scratch, sizeof(scratch), 0);
+		r = recv(c->fd, scratch, want, 0);
 	while (r < 0 && errno == EINTR);
+	if (r > 0 && o.rate > 0)
+		c->tokens -= (double)r;
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 1;
 	if (r < 0 && errno != ECONNRESET) {
@@ -1323,6 +1352,10 @@ static int cmd_load(int argc, char **argv)
 			o.json = 1;
 		} else if (!strcmp(a, "--decode")) {
 			o.decode = 1;
+		} else if (!strcmp(a, "--rate") && i + 1 < argc) {
+			o.rate = arg_double(argv[++i]) * 1000;
+		} else if (!strcmp(a, "--rcvbuf") && i + 1 < argc) {
+			o.rcvbuf = (int)arg_long(argv[++i], 1);
 		} else if (a[0] == '-' || url) {
 			bad_usage();
 		} else {
@@ -1385,7 +1418,8 @@ static int cmd_load(int argc, char **argv)
 			} else {
 				if (c->out.off < c->out.len)
 					pf[live].events |= POLLOUT;
-				if (!(o.stall && c->state == S_STREAM))
+				if (!(o.stall && c->state == S_STREAM) &&
+				    may_read(c, now))
 					pf[live].events |= POLLIN;
 			}
 			idx[live++] = (int)k;
@@ -1404,6 +1438,8 @@ static int cmd_load(int argc, char **argv)
 		}
 		timeout = (int)(((o.ending ? end_deadline : deadline) - now +
 				 999) / 1000);
+		if (o.rate > 0)
+			timeout = MIN(timeout, 5);
 		if (poll(pf, (nfds_t)live, MIN(timeout, 1000)) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1882,7 +1918,9 @@ static int cmd_ws(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];
 
-		if (!url && common_opt(argc, argv, &i)) {
+		if (!url && !strcmp(a, "--no-pong")) {
+			o.no_pong = 1;
+		} else if (!url && common_opt(argc, argv, &i)) {
 			char *val = argv[++i];
 			if (!strcmp(a, "-T"))
 				o.T = arg_double(val);

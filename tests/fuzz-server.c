@@ -1,0 +1,414 @@
+/* fuzz-server.c: libFuzzer target for the whole connection path: server.c
+ * runs real connections (socketpairs) through conn.c, route.c, stream.c
+ * and status.c, fed arbitrary byte streams split at arbitrary points,
+ * with a stand-in hub that makes tiny frames on demand and a clock the
+ * input moves. After every input: no crash, no leak (ASan/LSan), at most
+ * one response head per request and nothing after a `close` response,
+ * output held per connection bounded.
+ *
+ *   make fuzz; tests/fuzz-server tests/corpus/server
+ *
+ * Input: one byte of set-up (connections 1..3, server options), then
+ * commands: op = byte & 7, k = connection (byte >> 3) % n:
+ *   0 LEN BYTES  client k sends BYTES      4 client k stops reading
+ *   1 N          time moves N*50 ms        5 client k reads again
+ *   2            the hub publishes frames  6 client k shuts its side
+ *   3            a server turn             7 client k reads all now */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "hub.h"
+#include "server.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* --- the clock and logging util.c would give --- */
+
+static int64_t clock_us = 1000000000;
+
+int64_t mono_us(void)
+{
+	return clock_us;
+}
+
+int64_t now_us(void)
+{
+	return clock_us + 1700000000000000LL;
+}
+
+void logmsg(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	abort();
+}
+
+/* --- a stand-in hub: hub.h without threads or encoders --- */
+
+struct hub {
+	int need[HUB_NRUNGS];
+	struct frame *latest[HUB_NRUNGS];
+	int wake[2];
+	uint64_t seq;
+};
+
+int hub_rung(int q, int half)
+{
+	q = q < HUB_QMIN ? HUB_QMIN : q > HUB_QMAX ? HUB_QMAX : q;
+	return (q - HUB_QMIN) / HUB_QSTEP + (half ? HUB_NQ : 0);
+}
+
+int hub_rung_q(int rung)
+{
+	return rung == HUB_RUNG_SOURCE ? 0 : HUB_QMIN + rung % HUB_NQ * HUB_QSTEP;
+}
+
+int hub_rung_half(int rung)
+{
+	return rung >= HUB_NQ && rung < HUB_RUNG_SOURCE;
+}
+
+const char *hub_rung_name(int rung)
+{
+	return rung >= 0 && rung < HUB_NRUNGS ? "q" : "?";
+}
+
+struct frame *frame_ref(struct frame *f)
+{
+	f->refs++;
+	return f;
+}
+
+void frame_unref(struct frame *f)
+{
+	if (f && --f->refs == 0)
+		free(f);
+}
+
+void hub_need(struct hub *h, int rung, int delta)
+{
+	assert(rung >= 0 && rung < HUB_NRUNGS);
+	h->need[rung] += delta;
+	assert(h->need[rung] >= 0);
+}
+
+void hub_map(struct hub *h, int fixed[HUB_NRUNGS], int autom[HUB_NRUNGS])
+{
+	int r;
+
+	(void)h;
+	for (r = 0; r < HUB_NRUNGS; r++)
+		fixed[r] = autom[r] = r;
+}
+
+int hub_wake_fd(struct hub *h)
+{
+	return h->wake[0];
+}
+
+void hub_woken(struct hub *h)
+{
+	char b[16];
+
+	while (read(h->wake[0], b, sizeof(b)) > 0)
+		;
+}
+
+struct frame *hub_latest(struct hub *h, int rung)
+{
+	return h->latest[rung] ? frame_ref(h->latest[rung]) : NULL;
+}
+
+uint64_t hub_seq(struct hub *h)
+{
+	return h->seq;
+}
+
+void hub_get_stats(struct hub *h, struct hub_stats *st)
+{
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->info.name, sizeof(st->info.name), "fuzz");
+	st->info.w = 64;
+	st->info.h = 48;
+	st->info.fps = 30;
+	st->seq = h->seq;
+	for (r = 0; r < HUB_NRUNGS; r++) {
+		st->rung[r].need = h->need[r];
+		st->rung[r].encoded = h->need[r] > 0;
+		st->rung[r].bytes = 100;
+		st->serve[r] = r;
+	}
+}
+
+/* A new tiny frame for every rung someone needs, and a wake byte. */
+static void publish(struct hub *h)
+{
+	int r;
+
+	h->seq++;
+	for (r = 0; r < HUB_NRUNGS; r++) {
+		struct frame *f;
+
+		frame_unref(h->latest[r]);
+		h->latest[r] = NULL;
+		if (h->need[r] <= 0)
+			continue;
+		f = calloc(1, sizeof(*f) + 64);
+		assert(f);
+		f->refs = 1;
+		f->rung = r;
+		f->q = hub_rung_q(r);
+		f->w = 64;
+		f->h = 48;
+		f->seq = h->seq;
+		f->ts_us = now_us();
+		f->len = 64;
+		f->data[0] = 0xff;
+		f->data[1] = 0xd8;
+		f->data[62] = 0xff;
+		f->data[63] = 0xd9;
+		h->latest[r] = f;
+	}
+	if (write(h->wake[1], "", 1) < 0)
+		assert(errno == EAGAIN);
+}
+
+/* --- the client side: what it sent, what it got --- */
+
+struct client {
+	int fd;
+	int reading;
+	uint64_t heads_sent;		/* blank lines sent: an upper bound
+					   on complete request heads */
+	uint32_t tail;			/* last bytes sent, for "\n\r\n" */
+	int sent_head;			/* a HEAD request: bodies are not
+					   where Content-Length says */
+	/* response parser */
+	char head[HTTP_MAX_HEAD * 2];
+	size_t headlen;
+	uint64_t body_left;
+	uint64_t responses;
+	int closing, streaming;
+};
+
+static void count_heads(struct client *cl, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cl->tail = cl->tail << 8 | p[i];
+		/* "\n\n" or "\n\r\n" ends a head */
+		if ((cl->tail & 0xffff) == 0x0a0a ||
+		    (cl->tail & 0xffffff) == 0x0a0d0a)
+			cl->heads_sent++;
+		if (cl->tail == 0x48454144)	/* "HEAD" */
+			cl->sent_head = 1;
+	}
+}
+
+static uint64_t content_length(const char *h)
+{
+	const char *p = strstr(h, "\r\nContent-Length: ");
+
+	return p ? strtoull(p + 18, NULL, 10) : 0;
+}
+
+/* One complete response head arrived. */
+static void response_head(struct client *cl)
+{
+	cl->head[cl->headlen] = 0;
+	assert(memcmp(cl->head, "HTTP/1.1 ", 9) == 0);
+	cl->responses++;
+	/* At most one answer per request: a head sent, or a head the
+	 * server gave up on (400, 408, 414, 431). */
+	assert(cl->responses <= cl->heads_sent + 1);
+	if (strstr(cl->head, "HTTP/1.1 101 ") == cl->head ||
+	    strstr(cl->head, "multipart/x-mixed-replace")) {
+		cl->streaming = 1;
+		return;
+	}
+	cl->closing = strstr(cl->head, "\r\nConnection: close\r\n") != NULL;
+	cl->body_left = content_length(cl->head);
+}
+
+static void client_input(struct client *cl, const uint8_t *p, size_t n)
+{
+	while (n > 0 && !cl->streaming && !cl->sent_head) {
+		if (cl->body_left) {
+			size_t take = cl->body_left < n ? cl->body_left : n;
+
+			cl->body_left -= take;
+			p += take;
+			n -= take;
+			continue;
+		}
+		/* Nothing may follow a response that said close. */
+		assert(!cl->closing);
+		assert(cl->headlen + 1 < sizeof(cl->head));
+		cl->head[cl->headlen++] = (char)*p++;
+		n--;
+		if (cl->headlen >= 4 &&
+		    !memcmp(cl->head + cl->headlen - 4, "\r\n\r\n", 4)) {
+			response_head(cl);
+			cl->headlen = 0;
+		}
+	}
+}
+
+static void client_read(struct client *cl)
+{
+	uint8_t buf[65536];
+	ssize_t r;
+
+	while ((r = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		client_input(cl, buf, (size_t)r);
+}
+
+/* --- driving --- */
+
+static void invariants(const struct server *s)
+{
+	int i;
+
+	for (i = 0; i < s->env.nconns; i++) {
+		const struct conn *c = s->env.conns[i];
+
+		assert(c->inlen <= sizeof(c->in));
+		assert(obuf_pending(&c->out) <= CONN_OUT_MAX);
+		/* Two messages at most: the latest frame wins. */
+		assert(!c->msg[1].used || c->msg[0].used);
+	}
+}
+
+static void turn(struct server *s, struct client *cl, int n)
+{
+	int i;
+
+	s->next_tick = 0;	/* timers every turn; poll does not wait */
+	server_turn(s);
+	invariants(s);
+	for (i = 0; i < n; i++)
+		if (cl[i].fd >= 0 && cl[i].reading)
+			client_read(&cl[i]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *origins[] = { "http://allowed.example" };
+	struct config cfg;
+	struct server s;
+	struct hub hub;
+	struct client cl[3];
+	struct peer p;
+	size_t i = 1;
+	int n, k, sv[2];
+
+	if (size < 1)
+		return 0;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.listen = "127.0.0.1:0";
+	cfg.origins = origins;
+	cfg.norigins = 1;
+	cfg.max_clients = 8;
+	cfg.max_per_ip = data[0] & 0x40 ? 2 : 8;
+	cfg.default_q = 80;
+	cfg.timeout_s = 1 + (data[0] >> 7);
+	cfg.stall_s = 2;
+	memset(&hub, 0, sizeof(hub));
+	if (pipe(hub.wake) != 0)
+		abort();
+	fcntl(hub.wake[0], F_SETFL, O_NONBLOCK);
+	fcntl(hub.wake[1], F_SETFL, O_NONBLOCK);
+	server_init(&s, &cfg, &hub);
+
+	n = 1 + (data[0] & 3) % 3;
+	memset(cl, 0, sizeof(cl));
+	memset(&p, 0, sizeof(p));
+	snprintf(p.addr, sizeof(p.addr), "127.0.0.1");
+	snprintf(p.text, sizeof(p.text), "127.0.0.1:1");
+	for (k = 0; k < n; k++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+			abort();
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		fcntl(sv[1], F_SETFL, O_NONBLOCK);
+		server_adopt(&s, sv[0], &p);
+		cl[k].fd = sv[1];
+		cl[k].reading = 1;
+	}
+	while (i < size) {
+		uint8_t op = data[i] & 7;
+
+		k = (data[i] >> 3) % n;
+		i++;
+		switch (op) {
+		case 0: {
+			size_t len = i < size ? data[i++] : 0;
+
+			if (len > size - i)
+				len = size - i;
+			if (send(cl[k].fd, data + i, len, MSG_DONTWAIT |
+				 MSG_NOSIGNAL) > 0)
+				count_heads(&cl[k], data + i, len);
+			i += len;
+			break;
+		}
+		case 1:
+			clock_us += (int64_t)(i < size ? data[i++] : 1) * 50000;
+			break;
+		case 2:
+			publish(&hub);
+			break;
+		case 4:
+			cl[k].reading = 0;
+			break;
+		case 5:
+			cl[k].reading = 1;
+			break;
+		case 6:
+			shutdown(cl[k].fd, SHUT_WR);
+			break;
+		case 7:
+			client_read(&cl[k]);
+			break;
+		}
+		turn(&s, cl, n);
+	}
+	/* Let every deadline pass, reading all: everything ends. */
+	for (k = 0; k < n; k++)
+		cl[k].reading = 1;
+	for (k = 0; k < 4; k++) {
+		clock_us += 30000000;
+		turn(&s, cl, n);
+	}
+	server_close(&s);
+	for (k = 0; k < n; k++)
+		close(cl[k].fd);
+	for (k = 0; k < HUB_NRUNGS; k++) {
+		assert(hub.need[k] == 0);
+		frame_unref(hub.latest[k]);
+	}
+	close(hub.wake[0]);
+	close(hub.wake[1]);
+	return 0;
+}
