@@ -15,7 +15,7 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c http.c ws.c \
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
-	tests/unit-http tests/unit-mjpeg tests/unit-jpeg
+	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
 ifeq ($(V),)
@@ -44,6 +44,7 @@ tests/unit-ws: ws.o sha1.o base64.o
 tests/unit-http: http.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
+tests/unit-adapt: adapt.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)

@@ -19,9 +19,10 @@
  *   would jump us several rungs into a link that cannot carry them.
  * - A probe that fails marks its rung a ceiling, left alone BACKOFF_MIN
  *   ticks, doubling on each further failure up to BACKOFF_MAX, halving
- *   when a probe holds: on a link between two rungs the choice settles
- *   on the lower one with a rare probe, instead of oscillating (each
- *   failed probe costs a second of old or skipped frames).
+ *   when a probe to the ceiling (or above it) holds: on a link between
+ *   two rungs the choice settles on the lower one with a rare probe,
+ *   instead of oscillating (each failed probe costs a second of old or
+ *   skipped frames).
  * - The send buffer is bounded to what the path carries in its minimum
  *   RTT plus QUEUE_S (at least SNDBUF_MIN). Frame age is queueing delay,
  *   and behind a deep bottleneck queue (a tbf with 400 ms of latency, a
@@ -136,8 +137,8 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	if (o->secs <= 0)
 		return adapt_rung(a);
 	thru = o->bytes * 8 / o->secs;
-	if (a->ceil_left > 0 && --a->ceil_left == 0)
-		a->ceiling = -1;
+	if (a->ceil_left > 0)
+		a->ceil_left--;
 	congested = (o->frames + 0.5 < expected * CONGESTED_FPS &&
 		     o->skipped > 0) || o->age_ms > OLD_MS;
 	if (congested) {
@@ -170,14 +171,21 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	a->calm++;
 	if (a->probing && a->calm >= 2) {
 		a->probing = 0;		/* the probe held: trust it */
-		a->backoff = MAX(BACKOFF_MIN, a->backoff / 2);
+		/* Only a rung at or above the failed one proves the
+		 * failure past: a climb back under it (a failed probe's
+		 * drop may go lower than the rung it left) proves nothing,
+		 * and relaxing there would keep the wait from doubling. */
+		if (a->idx >= a->ceiling) {
+			a->backoff = MAX(BACKOFF_MIN, a->backoff / 2);
+			a->ceiling = -1;
+		}
 	}
 	target = MAX(fit(o, a->bw_bps * HEADROOM), a->idx + 1);
-	if (a->ceiling >= 0 && target >= a->ceiling)
+	if (a->ceil_left > 0 && target >= a->ceiling)
 		target = a->ceiling - 1;
 	target = MIN(target, adapt_nladder - 1);
 	if (a->calm < a->hold || target <= a->idx) {
-		snprintf(a->why, sizeof(a->why), a->ceiling >= 0 &&
+		snprintf(a->why, sizeof(a->why), a->ceil_left > 0 &&
 			 a->idx + 1 == a->ceiling ? "hold: ceiling" : "hold");
 		return adapt_rung(a);
 	}

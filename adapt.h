@@ -33,7 +33,8 @@ struct adapt {
 	int hold;		/* ticks to wait before probing up again */
 	int backoff;		/* grows when a probe fails */
 	int probing;		/* the last move was a probe up */
-	int ceiling;		/* a rung whose probe failed, or -1 */
+	int ceiling;		/* the rung whose probe failed last, until
+				   a probe holds there; or -1 */
 	int ceil_left;		/* ticks until the ceiling may be probed */
 	double sndbuf;		/* bytes the socket may hold: bounds the
 				   queue we build on the path */

@@ -52,26 +52,33 @@ static int xioctl(int fd, unsigned long req, void *arg)
 
 /* Formats msg (after "DEV: " for --list-formats; the source thread puts
  * our name in front itself) and, when the format ends in ':', appends
- * strerror(errno); keeps errno. Always returns -1. */
-static int fail(struct cap *c, char *msg, size_t msgsz, const char *fmt, ...)
+ * strerror(errno); keeps errno. */
+static void vsay(struct cap *c, char *msg, size_t msgsz, const char *fmt,
+		 va_list ap)
 {
 	int e = errno, n;
 	size_t fl = strlen(fmt);
-	va_list ap;
 
 	if (msg && msgsz) {
 		n = c->name_in_msg ? snprintf(msg, msgsz, "%s: ", c->device)
 				   : 0;
-		if (n >= 0 && (size_t)n < msgsz) {
-			va_start(ap, fmt);
+		if (n >= 0 && (size_t)n < msgsz)
 			vsnprintf(msg + n, msgsz - n, fmt, ap);
-			va_end(ap);
-		}
 		n = (int)strlen(msg);
 		if (fl && fmt[fl - 1] == ':' && (size_t)n < msgsz)
 			snprintf(msg + n, msgsz - n, " %s", strerror(e));
 	}
 	errno = e;
+}
+
+/* vsay() for a failure. Always returns -1. */
+static int fail(struct cap *c, char *msg, size_t msgsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, msg, msgsz, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -443,6 +450,49 @@ static int wait_frame(int fd, int timeout_ms)
 	}
 }
 
+/* A frame we do not hand on: straight back to the driver, counted in
+ * dropped, and msg says why (the caller logs each cause once). Returns 0,
+ * grab's "no frame". */
+static int drop(struct cap *c, unsigned index, char *msg, size_t msgsz,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	requeue(c, index);
+	c->src.dropped++;
+	va_start(ap, fmt);
+	vsay(c, msg, msgsz, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* A camera JPEG goes on only whole and of the size we set: a frame of
+ * another size (a camera switching modes by itself, a broken header that
+ * claims 65535x65535) would make the decoder allocate for that size and
+ * be passed through to clients told otherwise. 1 if the frame goes on,
+ * 0 if it was dropped. */
+static int check_mjpeg(struct cap *c, const struct v4l2_buffer *b,
+		       char *msg, size_t msgsz)
+{
+	const unsigned char *p = c->bufs[b->index].start;
+	int w, h;
+
+	if (b->flags & V4L2_BUF_FLAG_ERROR)
+		return drop(c, b->index, msg, msgsz, "dropped a frame the "
+			    "driver marked as broken");
+	if (mjpeg_check(p, b->bytesused) < 0)
+		return drop(c, b->index, msg, msgsz, "dropped a truncated or "
+			    "corrupt JPEG");
+	if (mjpeg_size(p, b->bytesused, &w, &h) < 0)
+		return drop(c, b->index, msg, msgsz, "dropped a JPEG with a "
+			    "malformed frame header (SOF)");
+	if (w != c->src.info.w || h != c->src.info.h)
+		return drop(c, b->index, msg, msgsz, "dropped a %dx%d frame: "
+			    "the camera was set to %dx%d", w, h,
+			    c->src.info.w, c->src.info.h);
+	return 1;
+}
+
 static int cap_grab(struct source *s, struct image *img, int timeout_ms,
 		    char *msg, size_t msgsz)
 {
@@ -490,24 +540,23 @@ static int cap_grab(struct source *s, struct image *img, int timeout_ms,
 	img->len = b.bytesused;
 	if (is_mjpeg(c->pixfmt)) {
 		img->fmt = IMG_MJPEG;
-		if ((b.flags & V4L2_BUF_FLAG_ERROR) ||
-		    mjpeg_check(p, b.bytesused) < 0)
-			goto drop;
+		if (check_mjpeg(c, &b, msg, msgsz) == 0)
+			return 0;
 	} else {
 		img->fmt = IMG_YUYV;
 		img->strides[0] = c->bytesperline;
 		need = (size_t)c->bytesperline * (size_t)(s->info.h - 1) +
 		       (size_t)s->info.w * 2;
-		if ((b.flags & V4L2_BUF_FLAG_ERROR) || b.bytesused < need)
-			goto drop;
+		if (b.flags & V4L2_BUF_FLAG_ERROR)
+			return drop(c, b.index, msg, msgsz, "dropped a frame "
+				    "the driver marked as broken");
+		if (b.bytesused < need)
+			return drop(c, b.index, msg, msgsz, "dropped a short "
+				    "YUYV frame (under %zu bytes)", need);
 	}
 	img->ts_us = frame_time(&b);
 	c->held = (int)b.index;
 	return 1;
-drop:
-	requeue(c, b.index);
-	s->dropped++;
-	return 0;
 }
 
 /* Hands the buffer straight back to the driver: the caller has copied or

@@ -86,11 +86,12 @@ static int is_sof(unsigned m)
 }
 
 /* Walks the marker segments after SOI from offset *pos. On success *pos
- * is the offset just past the next SOS segment's header, *seen_dht and
- * *seen_sof say whether such segments came before it. -1 if a segment is
- * malformed or runs past len, or if no SOS comes. */
+ * is the offset just past the next SOS segment's header, *seen_dht says
+ * whether a DHT came before it, and *sof_at (if still 0) becomes the
+ * offset of the first SOF marker. -1 if a segment is malformed or runs
+ * past len, or if no SOS comes. */
 static int walk_to_sos(const unsigned char *p, size_t len, size_t *pos,
-		       int *seen_dht, int *seen_sof, size_t *sos_at)
+		       int *seen_dht, size_t *sof_at, size_t *sos_at)
 {
 	size_t i = *pos, seglen;
 	unsigned m;
@@ -116,8 +117,8 @@ static int walk_to_sos(const unsigned char *p, size_t len, size_t *pos,
 			return -1;
 		if (m == M_DHT)
 			*seen_dht = 1;
-		if (is_sof(m))
-			*seen_sof = 1;
+		if (is_sof(m) && *sof_at == 0)
+			*sof_at = i;
 		if (m == M_SOS) {
 			*sos_at = i;
 			*pos = i + 2 + seglen;
@@ -129,9 +130,9 @@ static int walk_to_sos(const unsigned char *p, size_t len, size_t *pos,
 
 int mjpeg_check(const unsigned char *p, size_t len)
 {
-	size_t i = 2, end = len, sos_at;
+	size_t i = 2, end = len, sos_at, sof = 0;
 	const unsigned char *ff;
-	int dht = 0, sof = 0;
+	int dht = 0;
 	unsigned m;
 
 	if (len < 4 || p[0] != 0xff || p[1] != M_SOI)
@@ -168,8 +169,8 @@ int mjpeg_check(const unsigned char *p, size_t len)
 
 int mjpeg_has_dht(const unsigned char *p, size_t len)
 {
-	size_t pos = 2, sos_at;
-	int dht = 0, sof = 0;
+	size_t pos = 2, sos_at, sof = 0;
+	int dht = 0;
 
 	if (len < 4 || p[0] != 0xff || p[1] != M_SOI)
 		return 0;
@@ -179,8 +180,8 @@ int mjpeg_has_dht(const unsigned char *p, size_t len)
 
 size_t mjpeg_add_dht(const unsigned char *p, size_t len, unsigned char *out)
 {
-	size_t pos = 2, sos_at;
-	int dht = 0, sof = 0;
+	size_t pos = 2, sos_at, sof = 0;
+	int dht = 0;
 
 	if (len < 4 || p[0] != 0xff || p[1] != M_SOI ||
 	    walk_to_sos(p, len, &pos, &dht, &sof, &sos_at) < 0 || dht) {
@@ -193,4 +194,27 @@ size_t mjpeg_add_dht(const unsigned char *p, size_t len, unsigned char *out)
 	memcpy(out + sos_at, std_dht, MJPEG_DHT_LEN);
 	memcpy(out + sos_at + MJPEG_DHT_LEN, p + sos_at, len - sos_at);
 	return len + MJPEG_DHT_LEN;
+}
+
+int mjpeg_size(const unsigned char *p, size_t len, int *w, int *h)
+{
+	size_t pos = 2, sos_at, sof = 0;
+	unsigned lf, nf;
+	int dht = 0;
+
+	if (len < 4 || p[0] != 0xff || p[1] != M_SOI ||
+	    walk_to_sos(p, len, &pos, &dht, &sof, &sos_at) < 0 || sof == 0)
+		return -1;
+	/* FF Cn, Lf (2), P, Y (2), X (2), Nf, then 3 bytes per component.
+	 * walk_to_sos checked that Lf bytes follow the marker, so with
+	 * Lf >= 8 the header up to Nf is inside the segment. */
+	lf = p[sof + 2] << 8 | p[sof + 3];
+	if (lf < 8)
+		return -1;
+	nf = p[sof + 9];
+	if (nf == 0 || lf != 8 + 3 * nf)
+		return -1;
+	*h = p[sof + 5] << 8 | p[sof + 6];
+	*w = p[sof + 7] << 8 | p[sof + 8];
+	return *w > 0 && *h > 0 ? 0 : -1;
 }

@@ -13,6 +13,14 @@
  * some drivers leave, is allowed); -1 if truncated or corrupt. */
 int mjpeg_check(const unsigned char *p, size_t len);
 
+/* Reads the picture size from the first SOF (baseline, progressive or
+ * any other frame header): 0 and *w, *h (never 0), or -1 if the marker
+ * segments up to SOS are malformed or run past len, no SOF comes before
+ * SOS, or the SOF's length does not match its component count. Trusts
+ * nothing else: the caller compares the size with what it asked for
+ * before anything allocates for it. */
+int mjpeg_size(const unsigned char *p, size_t len, int *w, int *h);
+
 /* Does the JPEG carry any DHT segment before its SOS? */
 int mjpeg_has_dht(const unsigned char *p, size_t len);
 

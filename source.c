@@ -18,7 +18,8 @@ enum {
 	RETRY_US = 1000000,	/* reopen a missing source this often */
 	STUCK_US = 3000000,	/* no frame this long: the source is lost */
 	NOSIGNAL_US = 500000,	/* NO SIGNAL card rate: 2 fps */
-	GRAB_MS = 250		/* bound on one wait, so stop is prompt */
+	GRAB_MS = 250,		/* bound on one wait, so stop is prompt */
+	NCAUSES = 8		/* distinct drop causes we log */
 };
 
 struct source_thread {
@@ -27,6 +28,8 @@ struct source_thread {
 	pthread_t th;
 	int stop;		/* atomic */
 	char last[160];		/* last trouble logged */
+	char causes[NCAUSES][160];	/* why frames were dropped: logged */
+	int ncauses;		/* NCAUSES + 1: more came, no longer logged */
 	struct yuv card;
 };
 
@@ -36,6 +39,28 @@ static void trouble(struct source_thread *t, const char *msg)
 	if (strcmp(t->last, msg) == 0)
 		return;
 	snprintf(t->last, sizeof(t->last), "%s", msg);
+	logmsg("%s: %s", t->src->info.name, msg);
+}
+
+/* Logs why a frame was dropped, once per distinct cause for the life of
+ * the thread: a camera that sends one bad frame in five must not write
+ * six lines a second, nor one whose bad frames all differ, so after
+ * NCAUSES causes we say so once and stop. */
+static void drop_cause(struct source_thread *t, const char *msg)
+{
+	int i;
+
+	for (i = 0; i < MIN(t->ncauses, NCAUSES); i++)
+		if (strcmp(t->causes[i], msg) == 0)
+			return;
+	if (t->ncauses == NCAUSES)
+		logmsg("%s: frames dropped for more causes, not logged",
+		       t->src->info.name);
+	if (t->ncauses >= NCAUSES) {
+		t->ncauses = NCAUSES + 1;	/* said so once */
+		return;
+	}
+	snprintf(t->causes[t->ncauses++], sizeof(t->causes[0]), "%s", msg);
 	logmsg("%s: %s", t->src->info.name, msg);
 }
 
@@ -120,12 +145,14 @@ static void *source_main(void *arg)
 		}
 		if (r == 1) {
 			if (hub_put_image(t->hub, &img) != 0)
-				trouble(t, "dropped a frame that does not "
-					"decode");
+				drop_cause(t, "dropped a frame that does "
+					   "not decode");
 			src->release(src);
 			last_frame = mono_us();
 			continue;
 		}
+		if (r == 0 && msg[0])
+			drop_cause(t, msg);
 		if (r == 0 && mono_us() - last_frame < STUCK_US)
 			continue;
 		if (r == 0)

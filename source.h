@@ -38,8 +38,9 @@ struct source {
 	 * failed open or after close. */
 	int (*open)(struct source *s, char *msg, size_t msgsz);
 	/* Blocks up to timeout_ms for the next image. 1: *img is valid
-	 * until release(); 0: nothing arrived in time or a frame was
-	 * dropped (e.g. corrupt); -1: the source is lost (msg says why),
+	 * until release(); 0: nothing arrived in time, or a frame was
+	 * dropped (corrupt, or not of the size in info: counted in
+	 * dropped, msg says why); -1: the source is lost (msg says why),
 	 * the caller closes it and retries open() later. */
 	int (*grab)(struct source *s, struct image *img, int timeout_ms,
 		    char *msg, size_t msgsz);
@@ -48,7 +49,8 @@ struct source {
 	void (*close)(struct source *s);
 	void (*destroy)(struct source *s);
 	struct source_info info;
-	unsigned long dropped;		/* frames dropped as corrupt */
+	unsigned long dropped;		/* frames dropped: corrupt, or
+					   of another size than info's */
 	void *priv;
 };
 

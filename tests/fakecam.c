@@ -24,6 +24,11 @@
  *                         forever with -1.
  *   FAKECAM_NODHT=1       MJPEG frames without Huffman tables, as many UVC
  *                         cameras send them.
+ *   FAKECAM_WRONG_SIZE=N  every Nth MJPEG frame is not of the size set:
+ *                         in turn a real JPEG of half the width and
+ *                         height, and the usual JPEG whose SOF claims
+ *                         65000x65000 (a broken camera; decoding it would
+ *                         allocate gigabytes).
  *   FAKECAM_DEBUG=1       report unknown ioctls on stderr.
  *
  * Besides the v4l2_* calls it answers open/open64/openat(64), access and
@@ -117,6 +122,7 @@ static struct {
 	struct mode modes[MAX_MODES];
 	int nmodes;
 	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
+	long wrong_size;
 	long missing_ms;
 	int nodht, debug;
 	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
@@ -223,6 +229,7 @@ static void init(void)
 	g.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
 	g.missing_ms = env_long("FAKECAM_MISSING", 0);
 	g.nodht = env_long("FAKECAM_NODHT", 0) != 0;
+	g.wrong_size = env_long("FAKECAM_WRONG_SIZE", 0);
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
 	g.start_ms = now_ms();
 }
@@ -467,9 +474,25 @@ static int dead(const struct fdev *d)
 	return d->gen != __atomic_load_n(&g.plug_gen, __ATOMIC_ACQUIRE);
 }
 
-/* Fills buffer b with frame n (the process-wide count, from 1). */
-static void fill(struct fdev *d, struct pics *pc, struct buf *b,
-		 unsigned long n)
+/* Makes the SOF of the JPEG p[0..len) claim w x h. */
+static void forge_sof(unsigned char *p, size_t len, int w, int h)
+{
+	size_t i = 2;
+
+	while (i + 9 <= len && p[i] == 0xff && p[i + 1] != 0xc0)
+		i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	if (i + 9 > len || p[i] != 0xff)
+		return;
+	p[i + 5] = (unsigned char)(h >> 8);
+	p[i + 6] = (unsigned char)h;
+	p[i + 7] = (unsigned char)(w >> 8);
+	p[i + 8] = (unsigned char)w;
+}
+
+/* Fills buffer b with frame n (the process-wide count, from 1); half: the
+ * pictures at half size, for FAKECAM_WRONG_SIZE. */
+static void fill(struct fdev *d, struct pics *pc, struct pics *half,
+		 struct buf *b, unsigned long n)
 {
 	unsigned char *p = d->mem + (size_t)b->v.index * d->bufsize;
 	int broken = (g.corrupt_at > 0 && (long)n == g.corrupt_at) ||
@@ -479,9 +502,15 @@ static void fill(struct fdev *d, struct pics *pc, struct buf *b,
 
 	if (d->cur.fmt == V4L2_PIX_FMT_MJPEG) {
 		size_t k = n % MJPEG_CYCLE;
+		int wrong = g.wrong_size > 0 &&
+			    n % (unsigned long)g.wrong_size == 0;
 
+		if (wrong && half && n / (unsigned long)g.wrong_size % 2)
+			pc = half;
 		len = pc->jlen[k] < d->sizeimage ? pc->jlen[k] : d->sizeimage;
 		memcpy(p, pc->jpg[k], len);
+		if (wrong && pc != half)
+			forge_sof(p, len, 65000, 65000);
 		if (broken && n % 2) {
 			len /= 2;		/* a transfer cut short */
 		} else if (broken && len > 64) {
@@ -500,7 +529,7 @@ static void fill(struct fdev *d, struct pics *pc, struct buf *b,
 static void *cam_thread(void *arg)
 {
 	struct fdev *d = arg;
-	struct pics *pc;
+	struct pics *pc, *half = NULL;
 	struct timespec next, now;
 	struct buf *b;
 	unsigned long n;
@@ -509,6 +538,8 @@ static void *cam_thread(void *arg)
 
 	pthread_setname_np(pthread_self(), "fakecam");
 	pc = get_pics(d->cur.w, d->cur.h, d->cur.fmt == V4L2_PIX_FMT_MJPEG);
+	if (g.wrong_size > 0 && d->cur.fmt == V4L2_PIX_FMT_MJPEG)
+		half = get_pics(d->cur.w / 2 & ~1, d->cur.h / 2, 1);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	pthread_mutex_lock(&d->lock);
 	interval = 1000000000L / d->fps;
@@ -555,7 +586,7 @@ static void *cam_thread(void *arg)
 		pthread_mutex_unlock(&d->lock);
 
 		/* The buffer is ours alone until it is marked done. */
-		fill(d, pc, b, n);
+		fill(d, pc, half, b, n);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 
 		pthread_mutex_lock(&d->lock);

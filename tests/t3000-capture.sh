@@ -1,7 +1,8 @@
 #!/bin/sh
 test_description='the V4L2 source against the emulated camera (fakecam.so):
 formats, sizes, rates, auto format choice, --list-formats, a missing
-camera, corrupt frames, and unplug/replug without leaking fds'
+camera, corrupt frames, frames of another size, and unplug/replug without
+leaking fds'
 . "$(dirname "$0")/test-lib.sh"
 
 FAKECAM=$TESTS_DIR/fakecam.so
@@ -167,6 +168,45 @@ test_expect_success 'corrupt MJPEG frames are dropped, never sent' '
 	kv fps <out | between 21 26 &&
 	load $BASE/stream --decode &&
 	kv fps <out | between 21 26
+'
+
+# dropped_count: /state's source.dropped.
+dropped_count () {
+	curl -sf $BASE/state | jq -e .source.dropped
+}
+
+# One MJPEG frame in 5 is not 640x480: in turn 320x240, and one whose SOF
+# claims 65000x65000. They are dropped before anything decodes or passes
+# them on; the other 24 fps stream on, every one 640x480.
+test_expect_success 'MJPEG frames of another size are dropped, counted, logged once' '
+	cam_start "FAKECAM_WRONG_SIZE=5" --format mjpeg --size 640x480 &&
+	wait_log "mjpeg 640x480 at 30 fps" &&
+	d1=$(dropped_count) &&
+	load $WSBASE/websocket/80 --decode --size 640x480 &&
+	kv fps <out | between 21 26 &&
+	load $BASE/stream --decode --size 640x480 &&
+	kv fps <out | between 21 26 &&
+	d2=$(dropped_count) &&
+	echo "dropped: $d1, then $d2" &&
+	test $((d2 - d1)) -ge 24 &&
+	wait_log "dropped a 320x240 frame: the camera was set to 640x480" &&
+	wait_log "dropped a 65000x65000 frame: the camera was set to 640x480" &&
+	test "$(grep -c "dropped" "$TRASH/server.log")" = 2
+'
+
+test_expect_success '... and never passed through (quality=source)' '
+	cam_start "FAKECAM_WRONG_SIZE=5" --format mjpeg --size 640x480 &&
+	wait_log "mjpeg 640x480 at 30 fps" &&
+	d1=$(dropped_count) &&
+	load "$BASE/stream?quality=source" --decode --size 640x480 &&
+	test "$(kv q <out)" = 0 &&
+	kv fps <out | between 21 26 &&
+	load $WSBASE/websocket/source --decode --size 640x480 &&
+	kv fps <out | between 21 26 &&
+	d2=$(dropped_count) &&
+	echo "dropped: $d1, then $d2" &&
+	test $((d2 - d1)) -ge 24 &&
+	test "$(grep -c "dropped" "$TRASH/server.log")" = 2
 '
 
 test_expect_success 'dropped frames just lower the rate' '

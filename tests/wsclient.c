@@ -34,7 +34,8 @@
 static const char usage[] =
 "usage: wsclient load [-n CLIENTS] [-t SECONDS] [-f FRAMES] [--origin O]\n"
 "                     [--protocol P] [--send TEXT@N] [--stall] [--decode]\n"
-"                     [--rate KB] [--rcvbuf BYTES] [--json] URL\n"
+"                     [--rate KB] [--rcvbuf BYTES] [--size WxH] [--json]\n"
+"                     URL\n"
 "       wsclient ws [--origin O] [--protocol P] [-T SECONDS] [--frames N]\n"
 "                   [--no-pong] URL [SPEC...]\n"
 "       wsclient http [--slow MS] [-T SECONDS] HOST:PORT < request\n"
@@ -51,8 +52,9 @@ static const char usage[] =
 "  (a slow link; --rcvbuf keeps the socket's own queue small).\n"
 "  --send sends the text message TEXT after the N-th\n"
 "  frame; --stall completes the handshake then never reads; --decode also\n"
-"  decodes each JPEG header and checks its size against w=/h=. Prints one\n"
-"  line: clients= connected= frames= fps= (median per client) fps_min=\n"
+"  decodes each JPEG header and checks its size against w=/h=; --size WxH\n"
+"  makes a frame whose w=/h= (and decoded size) is not WxH invalid. Prints\n"
+"  one line: clients= connected= frames= fps= (median per client) fps_min=\n"
 "  bytes= avg_size= lat_p50= lat_p99= (ms, arrival - ts) skipped= (seq\n"
 "  gaps) invalid= q= w= h= (last frame) texts= errors=; --json first prints\n"
 "  one JSON object per client. Exit 1 on any failed connection or invalid\n"
@@ -161,6 +163,7 @@ static struct {
 	int stall, json, decode, verbose, ending, no_pong;
 	double rate;			/* load: bytes/s each client reads */
 	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
+	int size_w, size_h;	/* --size: every frame must be this */
 } o;
 
 static int last_q, last_w, last_h, nerrmsg;
@@ -677,6 +680,8 @@ static int jpeg_check(struct conn *c, struct com *m)
 	}
 	if (!have_ts || !have_seq)
 		return -1;
+	if (o.size_w && (m->w != o.size_w || m->h != o.size_h))
+		return -1;
 	if (o.decode) {
 		tjhandle tj = tjInitDecompress();
 		int w, h, sub, cs, r;
@@ -686,7 +691,8 @@ static int jpeg_check(struct conn *c, struct com *m)
 		r = tjDecompressHeader3(tj, c->full, c->fulllen, &w, &h,
 					&sub, &cs);
 		tjDestroy(tj);
-		if (r < 0 || (m->w && w != m->w) || (m->h && h != m->h))
+		if (r < 0 || (m->w && w != m->w) || (m->h && h != m->h) ||
+		    (o.size_w && (w != o.size_w || h != o.size_h)))
 			return -1;
 	}
 	return 0;
@@ -1356,6 +1362,11 @@ static int cmd_load(int argc, char **argv)
 			o.rate = arg_double(argv[++i]) * 1000;
 		} else if (!strcmp(a, "--rcvbuf") && i + 1 < argc) {
 			o.rcvbuf = (int)arg_long(argv[++i], 1);
+		} else if (!strcmp(a, "--size") && i + 1 < argc) {
+			if (sscanf(argv[++i], "%dx%d", &o.size_w,
+				   &o.size_h) != 2 || o.size_w <= 0 ||
+			    o.size_h <= 0)
+				bad_usage();
 		} else if (a[0] == '-' || url) {
 			bad_usage();
 		} else {
