@@ -78,6 +78,31 @@ CHECK_FUZZ = $(if $(HAVE_CLANG),$(FUZZERS))
 check: rerocctv $(UNITS) $(TOOLS) $(CHECK_FUZZ)
 	$(Q)sh tests/run.sh
 
+# The server with ASan + UBSan, and the integration tests that can run
+# under it (not the browser and network-namespace ones); then valgrind
+# over the HTTP and WebSocket tests.
+ASAN_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+build/asan/rerocctv: $(SRC) $(wildcard *.h)
+	$(Q)mkdir -p build/asan
+	$(QLD)$(CC) $(RR_CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $(SRC) $(RR_LIBS)
+check-asan: build/asan/rerocctv $(TOOLS)
+	$(Q)RR_BIN=$(CURDIR)/build/asan/rerocctv RR_MEMCHECK=1 \
+	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 RR_TESTS='t1* t2* t3*' sh tests/run.sh
+check-valgrind: rerocctv $(TOOLS)
+	$(Q)RR_WRAP='valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite' \
+	RR_TESTS='t1000* t1100* t1200* t2000*' sh tests/run.sh
+
+# Not part of check: ten minutes (RR_SOAK_SECS) of hostile and
+# well-behaved clients against the ASan build.
+soak: build/asan/rerocctv $(TOOLS)
+	$(Q)RR_BIN=$(CURDIR)/build/asan/rerocctv RR_MEMCHECK=1 \
+	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
+	RR_TEST_TIMEOUT=$$(( $${RR_SOAK_SECS:-600} + 300 )) \
+	RR_TESTS='t9*' sh tests/run.sh
+
 bench: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/run.sh
 
@@ -96,5 +121,5 @@ clean:
 		$(FUZZERS)
 	rm -rf build tests/trash.*
 
-.PHONY: all check fuzz bench bench-adapt install uninstall clean
+.PHONY: all check check-asan check-valgrind fuzz soak bench bench-adapt install uninstall clean
 -include $(OBJ:.o=.d)

@@ -170,7 +170,7 @@ void server_listen(struct server *s)
 void server_peer(struct peer *p, const void *sa, unsigned salen)
 {
 	const struct sockaddr *a = sa;
-	char port[16] = "?";
+	char port[8] = "?";
 	int v6;
 
 	memset(p, 0, sizeof(*p));

@@ -145,6 +145,7 @@ static struct {
 	.pics_lock = PTHREAD_MUTEX_INITIALIZER };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_once_t once_syms = PTHREAD_ONCE_INIT;
 
 static int64_t now_ms(void)
 {
@@ -193,10 +194,11 @@ static void *next_sym(const char *name)
 	return dlsym(RTLD_NEXT, name);
 }
 
-static void init(void)
+/* The functions we stand in front of. Separate from the settings:
+ * a sanitizer's runtime maps memory (through our mmap) before libc has
+ * set up the environment, so getenv() must wait for the first open. */
+static void init_syms(void)
 {
-	const char *s;
-
 	*(void **)&g.open = next_sym("open");
 	*(void **)&g.openat = next_sym("openat");
 	*(void **)&g.close = next_sym("close");
@@ -210,7 +212,13 @@ static void init(void)
 	*(void **)&g.v4l2_read = next_sym("v4l2_read");
 	*(void **)&g.v4l2_mmap = next_sym("v4l2_mmap");
 	*(void **)&g.v4l2_munmap = next_sym("v4l2_munmap");
+}
 
+static void init(void)
+{
+	const char *s;
+
+	pthread_once(&once_syms, init_syms);
 	s = getenv("FAKECAM_DEVICE");
 	snprintf(g.device, sizeof(g.device), "%s",
 		 s && *s ? s : "/dev/video0");
@@ -255,7 +263,7 @@ static struct fdev *dev_get(int fd)
 {
 	struct fdev *d;
 
-	pthread_once(&once, init);
+	pthread_once(&once_syms, init_syms);
 	if (fd < 0 || __atomic_load_n(&g.ndevs, __ATOMIC_ACQUIRE) == 0)
 		return NULL;
 	pthread_mutex_lock(&g.lock);
@@ -1369,6 +1377,6 @@ EXPORT void *v4l2_mmap(void *addr, size_t len, int prot, int flags, int fd,
  * libv4l2's version would do the same for addresses it doesn't know. */
 EXPORT int v4l2_munmap(void *addr, size_t len)
 {
-	pthread_once(&once, init);
+	pthread_once(&once_syms, init_syms);
 	return g.v4l2_munmap ? g.v4l2_munmap(addr, len) : munmap(addr, len);
 }

@@ -104,6 +104,19 @@ test_expect_success 'a foreign Origin is 403' '
 	grep -i "origin" out
 '
 
+test_expect_success 'origins that only look like ours are 403' '
+	for o in "http://127.0.0.1:$PORT.evil.example" \
+		"http://127.0.0.1:${PORT}0" "http://127.0.0.1:$PORT/" \
+		"http://127.0.0.1" "ftp://127.0.0.1:$PORT" \
+		"http://evil.example/127.0.0.1:$PORT" "null" \
+		"http://app.example:51730"
+	do
+		"$WSC" ws --origin "$o" "$WSBASE/websocket/80" >out &&
+		test "$(head -n 1 out)" = "status 403" ||
+		{ echo "let in: $o"; return 1; }
+	done
+'
+
 test_expect_success 'the same origin and no origin are allowed' '
 	"$WSC" ws -T 3 --frames 1 --origin "http://127.0.0.1:$PORT" \
 		"$WSBASE/websocket/80" "close:#1000" >out &&
@@ -120,6 +133,12 @@ test_expect_success '--allow-origin lets a named origin in, * any' '
 	test "$(head -n 1 out)" = "status 101" &&
 	"$WSC" ws --origin http://evil.example "$WSBASE/websocket/80" >out &&
 	test "$(head -n 1 out)" = "status 403" &&
+	for o in http://app.example:51730 http://app.example:517 \
+		http://app.example:5173.evil.example
+	do
+		"$WSC" ws --origin $o "$WSBASE/websocket/80" >out &&
+		test "$(head -n 1 out)" = "status 403" || return 1
+	done &&
 	start_server --source test --size 320x240 --fps 30 \
 		--allow-origin "*" &&
 	"$WSC" ws -T 3 --frames 1 --origin http://evil.example \

@@ -1,0 +1,101 @@
+#!/bin/sh
+# mutants.sh (make mutants): plants one realistic bug at a time in the
+# source, rebuilds, runs the tests that should notice, and restores the
+# file. Every mutant must be caught (a test fails); one that survives is a
+# hole in the tests. Needs a clean tree for the files it touches.
+#
+#	sh tests/mutants.sh [NAME-PATTERN]
+cd "$(dirname "$0")/.." || exit 1
+only=${1:-*}
+caught=0 survived=0 broken=0 results=
+
+# mutant NAME FILE FROM TO TESTS: replaces the first FROM (a literal
+# string, one line) in FILE by TO, and expects the tests TESTS (RR_TESTS
+# patterns) to fail.
+mutant () {
+	case $1 in $only) ;; *) return 0 ;; esac
+	cp "$2" "$2.orig" || exit 1
+	FROM=$3 TO=$4 perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$2"
+	if cmp -s "$2" "$2.orig"
+	then
+		echo "BROKEN $1: '$3' not found in $2"
+		broken=$((broken + 1))
+	elif ! make -s rerocctv tests/unit-http tests/unit-adapt >/dev/null 2>&1
+	then
+		echo "BROKEN $1: does not build"
+		broken=$((broken + 1))
+	elif RR_TESTS=$5 sh tests/run.sh >"build/mutant-$1.log" 2>&1
+	then
+		echo "SURVIVED $1 ($5)"
+		survived=$((survived + 1))
+	else
+		echo "caught $1 by $(grep -m 1 "^FAIL" "build/mutant-$1.log" |
+			cut -d" " -f2)"
+		caught=$((caught + 1))
+	fi
+	mv "$2.orig" "$2"
+}
+
+mkdir -p build
+trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done' EXIT
+
+mutant origin-prefix route.c \
+	'if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
+	'if (olen >= 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
+	't2000*'
+mutant encode-unwatched hub.c \
+	'if (!h->active[r]) {' 'if (0) {' 't2200*'
+mutant keep-older-frame conn.c \
+	'struct conn_msg *slot = &c->msg[c->msg[0].used && c->msg[0].off ? 1 : 0];' \
+	'struct conn_msg *slot = &c->msg[c->msg[0].used && c->msg[0].off ? 1 : 0]; if (slot->used) { c->msgs_replaced++; if (m->release) m->release(m->owner); return; }' \
+	't2100*'
+mutant stall-never conn.c \
+	'logmsg("%s: output stalled for %d s, closing", c->peer.text,' \
+	'return CONN_OK; logmsg("%s: output stalled for %d s, closing", c->peer.text,' \
+	't1200*'
+mutant close-stays-open conn.c \
+	'	if (c->after == AFTER_CLOSE)
+		return linger(c);' \
+	'	if (0)
+		return linger(c);' \
+	't1200*'
+mutant header-no-colon http.c \
+	"if (i == 0 || i == n || s[i] != ':')" \
+	"if (i == 0 || (i < n && s[i] != ':'))" \
+	'unit-http'
+mutant adapt-flip adapt.c \
+	'#define BACKOFF_MIN 4' '#define BACKOFF_MIN 1' 'unit-adapt'
+mutant per-ip-ignored server.c \
+	'if (same >= s->cfg.max_per_ip) {' 'if (0) {' 't2200*'
+mutant evict-newest server.c \
+	'c->serial < e->conns[old_same]->serial))' \
+	'c->serial > e->conns[old_same]->serial))' 't2200*'
+mutant every-pong-queued stream.c \
+	'if (!st->pong_due || st->close_sent || obuf_pending(&c->out))' \
+	'if (!st->pong_due || st->close_sent)' 't2200*'
+mutant no-408 conn.c \
+	'		conn_error(c, 408, "request head not received in time", NULL);
+		return CONN_OK;' \
+	'		return CONN_OVER;' 't1000* t1200*'
+mutant v1-errors-unlimited stream.c \
+	'if (st->errs++ >= ERR_PER_S)' 'if (st->errs++ < 0)' 't2200*'
+mutant snapshot-twice stream.c \
+	'	stream_end(c);
+	conn_begin(c, 200, AFTER_NEXT);' \
+	'	conn_begin(c, 200, AFTER_NEXT);' 't1200*'
+mutant rungs-unbounded hub.c \
+	'(!costs(h, r) || n < h->max_rungs) &&' '1 &&' 't2200*'
+mutant no-percent-decoding route.c \
+	'n = http_decode_path(r, path, sizeof(path));' \
+	'n = (int)r->path_len; memcpy(path, r->path, r->path_len); path[n] = 0;' \
+	't1200*'
+mutant http10-keepalive conn.c \
+	'http_has_token_all(r, "Connection", "keep-alive");' '1;' 't1200*'
+mutant stall-clock-frozen conn.c \
+	'if (progress || !c->deadline)' 'if (!c->deadline)' 't1200*'
+mutant ping-never stream.c \
+	'if (ws_send(c, WS_PING, "rerocctv", 8) != 0)' \
+	'if (0 && ws_send(c, WS_PING, "rerocctv", 8) != 0)' 't1200*'
+
+echo "$caught caught, $survived survived, $broken broken"
+test $survived = 0 && test $broken = 0
