@@ -103,6 +103,10 @@ soak: build/asan/rerocctv $(TOOLS)
 	RR_TEST_TIMEOUT=$$(( $${RR_SOAK_SECS:-600} + 300 )) \
 	RR_TESTS='t9*' sh tests/run.sh
 
+# Plants bugs one at a time; each must fail a test (slow: ~20 minutes).
+mutants: rerocctv $(UNITS) $(TOOLS)
+	$(Q)sh tests/mutants.sh
+
 bench: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/run.sh
 
@@ -121,5 +125,5 @@ clean:
 		$(FUZZERS)
 	rm -rf build tests/trash.*
 
-.PHONY: all check check-asan check-valgrind fuzz soak bench bench-adapt install uninstall clean
+.PHONY: all check check-asan check-valgrind fuzz soak mutants bench bench-adapt install uninstall clean
 -include $(OBJ:.o=.d)
