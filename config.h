@@ -14,6 +14,13 @@ struct config {
 	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
 	int timeout_s;			/* request head / keep-alive idle */
 	int stall_s;			/* output not moving; WebSocket pong */
+	const char *auth_file;		/* NULL: open, no accounts */
+	const char *secret_file;	/* NULL: auth_file.secret */
+	const char **hosts;		/* --allow-host names */
+	int nhosts;
+	const char *trust_proxy;	/* an address whose X-Forwarded-* we
+					   believe, or NULL */
+	char hostname[256];		/* this machine's name */
 };
 
 #endif

@@ -163,10 +163,17 @@ int conn_head(struct conn *c, struct http_req *r)
 	if (n < 0) {
 		c->keep_alive = 0;
 		conn_error(c, -n, n == -431 ? "request head too large" :
-			   n == -414 ? "request line too long" : NULL, NULL);
+			   n == -414 ? "request line too long" :
+			   n == -413 ? "request body too large" : NULL, NULL);
 		return 0;
 	}
-	c->requests++;
+	if (c->inlen - (size_t)n < r->content_length)
+		return c->eof ? -1 : 0;		/* the body is on its way */
+	r->body = (const char *)c->in + n;
+	n += (int)r->content_length;
+	if (!c->held)
+		c->requests++;
+	c->extra[0] = 0;
 	c->keep_alive = r->minor >= 1 ?
 		!http_has_token_all(r, "Connection", "close") :
 		http_has_token_all(r, "Connection", "keep-alive");
@@ -199,8 +206,9 @@ void conn_begin(struct conn *c, int status, enum conn_after after)
 	c->phase = after == AFTER_STREAM ? PH_STREAM : PH_RESPOND;
 	c->deadline = 0;
 	obuf_printf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-		    "Server: rerocctv\r\n", status, http_reason(status),
-		    http_date());
+		    "Server: rerocctv\r\n%s", status, http_reason(status),
+		    http_date(), c->extra);
+	c->held = 0;
 }
 
 void conn_header(struct conn *c, const char *fmt, ...)
@@ -260,8 +268,8 @@ void conn_error(struct conn *c, int status, const char *why,
 	char *body = malloc(256);
 	int n;
 
-	if (status == 400 || status == 408 || status == 414 ||
-	    status == 431 || status == 501 || status == 505 || status >= 500)
+	if (status == 400 || status == 408 || status == 413 ||
+	    status == 414 || status == 431 || status >= 500)
 		c->keep_alive = 0;
 	conn_begin(c, status, AFTER_NEXT);
 	conn_header(c, "Content-Type: text/plain; charset=utf-8\r\n"
@@ -278,6 +286,23 @@ void conn_hold(struct conn *c, int64_t until)
 {
 	c->phase = PH_WAIT;
 	c->deadline = until;
+}
+
+void conn_hold_request(struct conn *c, int64_t until)
+{
+	if (!c->held)
+		c->held_since = c->env->now;
+	c->held = 1;
+	conn_hold(c, until);
+}
+
+void conn_rerun(struct conn *c)
+{
+	if (c->phase == PH_WAIT && c->held) {
+		c->phase = PH_HEAD;
+		c->deadline = c->env->now +
+			      secs_us(c->env->cfg->timeout_s);
+	}
 }
 
 /* Streams */
@@ -477,6 +502,10 @@ int conn_tick(struct conn *c)
 		conn_error(c, 408, "request head not received in time", NULL);
 		return CONN_OK;
 	case PH_WAIT:
+		if (c->held) {
+			conn_rerun(c);	/* its turn again */
+			return CONN_OK;
+		}
 		if (!conn_has_output(c))
 			return CONN_GAVE_UP;
 		c->phase = PH_RESPOND;	/* the held answer goes out */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "config.h"
 #include "http.h"
 #include "obuf.h"
@@ -23,6 +24,7 @@ struct conn_env {
 	const struct config *cfg;
 	struct hub *hub;
 	struct auth *auth;		/* NULL: no accounts, open access */
+	int exposed;			/* listening beyond loopback */
 	int64_t now;			/* monotonic µs, once per loop turn */
 	int64_t started;		/* when the server started, monotonic */
 	uint64_t total_clients;
@@ -77,7 +79,7 @@ struct conn_msg {
 };
 
 enum {
-	CONN_IN_MAX = HTTP_MAX_HEAD + 1 + 14 + 4096,
+	CONN_IN_MAX = HTTP_MAX_HEAD + HTTP_MAX_BODY + 64,
 	CONN_BACKLOG = 64 << 10,	/* unsent output that stops input */
 	CONN_OUT_MAX = 256 << 10	/* owned bytes queued: a hard cap */
 };
@@ -94,9 +96,12 @@ struct conn {
 	int keep_alive;			/* the request in hand allows more */
 	int head_only;			/* HEAD: no body goes out */
 	int eof;			/* the peer sends nothing more */
+	int held;			/* PH_WAIT keeps the request in `in`:
+					   it runs again when the wait ends */
+	int64_t held_since;
 	int st_reads;			/* a WebSocket: stream.c reads */
 	uint64_t requests;		/* complete heads received */
-	int extra;			/* over the limits: told 503, closing */
+	int rejected;			/* over the limits: told 503, closing */
 
 	unsigned char in[CONN_IN_MAX];
 	size_t inlen;
@@ -112,7 +117,12 @@ struct conn {
 	uint64_t age_sum_us, age_n;	/* frame age when it started out */
 
 	struct stream *st;		/* stream.c: a stream or a snapshot */
-	char user[40];			/* who, once access is decided */
+	struct who who;			/* who, once access is decided */
+	char client[48];		/* their address (a trusted proxy's
+					   X-Forwarded-For), for logs */
+	int secure;			/* came over TLS (a trusted proxy) */
+	char extra[192];		/* header lines every response to the
+					   request in hand carries (CORS) */
 };
 
 /* Takes over an accepted non-blocking socket in PH_HEAD. NULL if out of
@@ -135,10 +145,12 @@ enum { CONN_OK = 0, CONN_OVER = -1, CONN_GAVE_UP = 1 };
  * with no held answer ran out, its waiter must answer (PH_WAIT still). */
 int conn_tick(struct conn *c);
 
-/* PH_HEAD: parses the input. >0 the head's length, with r filled and
- * keep_alive/head_only set (the caller consumes it once answered);
- * 0 need more (or not in PH_HEAD); a malformed head has been answered
- * and the connection closes after it. */
+/* PH_HEAD: parses the input. >0 the length of the head and its body
+ * (Content-Length, at most HTTP_MAX_BODY; r->body points at it), with r
+ * filled and keep_alive/head_only set (the caller consumes it once
+ * answered); 0 need more (or not in PH_HEAD); -1 the peer left before a
+ * whole request. A malformed head has been answered (returns 0) and the
+ * connection closes after it. */
 int conn_head(struct conn *c, struct http_req *r);
 void conn_consume(struct conn *c, size_t n);
 
@@ -163,6 +175,11 @@ void conn_error(struct conn *c, int status, const char *why,
 /* Holds the answer back until `until` (PH_WAIT). What is queued then
  * goes out; if nothing is, conn_tick() says CONN_GAVE_UP. */
 void conn_hold(struct conn *c, int64_t until);
+/* Holds the request itself (it stays in the input) until `until`, or
+ * until conn_rerun(), which puts it back to be parsed and answered
+ * again (the verdict it waited for is known by then). */
+void conn_hold_request(struct conn *c, int64_t until);
+void conn_rerun(struct conn *c);
 
 /* Streams. conn_put() queues owned bytes (control frames, text); -1 and
  * nothing queued when that would pass CONN_OUT_MAX. conn_queue() queues

@@ -6,7 +6,8 @@
 
 enum {
 	HTTP_MAX_HEAD = 8192,	/* request line + headers; 431 past it */
-	HTTP_MAX_HEADERS = 40
+	HTTP_MAX_HEADERS = 40,
+	HTTP_MAX_BODY = 4096	/* a request body; 413 past it */
 };
 
 struct http_header {
@@ -20,6 +21,8 @@ struct http_req {
 	const char *authority;		/* absolute-form targets, or NULL */
 	size_t authority_len;
 	int minor;			/* 0 for HTTP/1.0, 1 for 1.1 and 1.x */
+	size_t content_length;		/* the body that follows the head */
+	const char *body;		/* set by the caller once it is in */
 	struct http_header h[HTTP_MAX_HEADERS];
 	int nh;
 };
@@ -28,7 +31,8 @@ struct http_req {
  * (through the blank line) when it is complete, 0 when more bytes are
  * needed, or a negative HTTP status: -400 malformed (bad request line,
  * bad header line, control characters, obs-fold, missing Host on 1.1,
- * Content-Length or Transfer-Encoding on a request), -414 a request line
+ * Transfer-Encoding, a bad or conflicting Content-Length), -413 a
+ * Content-Length over HTTP_MAX_BODY, -414 a request line
  * that does not end within HTTP_MAX_HEAD, -431 head longer than
  * HTTP_MAX_HEAD or too many headers, -501 for a method name that is a
  * valid token but too long, -505 HTTP major version other than 1

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "account.h"
+#include "auth.h"
 #include "hub.h"
 #include "server.h"
 #include "source.h"
@@ -38,9 +41,19 @@ static const char usage[] =
 "  --max-rungs N        distinct qualities encoded per frame (default:\n"
 "                       4 per encoder thread); more asked for are\n"
 "                       served by the nearest one encoded\n"
+"  --auth-file FILE     accounts (see rerocctv passwd): every request\n"
+"                       then needs a login, Basic credentials or a\n"
+"                       share link; without it the server is open\n"
+"  --secret-file FILE   the share links' secret (default FILE.secret,\n"
+"                       made on first use)\n"
 "  --allow-origin O     let pages from origin O (e.g. http://host:5173)\n"
-"                       open WebSockets; repeatable; * allows any. Pages\n"
-"                       from this server's own origin are always allowed\n"
+"                       open WebSockets and read answers (CORS);\n"
+"                       repeatable; * allows any. Pages from this\n"
+"                       server's own origin are always allowed\n"
+"  --allow-host NAME    answer to Host NAME too (besides addresses,\n"
+"                       localhost and this machine's name); repeatable\n"
+"  --trust-proxy ADDR   believe X-Forwarded-For/-Proto from ADDR only\n"
+"                       (a reverse proxy doing TLS)\n"
 "  --web DIR            serve the browser client from DIR instead of the\n"
 "                       copy built into the binary\n"
 "  --lowat BYTES        TCP_NOTSENT_LOWAT for streams (default 65536,\n"
@@ -53,9 +66,20 @@ static const char usage[] =
 "  -h, --help           this text\n"
 "  --version            print the version\n"
 "\n"
+"\n"
+"       rerocctv passwd FILE USER [--role viewer|admin]\n"
+"  adds USER to the accounts FILE or changes the password (read from the\n"
+"  terminal, or a line of stdin); the file is made mode 0600\n"
+"       rerocctv share --auth-file FILE [--secret-file F] [--expires T]\n"
+"                      [--max-quality N] [--url URL]\n"
+"  prints a share link (T: 30m, 24h, 7d; default 24h) that lets anyone\n"
+"  with it watch, until it expires or the secret changes\n"
+"\n"
 "Endpoints: / (browser client), /websocket/{30..95|auto|source},\n"
-"/stream[?quality=N|auto|source], /snapshot[?quality=N], /state, /metrics;\n"
-"/?action=stream and /?action=snapshot as mjpg-streamer has them.\n";
+"/stream[?quality=N|auto|source], /snapshot[?quality=N], /state, /metrics,\n"
+"/session, /login, /logout, /share; /s/TOKEN/ in front of a viewer path;\n"
+"/?action=stream and /?action=snapshot as mjpg-streamer has them.\n"
+"Signals: SIGINT, SIGTERM stop; SIGHUP reads FILE and the secret again.\n";
 
 struct opts {
 	struct config srv;
@@ -95,7 +119,7 @@ static int is_opt(const char *arg, const char *opt)
 
 static void parse(struct opts *o, int argc, char **argv)
 {
-	static const char *origins[64];
+	static const char *origins[64], *hosts[64];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i;
 
@@ -107,6 +131,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->srv.lowat = 65536;
 	o->srv.timeout_s = 10;
 	o->srv.origins = origins;
+	o->srv.hosts = hosts;
 	o->src.device = "/dev/video0";
 	o->src.w = 1280;
 	o->src.h = 720;
@@ -180,6 +205,19 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->srv.stall_s = to_int("--stall-timeout", value(argc,
 						argv, &i, "--stall-timeout"),
 						1, 3600);
+		} else if (is_opt(a, "--auth-file")) {
+			o->srv.auth_file = value(argc, argv, &i, "--auth-file");
+		} else if (is_opt(a, "--secret-file")) {
+			o->srv.secret_file = value(argc, argv, &i,
+						   "--secret-file");
+		} else if (is_opt(a, "--allow-host")) {
+			if (o->srv.nhosts == (int)LEN(hosts))
+				die("--allow-host: at most %d", (int)LEN(hosts));
+			hosts[o->srv.nhosts++] = value(argc, argv, &i,
+						       "--allow-host");
+		} else if (is_opt(a, "--trust-proxy")) {
+			o->srv.trust_proxy = value(argc, argv, &i,
+						   "--trust-proxy");
 		} else if (is_opt(a, "--allow-origin")) {
 			if (o->srv.norigins == (int)LEN(origins))
 				die("--allow-origin: at most %d",
@@ -202,6 +240,134 @@ static void parse(struct opts *o, int argc, char **argv)
 	}
 }
 
+/* The subcommands */
+
+/* A password from the terminal (asked twice, not echoed) or one line of
+ * stdin. 0 or -1 with a message printed. */
+static int read_password(const char *user, char *pw, size_t sz)
+{
+	struct termios t, quiet;
+	char again[256];
+	int tty = isatty(0), ok = 1;
+
+	if (tty) {
+		fprintf(stderr, "password for %s: ", user);
+		tcgetattr(0, &t);
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	ok = fgets(pw, (int)sz, stdin) != NULL;
+	if (ok && tty) {
+		fprintf(stderr, "\nagain: ");
+		ok = fgets(again, sizeof(again), stdin) != NULL;
+	}
+	if (tty) {
+		tcsetattr(0, TCSAFLUSH, &t);
+		fputc('\n', stderr);
+	}
+	if (!ok) {
+		fprintf(stderr, "rerocctv: no password given\n");
+		return -1;
+	}
+	pw[strcspn(pw, "\r\n")] = 0;
+	if (tty) {
+		again[strcspn(again, "\r\n")] = 0;
+		ok = strcmp(pw, again) == 0;
+		memset(again, 0, sizeof(again));
+		if (!ok) {
+			fprintf(stderr, "rerocctv: the passwords differ\n");
+			return -1;
+		}
+	}
+	if (strlen(pw) < 8) {
+		fprintf(stderr, "rerocctv: a password needs 8 characters or "
+			"more\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* rerocctv passwd FILE USER [--role viewer|admin] */
+static int cmd_passwd(int argc, char **argv)
+{
+	const char *role = NULL;
+	char pw[256], err[512];
+	int r;
+
+	if (argc == 5 && strcmp(argv[3], "--role") == 0)
+		role = argv[4];
+	else if (argc != 3)
+		die("usage: rerocctv passwd FILE USER [--role viewer|admin]");
+	if (role && strcmp(role, "viewer") && strcmp(role, "admin"))
+		die("--role %s: expected viewer or admin", role);
+	if (read_password(argv[2], pw, sizeof(pw)) != 0)
+		return 1;
+	r = account_set_password(argv[1], argv[2], role, pw, err,
+				 sizeof(err));
+	memset(pw, 0, sizeof(pw));
+	if (r != 0)
+		die("%s", err);
+	fprintf(stderr, "rerocctv: %s: %s set (send SIGHUP to a running "
+		"server)\n", argv[1], argv[2]);
+	return 0;
+}
+
+/* rerocctv share --auth-file FILE [--secret-file F] [--expires T]
+ *                [--max-quality N] [--url URL] */
+static int cmd_share(int argc, char **argv)
+{
+	const char *file = NULL, *secret = NULL, *url = NULL;
+	char token[AUTH_TOKEN_HEX + 1], err[512], host[256], base[300];
+	struct user *users;
+	int64_t secs = 24 * 3600;
+	int i, n, max_q = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_opt(a, "--auth-file"))
+			file = value(argc, argv, &i, "--auth-file");
+		else if (is_opt(a, "--secret-file"))
+			secret = value(argc, argv, &i, "--secret-file");
+		else if (is_opt(a, "--url"))
+			url = value(argc, argv, &i, "--url");
+		else if (is_opt(a, "--max-quality"))
+			max_q = to_int("--max-quality", value(argc, argv, &i,
+				       "--max-quality"), HUB_QMIN, HUB_QMAX);
+		else if (is_opt(a, "--expires")) {
+			const char *v = value(argc, argv, &i, "--expires");
+
+			if (parse_duration(v, &secs) != 0 || secs < 60 ||
+			    secs > 366 * 24 * 3600)
+				die("--expires %s: expected 30m, 24h, 7d... "
+				    "(1 minute to a year)", v);
+		} else
+			die("unknown option %s (see --help)", a);
+	}
+	if (!file)
+		die("share: --auth-file FILE is needed: the links are signed "
+		    "with the secret kept beside it");
+	if (account_load(file, &users, &n, err, sizeof(err)) != 0)
+		die("%s", err);
+	free(users);
+	if (auth_token_offline(file, secret, secs, max_q, token, err,
+			       sizeof(err)) != 0)
+		die("%s", err);
+	if (!url) {
+		if (gethostname(host, sizeof(host)) != 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = 0;
+		snprintf(base, sizeof(base), "http://%s:6732", host);
+		url = base;
+	}
+	n = (int)strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	printf("%.*s/s/%s/\n", n, url, token);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -209,8 +375,13 @@ int main(int argc, char **argv)
 	struct source *src;
 	struct source_thread *st;
 	struct server srv;
-	char err[256];
+	struct auth *auth = NULL;
+	char err[512];
 
+	if (argc > 1 && strcmp(argv[1], "passwd") == 0)
+		return cmd_passwd(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "share") == 0)
+		return cmd_share(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	parse(&o, argc, argv);
 	if (o.list_formats) {
@@ -219,6 +390,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (gethostname(o.srv.hostname, sizeof(o.srv.hostname)) != 0)
+		o.srv.hostname[0] = 0;
+	o.srv.hostname[sizeof(o.srv.hostname) - 1] = 0;
+	if (o.srv.auth_file && !(auth = auth_open(o.srv.auth_file,
+						  o.srv.secret_file, err,
+						  sizeof(err))))
+		die("%s", err);
 
 	if (!o.max_rungs)
 		o.max_rungs = MIN(4 * o.workers, HUB_NRUNGS);
@@ -230,7 +408,7 @@ int main(int argc, char **argv)
 		die("out of memory");
 	if (!(st = source_start(src, hub)))
 		die("cannot start the source thread");
-	server_init(&srv, &o.srv, hub);
+	server_init(&srv, &o.srv, hub, auth);
 	server_listen(&srv);
 
 	server_run(&srv);
@@ -239,6 +417,7 @@ int main(int argc, char **argv)
 	source_stop(st);
 	src->destroy(src);
 	hub_free(hub);
+	auth_close(auth);
 	logmsg("stopped");
 	return 0;
 }

@@ -1,7 +1,6 @@
-/* route.c: a request head in, one answer out. First the access decision
- * (decide(): origin, and later who is asking), taken once for every
- * route; then the route, which states what it needs and never checks
- * credentials itself. */
+/* route.c: a request head in, one answer out. The access decision comes
+ * first (access.c), the same for every route; then the route, which
+ * states what it needs and never looks at credentials itself. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
@@ -12,8 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
+#include "auth.h"
 #include "conn.h"
 #include "hub.h"
+#include "json.h"
 #include "route.h"
 #include "status.h"
 #include "stream.h"
@@ -23,58 +25,19 @@
 
 enum {
 	SNAPSHOT_WAIT_US = 5000000,	/* no frame for a snapshot: 503 */
-	MAX_FILE = 16 << 20		/* --web file size bound */
+	MAX_FILE = 16 << 20,		/* --web file size bound */
+	LINK_MAX_S = 366 * 24 * 3600	/* longest a share link lasts */
 };
 
 /* What one request is, once parsed and decided. */
 struct req {
 	const struct http_req *h;
-	const char *path;		/* percent-decoded */
+	const char *path;		/* percent-decoded, share prefix off */
 	size_t path_len;
-	int get;			/* GET or HEAD */
 };
 
 static const char bad_quality[] =
 	"quality must be a number 30..95, hNN (half size), auto or source";
-
-/* The access decision */
-
-/* Is this origin one we allow: a --allow-origin value, or this server's
- * own (scheme://Host exactly, as the browser saw us)? */
-static int origin_allowed(const struct conn *c, const struct http_req *r,
-			  const char *o, size_t olen)
-{
-	const struct config *cfg = c->env->cfg;
-	size_t hlen = 0;
-	const char *host = http_header(r, "Host", &hlen);
-	int i;
-
-	for (i = 0; i < cfg->norigins; i++) {
-		const char *a = cfg->origins[i];
-
-		if (strcmp(a, "*") == 0 ||
-		    (strlen(a) == olen && strncasecmp(a, o, olen) == 0))
-			return 1;
-	}
-	if (!host)
-		return 0;
-	if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&
-	    strncasecmp(o + 7, host, hlen) == 0)
-		return 1;
-	return olen == 8 + hlen && strncasecmp(o, "https://", 8) == 0 &&
-	       strncasecmp(o + 8, host, hlen) == 0;
-}
-
-/* Is the request allowed to reach a route that needs it to come from
- * our own pages (a WebSocket)? Requests without Origin come from
- * programs, not browsers: nothing to protect. */
-static int origin_ok(const struct conn *c, const struct http_req *r)
-{
-	size_t olen = 0;
-	const char *o = http_header(r, "Origin", &olen);
-
-	return !o || origin_allowed(c, r, o, olen);
-}
 
 /* Responses */
 
@@ -297,7 +260,10 @@ static void serve_state(struct conn *c, const struct req *q)
 	struct obuf b = {0};
 
 	(void)q;
-	status_state(c->env, &b, 0);
+	/* Client addresses are for an admin who logged in: an open server
+	 * shows them to nobody. */
+	status_state(c->env, &b, c->who.role == ROLE_ADMIN &&
+		     c->who.via != VIA_OPEN);
 	respond_doc(c, &b, "application/json");
 }
 
@@ -310,26 +276,196 @@ static void serve_metrics(struct conn *c, const struct req *q)
 	respond_doc(c, &b, "text/plain; version=0.0.4");
 }
 
-/* The routes. A prefix route matches paths that start with its path. */
-enum need { NEED_NOTHING, NEED_OWN_ORIGIN };
+/* Accounts: who am I, log in, log out, make a share link */
 
+/* A JSON answer; cookie: a session id to set ("" to end it), or NULL. */
+static void respond_json(struct conn *c, struct obuf *b, const char *cookie)
+{
+	char *p = b->p;
+
+	if (b->overflow || !p) {
+		obuf_free(b);
+		conn_error(c, 500, "out of memory", NULL);
+		return;
+	}
+	conn_begin(c, 200, AFTER_NEXT);
+	conn_header(c, "Content-Type: application/json\r\n"
+		    "Cache-Control: no-store\r\n");
+	if (cookie)
+		conn_header(c, "Set-Cookie: rerocctv_session=%s; Path=/; "
+			    "Max-Age=%d; HttpOnly; SameSite=Strict%s\r\n",
+			    cookie, *cookie ? AUTH_SESSION_S : 0,
+			    c->secure ? "; Secure" : "");
+	b->p = NULL;
+	conn_end(c, p, b->len, free, p);
+	obuf_free(b);
+}
+
+static const char *via_name(enum via v)
+{
+	static const char *names[] = { "none", "open", "basic", "session",
+				       "share" };
+
+	return names[v];
+}
+
+/* What the page needs to know before it shows anything: whether it must
+ * log in, who it is, what it may do, and whether the camera is open to
+ * the network. */
+static void serve_session(struct conn *c, const struct req *q)
+{
+	const struct who *w = &c->who;
+	struct obuf b = {0};
+
+	(void)q;
+	obuf_printf(&b, "{\"accounts\":%s,\"user\":",
+		    c->env->auth ? "true" : "false");
+	if (w->via == VIA_NONE || w->via == VIA_OPEN)
+		obuf_printf(&b, "null");
+	else
+		obuf_json_str(&b, w->name);
+	obuf_printf(&b, ",\"role\":\"%s\",\"via\":\"%s\",\"max_quality\":%d,"
+		    "\"exposed\":%s}\n", auth_role_name(w->role),
+		    via_name(w->via), w->max_q,
+		    !c->env->auth && c->env->exposed ? "true" : "false");
+	respond_json(c, &b, NULL);
+}
+
+static void serve_login(struct conn *c, const struct req *q)
+{
+	const struct http_req *r = q->h;
+	struct auth *a = c->env->auth;
+	char user[64], pass[256], id[33];
+	int ul, pl;
+	int64_t retry = 0;
+	struct who w;
+	struct obuf b = {0};
+
+	if (!a) {
+		conn_error(c, 404, "no accounts: this server is open "
+			   "(see --auth-file)", NULL);
+		return;
+	}
+	ul = json_get(r->body, r->content_length, "user", user, sizeof(user),
+		      NULL);
+	pl = json_get(r->body, r->content_length, "password", pass,
+		      sizeof(pass), NULL);
+	if (ul < 0 || pl < 0) {
+		conn_error(c, 400, "expected {\"user\":\"...\","
+			   "\"password\":\"...\"}", NULL);
+	} else {
+		switch (auth_login(a, user, (size_t)ul, pass, (size_t)pl,
+				   c->client, c->env->now, &w, &retry)) {
+		case V_OK:
+			auth_succeeded(a, c->client);
+			if (auth_session_new(a, &w, id) != 0) {
+				conn_error(c, 500, "no session", NULL);
+				break;
+			}
+			logmsg("%s: %s logged in", c->client, w.name);
+			obuf_printf(&b, "{\"user\":");
+			obuf_json_str(&b, w.name);
+			obuf_printf(&b, ",\"role\":\"%s\"}\n",
+				    auth_role_name(w.role));
+			c->who = w;
+			respond_json(c, &b, id);
+			break;
+		case V_PENDING:
+			conn_hold_request(c, c->env->now + 10000000);
+			break;
+		case V_SLOW:
+			conn_hold_request(c, retry);
+			break;
+		case V_BUSY:
+			conn_error(c, 503, "too many password checks at once",
+				   "Retry-After: 1\r\n");
+			break;
+		default:
+			auth_failed(a, c->client, c->env->now);
+			conn_error(c, 403, "wrong user name or password",
+				   NULL);
+		}
+	}
+	memset(pass, 0, sizeof(pass));
+}
+
+static void serve_logout(struct conn *c, const struct req *q)
+{
+	size_t n = 0;
+	const char *v = http_header(q->h, "Cookie", &n);
+	struct obuf b = {0};
+
+	if (c->env->auth && v)
+		auth_session_end(c->env->auth, v, n);
+	obuf_printf(&b, "{\"user\":null}\n");
+	respond_json(c, &b, "");
+}
+
+static void serve_share(struct conn *c, const struct req *q)
+{
+	const struct http_req *r = q->h;
+	char v[32], token[AUTH_TOKEN_HEX + 1], err[256];
+	int64_t secs = 24 * 3600;
+	int n, max_q = 0;
+	struct obuf b = {0};
+
+	if (!c->env->auth) {
+		conn_error(c, 404, "share links need accounts (see "
+			   "--auth-file)", NULL);
+		return;
+	}
+	n = json_get(r->body, r->content_length, "expires", v, sizeof(v),
+		     NULL);
+	if (n == JSON_BAD || (n >= 0 && (parse_duration(v, &secs) != 0 ||
+					 secs < 60 || secs > LINK_MAX_S))) {
+		conn_error(c, 400, "expires: a duration such as 30m, 24h or "
+			   "7d (1 minute to a year)", NULL);
+		return;
+	}
+	n = json_get(r->body, r->content_length, "max_quality", v, sizeof(v),
+		     NULL);
+	if (n == JSON_BAD || (n >= 0 && ((max_q = atoi(v)) < HUB_QMIN ||
+					 max_q > HUB_QMAX))) {
+		conn_error(c, 400, "max_quality: 30..95", NULL);
+		return;
+	}
+	if (auth_share_new(c->env->auth, secs, max_q, token, err,
+			   sizeof(err)) != 0) {
+		logmsg("share link: %s", err);
+		conn_error(c, 500, "cannot make a share link (see the log)",
+			   NULL);
+		return;
+	}
+	logmsg("%s: %s made a share link for %lld s", c->client, c->who.name,
+	       (long long)secs);
+	obuf_printf(&b, "{\"path\":\"/s/%s/\",\"expires_in\":%lld,"
+		    "\"max_quality\":%d}\n", token, (long long)secs, max_q);
+	respond_json(c, &b, NULL);
+}
+
+/* The routes. A prefix route matches paths that start with its path. */
 static const struct route {
 	const char *path;
-	int prefix;
+	int prefix, post;		/* post: POST, else GET and HEAD */
 	enum need need;
+	int flags;			/* ACC_* */
 	void (*serve)(struct conn *c, const struct req *q);
 } routes[] = {
-	{ "/websocket/", 1, NEED_OWN_ORIGIN, serve_websocket },
-	{ "/stream", 0, NEED_NOTHING, serve_stream },
-	{ "/snapshot", 0, NEED_NOTHING, serve_snapshot },
-	{ "/state", 0, NEED_NOTHING, serve_state },
-	{ "/metrics", 0, NEED_NOTHING, serve_metrics },
-	{ "/", 1, NEED_NOTHING, serve_asset },
+	{ "/websocket/", 1, 0, NEED_VIEWER, ACC_OWN_ORIGIN, serve_websocket },
+	{ "/stream", 0, 0, NEED_VIEWER, 0, serve_stream },
+	{ "/snapshot", 0, 0, NEED_VIEWER, 0, serve_snapshot },
+	{ "/state", 0, 0, NEED_VIEWER, 0, serve_state },
+	{ "/metrics", 0, 0, NEED_ADMIN, 0, serve_metrics },
+	{ "/session", 0, 0, NEED_NOBODY, 0, serve_session },
+	{ "/login", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_login },
+	{ "/logout", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_logout },
+	{ "/share", 0, 1, NEED_ADMIN, ACC_CHANGES, serve_share },
+	{ "/", 1, 0, NEED_NOBODY, 0, serve_asset },
 };
 
 static const struct route actions[] = {
-	{ "stream", 0, NEED_NOTHING, serve_stream },
-	{ "snapshot", 0, NEED_NOTHING, serve_snapshot },
+	{ "stream", 0, 0, NEED_VIEWER, 0, serve_stream },
+	{ "snapshot", 0, 0, NEED_VIEWER, 0, serve_snapshot },
 };
 
 static int path_is(const struct req *q, const char *p)
@@ -364,39 +500,64 @@ static const struct route *find_route(const struct req *q, int *bad)
 	return NULL;
 }
 
-void route_request(struct conn *c, const struct http_req *r)
+/* A share link: /s/TOKEN/ in front of any path. Takes the prefix off q
+ * and returns the token, NULL without one, or "" for a /s/ path that is
+ * not a link. */
+static const char *share_prefix(struct req *q)
+{
+	const char *t = q->path + 3;
+
+	if (q->path_len < 3 || memcmp(q->path, "/s/", 3) != 0)
+		return NULL;
+	if (q->path_len < 3 + AUTH_TOKEN_HEX + 1 ||
+	    t[AUTH_TOKEN_HEX] != '/')
+		return "";
+	q->path = t + AUTH_TOKEN_HEX;
+	q->path_len -= 3 + AUTH_TOKEN_HEX;
+	return t;
+}
+
+int route_request(struct conn *c, const struct http_req *r)
 {
 	char path[HTTP_MAX_HEAD];
 	const struct route *rt;
+	const char *token;
 	struct req q;
-	int n, bad;
+	int n, bad, get = http_method_is(r, "GET") || http_method_is(r, "HEAD");
 
 	memset(&q, 0, sizeof(q));
 	q.h = r;
-	q.get = http_method_is(r, "GET") || http_method_is(r, "HEAD");
 	n = http_decode_path(r, path, sizeof(path));
 	if (n < 0) {
 		conn_error(c, 400, "bad percent-encoding in the path", NULL);
-		return;
+		return 0;
 	}
 	q.path = path;
 	q.path_len = (size_t)n;
-
+	if ((token = share_prefix(&q)) && !*token) {
+		conn_error(c, 404, NULL, NULL);
+		return 0;
+	}
 	rt = find_route(&q, &bad);
 	if (!rt) {
 		conn_error(c, bad ? 400 : 404, bad ? "action must be stream "
 			   "or snapshot" : NULL, NULL);
-		return;
+		return 0;
 	}
-	if (!q.get) {
-		conn_error(c, 405, NULL, rt->serve == serve_websocket ?
-			   "Allow: GET\r\n" : "Allow: GET, HEAD\r\n");
-		return;
+	if (rt->post ? !http_method_is(r, "POST") : !get) {
+		conn_error(c, 405, NULL, rt->post ? "Allow: POST\r\n" :
+			   rt->serve == serve_websocket ? "Allow: GET\r\n" :
+			   "Allow: GET, HEAD\r\n");
+		return 0;
 	}
-	if (rt->need == NEED_OWN_ORIGIN && !origin_ok(c, r)) {
-		conn_error(c, 403, "origin not allowed (see --allow-origin)",
-			   NULL);
-		return;
+	switch (access_decide(c, r, token, rt->need, rt->flags)) {
+	case ACCESS_HELD:
+		return 1;
+	case ACCESS_ANSWERED:
+		return 0;
+	default:
+		break;
 	}
 	rt->serve(c, &q);
+	return c->phase == PH_WAIT && c->held;
 }

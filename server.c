@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "hub.h"
 #include "route.h"
 #include "server.h"
@@ -29,7 +30,7 @@ enum {
 	SHUTDOWN_US = 2000000,		/* time to say goodbye */
 	EXTRA = 64,			/* slots for telling clients 503 */
 	SPARE_FDS = 32,			/* listener, pipes, camera, stdio */
-	NFIXED = 3			/* pollfds before the clients' */
+	NFIXED = 4			/* pollfds before the clients' */
 };
 
 static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
@@ -79,7 +80,7 @@ static void fd_budget(int max_clients)
 }
 
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub)
+		 struct hub *hub, struct auth *auth)
 {
 	struct sigaction sa;
 
@@ -88,6 +89,7 @@ void server_init(struct server *s, const struct config *cfg,
 	s->lfd = s->reserve_fd = -1;
 	s->env.cfg = &s->cfg;
 	s->env.hub = hub;
+	s->env.auth = auth;
 	s->env.now = s->env.started = mono_us();
 	s->next_tick = s->env.now + TICK_US;
 	fd_budget(cfg->max_clients);
@@ -109,6 +111,7 @@ void server_init(struct server *s, const struct config *cfg,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* "ADDR:PORT" or "[V6ADDR]:PORT" into host and port strings. */
@@ -130,6 +133,23 @@ static void split_listen(const char *spec, char *host, size_t hsz,
 	memcpy(host, spec, hl);
 	host[hl] = 0;
 	strcpy(port, colon + 1);
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+	const unsigned char *b;
+
+	if (ss->ss_family == AF_INET) {
+		b = (const unsigned char *)
+		    &((const struct sockaddr_in *)ss)->sin_addr;
+		return b[0] == 127;
+	}
+	if (ss->ss_family != AF_INET6)
+		return 0;
+	b = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+	return memcmp(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0 ||
+	       (memcmp(b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0 &&
+		b[12] == 127);
 }
 
 void server_listen(struct server *s)
@@ -161,8 +181,12 @@ void server_listen(struct server *s)
 	getsockname(s->lfd, (struct sockaddr *)&ss, &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p, sizeof(p),
 		    NI_NUMERICHOST | NI_NUMERICSERV);
+	s->env.exposed = !is_loopback(&ss);
 	logmsg(ss.ss_family == AF_INET6 ? "listening on [%s]:%s"
 	       : "listening on %s:%s", h, p);
+	if (s->env.exposed && !s->env.auth)
+		logmsg("open to the network: anyone who can reach this "
+		       "address can watch (see --auth-file)");
 }
 
 /* Admission */
@@ -220,7 +244,7 @@ static int make_room(struct server *s, const struct peer *p)
 		int mine = memcmp(c->peer.key, p->key, sizeof(p->key)) == 0;
 		int idle = c->phase == PH_HEAD;
 
-		if (c->extra)
+		if (c->rejected)
 			continue;
 		total++;
 		same += mine;
@@ -248,7 +272,7 @@ static int extras(const struct server *s)
 	int i, n = 0;
 
 	for (i = 0; i < s->env.nconns; i++)
-		n += s->env.conns[i]->extra;
+		n += s->env.conns[i]->rejected;
 	return n;
 }
 
@@ -275,7 +299,7 @@ void server_adopt(struct server *s, int fd, const struct peer *p)
 	if (full) {
 		logmsg("%s: too many connections (%s), answering 503",
 		       p->text, "no idle one to evict");
-		c->extra = 1;
+		c->rejected = 1;
 		conn_error(c, 503, "too many connections", "Retry-After: 1\r\n");
 		conn_write(c);
 	}
@@ -340,8 +364,8 @@ static int run(struct conn *c)
 			return -1;
 		if (n > 0) {
 			stream_end(c);	/* a finished snapshot's, if any */
-			route_request(c, &r);
-			conn_consume(c, (size_t)n);
+			if (route_request(c, &r) == 0)
+				conn_consume(c, (size_t)n);
 		}
 		if (c->phase == PH_STREAM && c->inlen)
 			stream_input(c);
@@ -417,6 +441,56 @@ static void reap(struct server *s)
 	s->env.nconns = j;
 }
 
+/* The verifier has verdicts: every request waiting for one runs again
+ * (one whose verdict is not in yet just waits again). */
+static void rerun_held(struct server *s)
+{
+	int i;
+
+	for (i = 0; i < s->env.nconns; i++) {
+		struct conn *c = s->env.conns[i];
+
+		if (c->held && c->phase == PH_WAIT && !s->dead[i]) {
+			conn_rerun(c);
+			if (run(c) != 0)
+				s->dead[i] = 1;
+		}
+	}
+}
+
+/* SIGHUP: the accounts and the share secret again. Whoever's access is
+ * gone loses it now: a stream is closed (WebSocket: 1008), anything
+ * else of theirs closes. */
+static void reload(struct server *s)
+{
+	struct conn_env *e = &s->env;
+	char err[512];
+	int i, n = 0;
+
+	if (!e->auth)
+		return;
+	if (auth_reload(e->auth, err, sizeof(err)) != 0) {
+		logmsg("reload: %s (keeping the accounts as they were)", err);
+		return;
+	}
+	for (i = 0; i < e->nconns; i++) {
+		struct conn *c = e->conns[i];
+
+		if (s->dead[i] || auth_still(e->auth, &c->who))
+			continue;
+		n++;
+		if (c->phase == PH_STREAM) {
+			stream_revoke(c);
+			if (run(c) != 0)
+				s->dead[i] = 1;
+		} else {
+			s->dead[i] = 1;
+		}
+	}
+	logmsg("reload: accounts read again; access ended for %d "
+	       "connection%s", n, n == 1 ? "" : "s");
+}
+
 int server_turn(struct server *s)
 {
 	struct conn_env *e = &s->env;
@@ -429,6 +503,7 @@ int server_turn(struct server *s)
 		    s->lfd : -1;
 	pfd[1].fd = hub_wake_fd(e->hub);
 	pfd[2].fd = s->sig[0];
+	pfd[3].fd = e->auth ? auth_wake_fd(e->auth) : -1;
 	for (i = 0; i < NFIXED; i++)
 		pfd[i].events = POLLIN;
 	for (i = 0; i < e->nconns; i++) {
@@ -443,9 +518,19 @@ int server_turn(struct server *s)
 		die("poll:");
 	if (n > 0 && (pfd[2].revents & POLLIN)) {
 		char b[16];
+		ssize_t k, j;
 
-		while (read(s->sig[0], b, sizeof(b)) > 0)
-			stop = 1;
+		while ((k = read(s->sig[0], b, sizeof(b))) > 0)
+			for (j = 0; j < k; j++) {
+				if (b[j] == SIGHUP)
+					reload(s);
+				else
+					stop = 1;
+			}
+	}
+	if (n > 0 && (pfd[3].revents & POLLIN)) {
+		auth_collect(e->auth);
+		rerun_held(s);
 	}
 	for (i = 0; n > 0 && i < e->nconns; i++)
 		if (pfd[NFIXED + i].revents &&

@@ -25,9 +25,10 @@ struct server {
 };
 
 /* Sets the server up without a listener: the connection table, the fd
- * limit (raised to what max_clients needs, or a clear death), signals. */
+ * limit (raised to what max_clients needs, or a clear death), signals.
+ * auth: the accounts, or NULL for an open server. */
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub);
+		 struct hub *hub, struct auth *auth);
 /* Binds and listens on cfg->listen (dies with a clear message on
  * failure) and logs "listening on ADDR:PORT". */
 void server_listen(struct server *s);

@@ -76,8 +76,10 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 	if (full) {
 		obuf_printf(b, "\"peer\":");
 		obuf_json_str(b, c->peer.text);
+		obuf_printf(b, ",\"client\":");
+		obuf_json_str(b, c->client);
 		obuf_printf(b, ",\"user\":");
-		obuf_json_str(b, c->user);
+		obuf_json_str(b, c->who.name);
 		obuf_printf(b, ",");
 	}
 	obuf_printf(b, "\"kind\":\"%s\",\"mode\":\"%s\",\"asked\":\"%s\","

@@ -13,6 +13,7 @@
 
 #include "conn.h"
 #include "hub.h"
+#include "json.h"
 #include "stream.h"
 #include "util.h"
 
@@ -106,8 +107,10 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	if (!st)
 		return NULL;
 	st->kind = kind;
-	st->want = st->rung = st->max_rung = -1;
-	st->win_t0 = c->env->now;
+	st->want = st->rung = -1;
+	/* A share link may cap the quality. */
+	st->max_rung = c->who.max_q ? hub_rung(c->who.max_q, 0) : -1;
+	st->t0 = st->win_t0 = c->env->now;
 	st->win_sent = c->msgs_sent;
 	st->win_replaced = c->msgs_replaced;
 	st->win_bytes = c->bytes;
@@ -115,22 +118,35 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	return st;
 }
 
+/* Who watched: one line when a stream starts and one when it ends. */
+static void watched(const struct conn *c, const char *what)
+{
+	const struct stream *st = c->st;
+	int r = st->rung >= 0 ? st->rung : st->want;
+
+	if (st->kind == ST_SNAPSHOT)
+		return;
+	if (!what)
+		logmsg("%s: %s: %s %s ended after %.0f s, %llu bytes",
+		       c->client, c->who.name[0] ? c->who.name : "-",
+		       stream_kind_name(st), hub_rung_name(r),
+		       (double)(c->env->now - st->t0) / 1e6,
+		       (unsigned long long)c->bytes);
+	else
+		logmsg("%s: %s: %s %s %s", c->client,
+		       c->who.name[0] ? c->who.name : "-",
+		       stream_kind_name(st), hub_rung_name(r), what);
+}
+
 void stream_end(struct conn *c)
 {
 	if (!c->st)
 		return;
+	watched(c, NULL);
 	want(c, -1);
 	free(c->st);
 	c->st = NULL;
 	c->st_reads = 0;
-}
-
-void stream_limit(struct conn *c, int max_rung)
-{
-	if (c->st) {
-		c->st->max_rung = max_rung;
-		want(c, c->st->want);
-	}
 }
 
 static void set_stream_socket(struct conn *c)
@@ -287,6 +303,7 @@ int stream_ws(struct conn *c, int rung, int is_auto, int v1,
 	if (is_auto)
 		start_auto(c, rung);
 	want(c, rung);
+	watched(c, "started");
 	if (v1)
 		send_hello(c);
 	return 0;
@@ -308,6 +325,7 @@ int stream_mjpeg(struct conn *c, int rung, int is_auto)
 	if (is_auto)
 		start_auto(c, rung);
 	want(c, rung);
+	watched(c, "started");
 	return 0;
 }
 
@@ -328,83 +346,15 @@ void stream_gave_up(struct conn *c)
 
 /* WebSocket input */
 
-static int is_ws_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && is_ws_space(*p))
-		p++;
-	return p;
-}
-
-/* Finds the value of "quality" in a small flat JSON object such as
- * {"quality":70} or {"quality":"auto"}. Returns 0 with the value's
- * bytes (quotes stripped) or -1 if the message is not of that shape. */
-static int control_quality(const char *s, size_t n, const char **v,
-			   size_t *vlen)
-{
-	const char *p = s, *end = s + n, *k;
-
-	p = skip_ws(p, end);
-	if (p == end || *p++ != '{')
-		return -1;
-	for (;;) {
-		int match;
-
-		p = skip_ws(p, end);
-		if (p == end || *p++ != '"')
-			return -1;
-		for (k = p; p < end && *p != '"' && *p != '\\'; p++)
-			;
-		if (p == end || *p != '"')
-			return -1;
-		match = p - k == 7 && memcmp(k, "quality", 7) == 0;
-		p = skip_ws(p + 1, end);
-		if (p == end || *p++ != ':')
-			return -1;
-		p = skip_ws(p, end);
-		k = p;
-		if (p < end && *p == '"') {
-			for (k = ++p; p < end && *p != '"' && *p != '\\'; p++)
-				;
-			if (p == end || *p != '"')
-				return -1;
-			*vlen = (size_t)(p - k);
-			p++;
-		} else {
-			while (p < end && ((*p >= '0' && *p <= '9') ||
-					   *p == '-' || *p == '.'))
-				p++;
-			*vlen = (size_t)(p - k);
-			if (*vlen == 0)
-				return -1;
-		}
-		if (match)
-			*v = k;
-		p = skip_ws(p, end);
-		if (p < end && *p == ',') {
-			p++;
-			continue;
-		}
-		if (p == end || *p != '}')
-			return -1;
-		p = skip_ws(p + 1, end);
-		return p == end && *v ? 0 : -1;
-	}
-}
-
 static void on_text(struct conn *c, const char *s, size_t n)
 {
 	struct stream *st = c->st;
-	const char *v = NULL;
-	size_t vlen = 0;
+	char v[16];
+	int len = json_get(s, n, "quality", v, sizeof(v), NULL);
 	int rung, is_auto;
 
-	if (control_quality(s, n, &v, &vlen) != 0 ||
-	    (rung = stream_parse_quality(v, vlen, &is_auto)) < 0) {
+	if (len < 0 || (rung = stream_parse_quality(v, (size_t)len,
+						    &is_auto)) < 0) {
 		send_error(c, "expected {\"quality\":30..95} or "
 			   "{\"quality\":\"auto\"}");
 		return;
@@ -657,10 +607,22 @@ int stream_tick(struct conn *c)
 	return 0;
 }
 
-void stream_shutdown(struct conn *c)
+/* Ends a stream from our side: a WebSocket gets a close frame. */
+static void stream_stop(struct conn *c, int code, const char *why)
 {
 	if (c->st && c->st->kind == ST_WS)
-		ws_close(c, WS_CLOSE_GOING_AWAY, "server shutting down");
+		ws_close(c, code, why);
 	else if (c->st && c->st->kind == ST_MJPEG)
 		conn_finish(c);
+}
+
+void stream_shutdown(struct conn *c)
+{
+	stream_stop(c, WS_CLOSE_GOING_AWAY, "server shutting down");
+}
+
+void stream_revoke(struct conn *c)
+{
+	logmsg("%s: %s: access revoked, closing", c->client, c->who.name);
+	stream_stop(c, WS_CLOSE_POLICY, "access revoked");
 }

@@ -39,8 +39,8 @@ struct stream {
 
 	struct adapt ad;
 
-	/* Statistics: the last one-second window. */
-	int64_t win_t0;
+	/* Statistics: since the start, and the last one-second window. */
+	int64_t t0, win_t0;
 	uint64_t win_sent, win_replaced, win_bytes;	/* at its start */
 	double fps, kbps, age_ms;
 };
@@ -59,8 +59,6 @@ int stream_mjpeg(struct conn *c, int rung, int is_auto);
 /* A snapshot holds the connection in PH_WAIT until a frame of rung is
  * offered; the frame is then the body of a 200. */
 int stream_snapshot(struct conn *c, int rung, int64_t until);
-/* Caps what the stream may be served (a share link's highest rung). */
-void stream_limit(struct conn *c, int max_rung);
 /* Lets go of the stream: unsubscribes, frees. Safe without one. */
 void stream_end(struct conn *c);
 
@@ -80,6 +78,8 @@ int stream_tick(struct conn *c);
 void stream_gave_up(struct conn *c);
 /* Server shutdown: a WebSocket gets a 1001 close. */
 void stream_shutdown(struct conn *c);
+/* Access withdrawn (SIGHUP): a WebSocket gets a 1008 close, MJPEG ends. */
+void stream_revoke(struct conn *c);
 /* "websocket", "mjpeg", "snapshot". */
 const char *stream_kind_name(const struct stream *st);
 

@@ -1,10 +1,12 @@
 /* util.c: logging, dying at start-up, clocks. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -58,4 +60,76 @@ int64_t now_us(void)
 int64_t mono_us(void)
 {
 	return clock_us(CLOCK_MONOTONIC);
+}
+
+int random_bytes(void *p, size_t n)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < n) {
+		ssize_t r = read(fd, (char *)p + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	return 0;
+}
+
+void hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+int hex_decode(const char *s, size_t n, unsigned char *out)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * n; i++) {
+		int c = (unsigned char)s[i];
+		int v = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (v < 0)
+			return -1;
+		out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] << 4 | v : v);
+	}
+	return 0;
+}
+
+int parse_duration(const char *s, int64_t *secs)
+{
+	static const char units[] = "smhd";
+	static const int64_t mult[] = { 1, 60, 3600, 86400 };
+	const char *u;
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0 || v > 100000000)
+		return -1;
+	if (*end == 0) {
+		*secs = v;
+		return 0;
+	}
+	if (end[1] != 0 || !(u = strchr(units, *end)))
+		return -1;
+	*secs = v * mult[u - units];
+	return 0;
 }

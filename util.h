@@ -2,6 +2,7 @@
  * clocks. Logging is one line per call, safe from any thread. */
 #ifndef UTIL_H
 #define UTIL_H
+#include <stddef.h>
 #include <stdint.h>
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -15,6 +16,15 @@ void logmsg(const char *fmt, ...);
 void die(const char *fmt, ...);
 
 int64_t now_us(void);		/* CLOCK_REALTIME, µs */
+/* Writes n bytes as 2n lower-case hex digits and a NUL. */
+void hex_encode(const unsigned char *p, size_t n, char *out);
+/* Reads 2n lower-case hex digits into n bytes. 0, or -1 on any other
+ * character. */
+int hex_decode(const char *s, size_t n, unsigned char *out);
+/* "90", "30s", "15m", "24h", "7d" into seconds. 0 or -1. */
+int parse_duration(const char *s, int64_t *secs);
+/* Fills p with n bytes from the kernel's random source. 0 or -1. */
+int random_bytes(void *p, size_t n);
 int64_t mono_us(void);		/* CLOCK_MONOTONIC, µs */
 
 #endif

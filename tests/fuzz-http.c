@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *v;
 
 	rc = http_parse(buf, size, &r);
-	assert(rc == 0 || rc == -400 || rc == -414 || rc == -431 ||
-	       rc == -501 || rc == -505 || (rc > 0 && (size_t)rc <= size &&
-			      rc <= HTTP_MAX_HEAD));
+	assert(rc == 0 || rc == -400 || rc == -413 || rc == -414 ||
+	       rc == -431 || rc == -501 || rc == -505 ||
+	       (rc > 0 && (size_t)rc <= size && rc <= HTTP_MAX_HEAD));
 
 	/* Growing the buffer never turns a verdict back into "need more",
 	 * and a complete head stays the same head. */
@@ -50,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(r.query == NULL ? r.query_len == 0 :
 	       inside(buf, (size_t)rc, r.query, r.query_len));
 	assert(r.minor == 0 || r.minor == 1);
+	assert(r.content_length <= HTTP_MAX_BODY);
 	assert(r.nh >= 0 && r.nh <= HTTP_MAX_HEADERS);
 	for (i = 0; i < (size_t)r.nh; i++) {
 		assert(inside(buf, (size_t)rc, r.h[i].name, r.h[i].name_len));

@@ -280,7 +280,7 @@ static int cmd_flood(int argc, char **argv)
 	long closed = 0;
 	struct addrinfo *ai;
 	int64_t end, next_slow;
-	static const char slow_head[] = "GET / HTTP/1.1\r\nHost: x\r\n"
+	static const char slow_head[] = "GET / HTTP/1.1\r\nHost: localhost\r\n"
 		"X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
 	size_t slow_off = 0;
 

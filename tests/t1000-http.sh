@@ -7,21 +7,21 @@ test_expect_success 'start on the test pattern' '
 '
 
 test_expect_success 'GET / serves the embedded client' '
-	req "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	grep -i "^content-type: text/html" out &&
 	grep -i "<html" out
 '
 
 test_expect_success 'assets have their content types' '
-	req "GET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >js &&
+	req "GET /app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >js &&
 	grep -i "^content-type: text/javascript" js &&
-	req "GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >css &&
+	req "GET /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >css &&
 	grep -i "^content-type: text/css" css
 '
 
 test_expect_success 'HEAD sends the head only' '
-	req "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	len=$(tr -d "\r" <out | sed -n "s/^[Cc]ontent-[Ll]ength: //p") &&
 	test "$len" -gt 100 &&
@@ -29,12 +29,12 @@ test_expect_success 'HEAD sends the head only' '
 '
 
 test_expect_success '404 for an unknown path' '
-	req "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+	req "GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 404 Not Found"
 '
 
 test_expect_success '405 with Allow for another method' '
-	req "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+	req "DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 405 Method Not Allowed" &&
 	grep -i "^allow: GET, HEAD" out
 '
@@ -51,24 +51,24 @@ test_expect_success '400 for a missing Host on HTTP/1.1' '
 '
 
 test_expect_success '505 for another HTTP version' '
-	req "GET / HTTP/2.0\r\nHost: x\r\n\r\n" >out &&
+	req "GET / HTTP/2.0\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 505 HTTP Version Not Supported"
 '
 
 test_expect_success '431 for a head past the limit' '
 	pad=$(head -c 9000 /dev/zero | tr "\0" a) &&
-	req "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: $pad\r\n\r\n" >out &&
+	req "GET / HTTP/1.1\r\nHost: localhost\r\nX-Pad: $pad\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 431 Request Header Fields Too Large"
 '
 
 test_expect_success 'header names are case-insensitive' '
-	req "GET / HTTP/1.1\r\nhOsT: x\r\nCONNECTION: close\r\n\r\n" >out &&
+	req "GET / HTTP/1.1\r\nhOsT: localhost\r\nCONNECTION: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	grep -i "^connection: close" out
 '
 
 test_expect_success 'keep-alive answers pipelined requests in order' '
-	req "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\nGET /app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	grep "^HTTP/1.1" out | tr -d "\r" >got &&
 	printf "HTTP/1.1 200 OK\nHTTP/1.1 404 Not Found\nHTTP/1.1 200 OK\n" >want &&
 	test_cmp want got
@@ -82,19 +82,19 @@ test_expect_success 'HTTP/1.0 closes unless asked to keep alive' '
 '
 
 test_expect_success 'a client sending one byte at a time is served' '
-	printf "GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" |
+	printf "GET /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" |
 	"$WSC" http --slow 5 -T 5 127.0.0.1:$PORT >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK"
 '
 
 test_expect_success 'an unfinished head times out with 408' '
-	req "GET / HTTP/1.1\r\nHost: x\r\n" 5 >out &&
+	req "GET / HTTP/1.1\r\nHost: localhost\r\n" 5 >out &&
 	test "$(status <out)" = "HTTP/1.1 408 Request Timeout"
 '
 
 test_expect_success 'an idle keep-alive connection is closed' '
 	start=$(date +%s) &&
-	req "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n" 8 >out &&
+	req "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n" 8 >out &&
 	end=$(date +%s) &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	test $((end - start)) -lt 7
@@ -127,9 +127,9 @@ test_expect_success '--web DIR serves a directory and nothing outside it' '
 	curl -sf "$BASE/" | grep mine &&
 	curl -sf "$BASE/sub/a.txt" | grep deep &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" "$BASE/link.txt")" = 404 &&
-	req "GET /../outside.txt HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+	req "GET /../outside.txt HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 404 Not Found" &&
-	req "GET /sub/../../outside.txt HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+	req "GET /sub/../../outside.txt HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 404 Not Found"
 '
 

@@ -20,7 +20,7 @@ test_expect_success 'start on the test pattern, short time limits' '
 '
 
 test_expect_success 'a slow reader gets one answer per pipelined request' '
-	answers "GET /snapshot?quality=60 HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" \
+	answers "GET /snapshot?quality=60 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" \
 		--rcvbuf 4096 --chunk 1024 --every 40 -T 20 >out &&
 	cat out &&
 	grep "^response" out | cut -d" " -f2-3 >got &&
@@ -31,7 +31,7 @@ test_expect_success 'a slow reader gets one answer per pipelined request' '
 '
 
 test_expect_success 'a snapshot taking over 5 s to read is still one answer' '
-	answers "GET /snapshot?quality=95 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" \
+	answers "GET /snapshot?quality=95 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" \
 		--rcvbuf 4096 --chunk 512 --every 20 -T 30 >out &&
 	cat out &&
 	test "$(grep -c "^response" out)" = 1 &&
@@ -40,7 +40,7 @@ test_expect_success 'a snapshot taking over 5 s to read is still one answer' '
 '
 
 test_expect_success 'HTTP/1.0 closes after the answer; what follows is not served' '
-	answers "GET /state HTTP/1.0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" -T 5 >out &&
+	answers "GET /state HTTP/1.0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n" -T 5 >out &&
 	cat out &&
 	test "$(grep -c "^response" out)" = 1 &&
 	grep "^response 200 application/json [0-9]* close$" out &&
@@ -49,7 +49,7 @@ test_expect_success 'HTTP/1.0 closes after the answer; what follows is not serve
 '
 
 test_expect_success 'Connection: close closes after the answer' '
-	answers "GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n" -T 5 >out &&
+	answers "GET /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n" -T 5 >out &&
 	cat out &&
 	test "$(grep -c "^response" out)" = 1 &&
 	eof=$(sed -n "s/^eof //p" out) &&
@@ -57,13 +57,13 @@ test_expect_success 'Connection: close closes after the answer' '
 '
 
 test_expect_success 'close is a token of any Connection line' '
-	answers "GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: foo\r\nConnection: Close\r\n\r\n" -T 5 >out &&
+	answers "GET /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: foo\r\nConnection: Close\r\n\r\n" -T 5 >out &&
 	grep "^response 200 text/css.* close$" out &&
 	grep "^eof" out
 '
 
 test_expect_success 'an error that closes does not serve what follows' '
-	answers "GET /%%zz HTTP/1.1\r\nHost: x\r\n\r\nGET /state HTTP/1.1\r\nHost: x\r\n\r\n" -T 5 >out &&
+	answers "GET /%%zz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /state HTTP/1.1\r\nHost: localhost\r\n\r\n" -T 5 >out &&
 	cat out &&
 	test "$(grep -c "^response" out)" = 1 &&
 	grep "^response 400 .* close$" out &&
@@ -80,22 +80,22 @@ test_expect_success 'HTTP/1.0 with keep-alive stays open, until the idle limit' 
 '
 
 test_expect_success 'a half-sent head gets 408 within the head limit, then close' '
-	answers "GET / HTTP/1.1\r\nHost: x\r\n" -T 5 >out &&
+	answers "GET / HTTP/1.1\r\nHost: localhost\r\n" -T 5 >out &&
 	cat out &&
 	grep "^response 408 .* close$" out &&
 	grep "^eof" out
 '
 
 test_expect_success 'a client that sends its head and its FIN still gets the answer' '
-	printf "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\n\r\n" >reqs &&
+	printf "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\nGET /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n" >reqs &&
 	{ cat reqs; } | timeout 5 "$WSC" http -T 3 127.0.0.1:$PORT >out &&
 	test "$(grep -ac "^HTTP/1.1 200" out)" = 2
 '
 
 test_expect_success 'every response carries Date' '
-	req "GET /state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET /state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	tr -d "\r" <out | grep -E "^Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT$" &&
-	req "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	tr -d "\r" <out | grep "^Date: "
 '
 
@@ -103,12 +103,12 @@ test_expect_success 'absolute-form targets route' '
 	req "GET http://127.0.0.1:$PORT/state HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nConnection: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	grep -a "\"source\"" out &&
-	req "GET http://127.0.0.1:$PORT HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET http://127.0.0.1:$PORT HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	grep -ai "<html" out
 '
 
 test_expect_success 'percent-encoded targets route; a bad escape is 400' '
-	req "GET /%%73tate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET /%%73tate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
 	grep -a "\"source\"" out &&
 	"$WSC" ws -T 1 --frames 1 "$WSBASE/web%73ocket/%38%30" >out &&
@@ -116,31 +116,31 @@ test_expect_success 'percent-encoded targets route; a bad escape is 400' '
 	grep "^binary" out &&
 	for bad in "/st%%00ate" "/state%%" "/%%zz" "/a%%0a"
 	do
-		req "GET $bad HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+		req "GET $bad HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 		test "$(status <out)" = "HTTP/1.1 400 Bad Request" || return 1
 	done
 '
 
 test_expect_success 'HTTP/1.2 is answered as 1.1; HTTP/2.0 is 505' '
-	req "GET /state HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n" >out &&
+	req "GET /state HTTP/1.2\r\nHost: localhost\r\nConnection: close\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
-	req "GET /state HTTP/2.0\r\nHost: x\r\n\r\n" >out &&
+	req "GET /state HTTP/2.0\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 505 HTTP Version Not Supported"
 '
 
 test_expect_success 'bare LF line ends are accepted, as nginx does' '
-	req "GET /state HTTP/1.1\nHost: x\nConnection: close\n\n" >out &&
+	req "GET /state HTTP/1.1\nHost: localhost\nConnection: close\n\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK" &&
-	req "GET /state HTTP/1.1\r\nHost: x\nConnection: close\r\n\n" >out &&
+	req "GET /state HTTP/1.1\r\nHost: localhost\nConnection: close\r\n\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 200 OK"
 '
 
 test_expect_success 'a request line longer than the head limit is 414' '
 	long=$(head -c 9000 /dev/zero | tr "\0" a) &&
-	req "GET /$long HTTP/1.1\r\nHost: x\r\n\r\n" >out &&
+	req "GET /$long HTTP/1.1\r\nHost: localhost\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 414 URI Too Long" &&
 	pad=$(head -c 9000 /dev/zero | tr "\0" a) &&
-	req "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: $pad\r\n\r\n" >out &&
+	req "GET / HTTP/1.1\r\nHost: localhost\r\nX-Pad: $pad\r\n\r\n" >out &&
 	test "$(status <out)" = "HTTP/1.1 431 Request Header Fields Too Large"
 '
 

@@ -112,6 +112,25 @@ static void test_complete(void)
 	CHECK_INT(parse(s), strlen(s), "pchar and query characters");
 }
 
+static void test_bodies(void)
+{
+	const char *s;
+
+	s = "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "a body announced");
+	CHECK_INT((int)req.content_length, 17, "its length");
+	s = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n"
+	    "content-length: 4096\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "the same length twice");
+	CHECK_INT((int)req.content_length, 4096, "HTTP_MAX_BODY");
+	s = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 000\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "zeros");
+	CHECK_INT((int)req.content_length, 0, "no body");
+	s = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	CHECK_INT(parse(s), strlen(s), "no Content-Length");
+	CHECK_INT((int)req.content_length, 0, "no body either");
+}
+
 static void test_targets(void)
 {
 	const char *s;
@@ -272,8 +291,16 @@ static void test_errors(void)
 		{ "GET / HTTP/1.1\r\n\r\n", -400, "1.1 without Host" },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", -400,
 		  "two Hosts" },
-		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
-		  -400, "Content-Length: 5" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 4097\r\n\r\n",
+		  -413, "Content-Length over HTTP_MAX_BODY" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+		  -413, "huge Content-Length" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+		  -400, "two Content-Lengths that differ" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\n",
+		  -400, "a Content-Length list" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+		  -400, "a negative Content-Length" },
 		{ "GET / HTTP/1.1\r\nHost: x\r\ncontent-length: 0x\r\n\r\n",
 		  -400, "Content-Length: 0x" },
 		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n\r\n",
@@ -505,6 +532,7 @@ int main(void)
 {
 	test_complete();
 	test_targets();
+	test_bodies();
 	test_incremental();
 	test_errors();
 	test_limits();

@@ -1,0 +1,276 @@
+/* account.c: the accounts file and the share secret's file. A user's
+ * line keeps the salt and the PBKDF2-HMAC-SHA-256 key of the password,
+ * never the password; a file that others may read or write is refused. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "base64.h"
+#include "sha256.h"
+#include "util.h"
+
+int account_valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > ACCOUNT_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		      s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr("._@-", s[i])))
+			return 0;
+	return 1;
+}
+
+/* `$pbkdf2-sha256$ITER$SALT$KEY` into u. */
+static int parse_hash(const char *s, struct user *u)
+{
+	char salt[32], key[48];
+	unsigned char buf[48];
+	int n = 0;
+
+	if (sscanf(s, "$pbkdf2-sha256$%lu$%31[^$]$%47[^$\n]%n", &u->iter,
+		   salt, key, &n) != 3 || s[n] != 0 || u->iter < 1000 ||
+	    u->iter > 100000000)
+		return -1;
+	if (base64_decode(salt, strlen(salt), buf) != ACCOUNT_SALT)
+		return -1;
+	memcpy(u->salt, buf, ACCOUNT_SALT);
+	if (base64_decode(key, strlen(key), buf) != 32)
+		return -1;
+	memcpy(u->key, buf, 32);
+	return 0;
+}
+
+/* One line: NAME:ROLE:HASH. 0, 1 for nothing (blank, comment), -1. */
+static int parse_line(char *line, struct user *u, const char **why)
+{
+	char *role, *hash;
+
+	line[strcspn(line, "\r\n")] = 0;
+	if (line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#')
+		return 1;
+	*why = "expected NAME:ROLE:HASH";
+	if (!(role = strchr(line, ':')) || !(hash = strchr(role + 1, ':')))
+		return -1;
+	*role++ = 0;
+	*hash++ = 0;
+	*why = "the name must be 1 to 32 of A-Z a-z 0-9 . _ @ -";
+	if (!account_valid_name(line, strlen(line)))
+		return -1;
+	memset(u, 0, sizeof(*u));
+	memcpy(u->name, line, strlen(line));
+	*why = "the role must be viewer or admin";
+	if (strcmp(role, "viewer") == 0)
+		u->role = ROLE_VIEWER;
+	else if (strcmp(role, "admin") == 0)
+		u->role = ROLE_ADMIN;
+	else
+		return -1;
+	*why = "the hash must be $pbkdf2-sha256$ITERATIONS$SALT$KEY "
+	       "(see rerocctv passwd)";
+	if (parse_hash(hash, u) != 0)
+		return -1;
+	sha256(hash, strlen(hash), u->tag);
+	u->tag[0] ^= (unsigned char)u->role;
+	return 0;
+}
+
+/* Opens a file that holds secrets: it must be a regular file that
+ * neither group nor others may read or write. */
+static FILE *open_private(const char *path, char *err, size_t errsz)
+{
+	struct stat st;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 077)) {
+		snprintf(err, errsz, "%s: others may read or write it (mode "
+			 "%03o): chmod 600 %s", path,
+			 (unsigned)st.st_mode & 0777, path);
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+int account_load(const char *path, struct user **out, int *nout,
+		 char *err, size_t errsz)
+{
+	struct user *users = calloc(ACCOUNT_MAX, sizeof(*users));
+	char line[1024];
+	const char *why = NULL;
+	int n = 0, lineno = 0, i, r;
+	FILE *f;
+
+	if (!users) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (!(f = open_private(path, err, errsz))) {
+		free(users);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (n == ACCOUNT_MAX) {
+			why = "more than 256 users";
+			goto bad;
+		}
+		if ((r = parse_line(line, &users[n], &why)) < 0)
+			goto bad;
+		for (i = 0; r == 0 && i < n; i++)
+			if (strcmp(users[i].name, users[n].name) == 0) {
+				why = "this user is already named above";
+				goto bad;
+			}
+		n += r == 0;
+	}
+	fclose(f);
+	*out = users;
+	*nout = n;
+	return 0;
+bad:
+	snprintf(err, errsz, "%s:%d: %s", path, lineno, why);
+	fclose(f);
+	free(users);
+	return -1;
+}
+
+static int hash_line(const char *user, const char *role, const char *pass,
+		     char *line, size_t sz)
+{
+	unsigned char salt[ACCOUNT_SALT], key[32];
+	char s64[BASE64_LEN(ACCOUNT_SALT) + 1], k64[BASE64_LEN(32) + 1];
+
+	if (random_bytes(salt, sizeof(salt)) != 0 ||
+	    pbkdf2_sha256(pass, strlen(pass), salt, sizeof(salt),
+			  AUTH_ITERATIONS, key, sizeof(key)) != 0)
+		return -1;
+	base64_encode(salt, sizeof(salt), s64);
+	base64_encode(key, sizeof(key), k64);
+	snprintf(line, sz, "%s:%s:$pbkdf2-sha256$%d$%s$%s\n", user, role,
+		 AUTH_ITERATIONS, s64, k64);
+	memset(key, 0, sizeof(key));
+	return 0;
+}
+
+int account_set_password(const char *file, const char *user,
+			 const char *role, const char *pass, char *err,
+			 size_t errsz)
+{
+	char tmp[600], line[1024], mine[512], old_role[16] = "";
+	FILE *in = NULL, *out;
+	int fd, found = 0;
+	size_t ulen = strlen(user);
+
+	if (!account_valid_name(user, ulen)) {
+		snprintf(err, errsz, "%s: the name must be 1 to 32 of A-Z a-z "
+			 "0-9 . _ @ -", user);
+		return -1;
+	}
+	if (strlen(pass) >= 256) {
+		snprintf(err, errsz, "the password is longer than 255 bytes");
+		return -1;
+	}
+	if (access(file, F_OK) == 0 && !(in = open_private(file, err, errsz)))
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	while (in && fgets(line, sizeof(line), in)) {
+		if (strncmp(line, user, ulen) == 0 && line[ulen] == ':') {
+			sscanf(line + ulen + 1, "%15[^:]", old_role);
+			found = 1;
+			continue;	/* replaced below, in place of it */
+		}
+		fputs(line, out);
+	}
+	if (in)
+		fclose(in);
+	if (!role)
+		role = found && old_role[0] ? old_role : "viewer";
+	if (hash_line(user, role, pass, mine, sizeof(mine)) != 0) {
+		snprintf(err, errsz, "cannot hash: %s", strerror(errno));
+		fclose(out);
+		unlink(tmp);
+		return -1;
+	}
+	fputs(mine, out);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 ||
+	    rename(tmp, file) != 0) {
+		snprintf(err, errsz, "%s: %s", file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+
+/* Makes a new secret file, mode 0600, that did not exist. */
+static int create_secret(const char *path, unsigned char secret[32],
+			 char *err, size_t errsz)
+{
+	char line[66];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (random_bytes(secret, 32) != 0) {
+		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	hex_encode(secret, 32, line);
+	line[64] = '\n';
+	if (write(fd, line, 65) != 65 || fsync(fd) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 1;
+}
+
+
+int account_secret(const char *path, unsigned char secret[32], int create,
+		   char *err, size_t errsz)
+{
+	char line[80];
+	FILE *f;
+
+	if (access(path, F_OK) != 0)
+		return create ? create_secret(path, secret, err, errsz) : 0;
+	if (!(f = open_private(path, err, errsz)))
+		return -1;
+	if (!fgets(line, sizeof(line), f) || strcspn(line, "\r\n") != 64 ||
+	    hex_decode(line, 32, secret) != 0) {
+		snprintf(err, errsz, "%s: expected 64 hex digits", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 1;
+}

@@ -1,0 +1,696 @@
+/* auth.c: who is asking. Password verification on a thread of its own,
+ * the verdicts it gave, sessions, share links, failures per address.
+ *
+ * A credential is keyed by an HMAC of what was presented under a key made
+ * at start (never the password itself): the first time, the verifier
+ * thread runs PBKDF2 and the poll thread stays free; the verdict is then
+ * kept (good ones 10 minutes, bad ones 30 seconds), so an MJPEG client
+ * reconnecting with the same Basic header costs nothing. An unknown user
+ * is verified against a made-up hash: the same work, the same answer. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "auth.h"
+#include "base64.h"
+#include "sha256.h"
+#include "share.h"
+#include "util.h"
+
+enum {
+	PASS_MAX = 256,
+	CACHE_N = 64,
+	CACHE_OK_US = 600000000,	/* 10 min */
+	CACHE_BAD_US = 30000000,
+	PENDING_US = 30000000,		/* a verdict lost on the way */
+	QUEUE_N = 16,
+	SESSIONS_N = 256,
+	FAILS_N = 128,
+	FAIL_FREE = 5,			/* failures before answers slow down */
+	FAIL_MAX_S = 60,
+	FAIL_FORGET_US = 900000000	/* a quiet address starts over */
+};
+
+struct verdict_entry {
+	unsigned char key[32];
+	enum verdict v;			/* V_OK, V_BAD or V_PENDING */
+	int64_t until;			/* monotonic µs; 0 = free slot */
+	char name[ACCOUNT_NAME_MAX + 1];
+	enum role role;
+	unsigned char tag[32];
+};
+
+struct job {
+	unsigned char key[32];
+	char pass[PASS_MAX];
+	size_t plen;
+	unsigned long iter;
+	unsigned char salt[ACCOUNT_SALT], want[32];
+	int known;
+	enum verdict result;
+};
+
+struct session {
+	unsigned char id[16];
+	char name[48];
+	enum role role;
+	unsigned char tag[32];
+	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */
+};
+
+struct failure {
+	char addr[48];
+	int count;
+	int64_t until, last;		/* monotonic µs */
+};
+
+struct auth {
+	char file[512], secret_file[512];
+	struct user *users;
+	int nusers;
+	unsigned char secret[32];
+	int have_secret;
+	int64_t secret_tried;
+	unsigned char pepper[32];	/* keys credentials in the cache */
+	struct verdict_entry cache[CACHE_N];
+	struct session sessions[SESSIONS_N];
+	struct failure fails[FAILS_N];
+	struct user nobody;		/* verified for unknown users */
+
+	/* The verifier: jobs in, verdicts out, under lock. */
+	pthread_t th;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	struct job queue[QUEUE_N], done[QUEUE_N];
+	int nqueue, ndone, stop;
+	int wake[2];
+};
+
+static const struct user *find_user(const struct auth *a, const char *name,
+				    size_t n)
+{
+	int i;
+
+	for (i = 0; i < a->nusers; i++)
+		if (strlen(a->users[i].name) == n &&
+		    memcmp(a->users[i].name, name, n) == 0)
+			return &a->users[i];
+	return NULL;
+}
+
+
+const char *auth_role_name(enum role r)
+{
+	return r == ROLE_ADMIN ? "admin" : r == ROLE_VIEWER ? "viewer" : "none";
+}
+
+static int64_t real_s(void)
+{
+	return now_us() / 1000000;
+}
+
+/* The verifier thread */
+
+static void *verifier(void *arg)
+{
+	struct auth *a = arg;
+	unsigned char got[32];
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		struct job j;
+
+		while (!a->stop && a->nqueue == 0)
+			pthread_cond_wait(&a->cv, &a->lock);
+		if (a->stop)
+			break;
+		j = a->queue[0];
+		memmove(a->queue, a->queue + 1,
+			(size_t)--a->nqueue * sizeof(a->queue[0]));
+		memset(&a->queue[a->nqueue], 0, sizeof(a->queue[0]));
+		pthread_mutex_unlock(&a->lock);
+
+		pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,
+			      sizeof(got));
+		/* Both checks always run: an unknown user takes as long. */
+		j.result = (ct_equal(got, j.want, 32) & j.known) ? V_OK : V_BAD;
+		memset(j.pass, 0, sizeof(j.pass));
+
+		pthread_mutex_lock(&a->lock);
+		if (a->ndone < QUEUE_N)
+			a->done[a->ndone++] = j;
+		if (write(a->wake[1], "", 1) < 0) {
+			/* a byte is already waiting */
+		}
+	}
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+int auth_wake_fd(const struct auth *a)
+{
+	return a->wake[0];
+}
+
+static struct verdict_entry *cache_find(struct auth *a,
+					const unsigned char key[32],
+					int64_t now)
+{
+	int i;
+
+	for (i = 0; i < CACHE_N; i++) {
+		struct verdict_entry *e = &a->cache[i];
+
+		if (e->until && (e->v == V_PENDING ? now - e->until <
+				 PENDING_US : e->until > now) &&
+		    ct_equal(e->key, key, 32))
+			return e;
+	}
+	return NULL;
+}
+
+/* A slot for a new verdict: a free or expired one, else the one that
+ * expires first (never one being verified). */
+static struct verdict_entry *cache_slot(struct auth *a, int64_t now)
+{
+	struct verdict_entry *best = NULL;
+	int i;
+
+	for (i = 0; i < CACHE_N; i++) {
+		struct verdict_entry *e = &a->cache[i];
+
+		if (e->v == V_PENDING && e->until &&
+		    now - e->until < PENDING_US)
+			continue;
+		if (!e->until || e->until <= now)
+			return e;
+		if (!best || e->until < best->until)
+			best = e;
+	}
+	return best;
+}
+
+void auth_collect(struct auth *a)
+{
+	struct job done[QUEUE_N];
+	int64_t now = mono_us();
+	char b[64];
+	int i, n;
+
+	while (read(a->wake[0], b, sizeof(b)) > 0)
+		;
+	pthread_mutex_lock(&a->lock);
+	n = a->ndone;
+	memcpy(done, a->done, (size_t)n * sizeof(done[0]));
+	a->ndone = 0;
+	pthread_mutex_unlock(&a->lock);
+	for (i = 0; i < n; i++) {
+		struct verdict_entry *e = cache_find(a, done[i].key, now);
+
+		if (!e)
+			continue;	/* forgotten by a reload */
+		e->v = done[i].result;
+		e->until = now + (e->v == V_OK ? CACHE_OK_US : CACHE_BAD_US);
+	}
+}
+
+/* Failures per address */
+
+static struct failure *failure(struct auth *a, const char *addr, int64_t now,
+			       int add)
+{
+	struct failure *f, *oldest = &a->fails[0];
+	int i;
+
+	for (i = 0; i < FAILS_N; i++) {
+		f = &a->fails[i];
+		if (f->addr[0] && strcmp(f->addr, addr) == 0) {
+			if (now - f->last > FAIL_FORGET_US)
+				f->count = 0, f->until = 0;
+			return f;
+		}
+		if (f->last < oldest->last)
+			oldest = f;
+	}
+	if (!add)
+		return NULL;
+	memset(oldest, 0, sizeof(*oldest));
+	snprintf(oldest->addr, sizeof(oldest->addr), "%s", addr);
+	return oldest;
+}
+
+void auth_failed(struct auth *a, const char *addr, int64_t now)
+{
+	struct failure *f = failure(a, addr, now, 1);
+	int over;
+
+	f->count++;
+	f->last = now;
+	over = f->count - FAIL_FREE;
+	if (over < 0)
+		return;
+	f->until = now + (int64_t)MIN(1 << MIN(over, 6), FAIL_MAX_S) * 1000000;
+	if (over == 0)
+		logmsg("%s: %d failed logins: answering it slowly (1 s, "
+		       "doubling to %d s)", addr, f->count, FAIL_MAX_S);
+}
+
+void auth_succeeded(struct auth *a, const char *addr)
+{
+	struct failure *f = failure(a, addr, 0, 0);
+
+	if (f) {
+		if (f->count > FAIL_FREE)
+			logmsg("%s: logged in after %d failures", addr,
+			       f->count);
+		memset(f, 0, sizeof(*f));
+	}
+}
+
+/* Verification */
+
+static void credential_key(const struct auth *a, const char *kind,
+			   const char *p, size_t n, const char *q, size_t qn,
+			   unsigned char key[32])
+{
+	struct hmac_sha256 h;
+
+	hmac_sha256_init(&h, a->pepper, sizeof(a->pepper));
+	hmac_sha256_update(&h, kind, strlen(kind) + 1);
+	hmac_sha256_update(&h, p, n);
+	hmac_sha256_update(&h, "", 1);
+	hmac_sha256_update(&h, q, qn);
+	hmac_sha256_final(&h, key);
+}
+
+static void who_user(struct who *w, enum via via, const char *name,
+		     enum role role, const unsigned char tag[32])
+{
+	memset(w, 0, sizeof(*w));
+	w->via = via;
+	w->role = role;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	memcpy(w->cred, tag, 32);
+}
+
+/* The one path for a user name and password: a kept verdict, the
+ * address's penalty, or a new job for the verifier. */
+static enum verdict verify(struct auth *a, const char *kind,
+			   const char *user, size_t ulen, const char *pass,
+			   size_t plen, const char *addr, int64_t now,
+			   struct who *w, int64_t *retry)
+{
+	unsigned char key[32];
+	struct verdict_entry *e;
+	const struct user *u;
+	struct failure *f;
+	struct job *j;
+
+	credential_key(a, kind, user, ulen, pass, plen, key);
+	if ((e = cache_find(a, key, now)) != NULL) {
+		if (e->v == V_OK)
+			who_user(w, VIA_BASIC, e->name, e->role, e->tag);
+		return e->v;
+	}
+	f = failure(a, addr, now, 0);
+	if (f && f->until > now) {
+		*retry = f->until;
+		return V_SLOW;
+	}
+	if (plen >= PASS_MAX || !account_valid_name(user, ulen))
+		return V_BAD;
+	pthread_mutex_lock(&a->lock);
+	/* Verdicts waiting for the poll thread count too: the verifier
+	 * never has to drop one. */
+	if (a->nqueue + a->ndone >= QUEUE_N - 1 ||
+	    !(e = cache_slot(a, now))) {
+		pthread_mutex_unlock(&a->lock);
+		return V_BUSY;
+	}
+	u = find_user(a, user, ulen);
+	j = &a->queue[a->nqueue++];
+	memset(j, 0, sizeof(*j));
+	memcpy(j->key, key, 32);
+	memcpy(j->pass, pass, plen);
+	j->plen = plen;
+	j->known = u != NULL;
+	if (!u)
+		u = &a->nobody;
+	j->iter = u->iter;
+	memcpy(j->salt, u->salt, ACCOUNT_SALT);
+	memcpy(j->want, u->key, 32);
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->lock);
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->key, key, 32);
+	e->v = V_PENDING;
+	e->until = now;
+	snprintf(e->name, sizeof(e->name), "%s", u->name);
+	e->role = u->role;
+	memcpy(e->tag, u->tag, 32);
+	return V_PENDING;
+}
+
+enum verdict auth_basic(struct auth *a, const char *hdr, size_t n,
+			const char *addr, int64_t now, struct who *w,
+			int64_t *retry)
+{
+	unsigned char dec[PASS_MAX + ACCOUNT_NAME_MAX + 2];
+	const char *colon;
+	long len;
+
+	while (n > 0 && *hdr == ' ')
+		hdr++, n--;
+	if (n < 7 || strncasecmp(hdr, "Basic ", 6) != 0)
+		return V_BAD;
+	hdr += 6;
+	n -= 6;
+	while (n > 0 && *hdr == ' ')
+		hdr++, n--;
+	if (n == 0 || n / 4 * 3 > sizeof(dec) ||
+	    (len = base64_decode(hdr, n, dec)) < 0)
+		return V_BAD;
+	colon = memchr(dec, ':', (size_t)len);
+	if (!colon)
+		return V_BAD;
+	return verify(a, "basic", (const char *)dec,
+		      (size_t)(colon - (const char *)dec), colon + 1,
+		      (size_t)((const char *)dec + len - colon - 1), addr, now,
+		      w, retry);
+}
+
+enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
+			const char *pass, size_t plen, const char *addr,
+			int64_t now, struct who *w, int64_t *retry)
+{
+	return verify(a, "login", user, ulen, pass, plen, addr, now, w, retry);
+}
+
+/* Sessions */
+
+int auth_session_new(struct auth *a, struct who *w, char id_hex[33])
+{
+	struct session *s = &a->sessions[0];
+	int64_t now = real_s();
+	int i;
+
+	for (i = 0; i < SESSIONS_N; i++) {
+		if (a->sessions[i].expires <= now) {
+			s = &a->sessions[i];
+			break;
+		}
+		if (a->sessions[i].expires < s->expires)
+			s = &a->sessions[i];
+	}
+	if (random_bytes(s->id, sizeof(s->id)) != 0)
+		return -1;
+	snprintf(s->name, sizeof(s->name), "%s", w->name);
+	s->role = w->role;
+	memcpy(s->tag, w->cred, 32);
+	s->expires = now + AUTH_SESSION_S;
+	hex_encode(s->id, sizeof(s->id), id_hex);
+	w->via = VIA_SESSION;
+	memset(w->cred, 0, sizeof(w->cred));
+	memcpy(w->cred, s->id, sizeof(s->id));
+	return 0;
+}
+
+/* The session id in a Cookie header value, or -1. */
+static int cookie_id(const char *v, size_t n, unsigned char id[16])
+{
+	static const char name[] = "rerocctv_session=";
+	size_t i = 0, k = sizeof(name) - 1;
+
+	while (i < n) {
+		while (i < n && (v[i] == ' ' || v[i] == ';'))
+			i++;
+		if (n - i >= k + 32 && memcmp(v + i, name, k) == 0 &&
+		    (n - i == k + 32 || v[i + k + 32] == ';' ||
+		     v[i + k + 32] == ' '))
+			return hex_decode(v + i + k, 16, id);
+		while (i < n && v[i] != ';')
+			i++;
+	}
+	return -1;
+}
+
+static struct session *session_find(struct auth *a, const unsigned char id[16])
+{
+	struct session *found = NULL;
+	int64_t now = real_s();
+	int i;
+
+	/* Every slot is compared, so the time says nothing of the id. */
+	for (i = 0; i < SESSIONS_N; i++)
+		if (ct_equal(a->sessions[i].id, id, 16) &&
+		    a->sessions[i].expires > now)
+			found = &a->sessions[i];
+	return found;
+}
+
+int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
+{
+	unsigned char id[16];
+	struct session *s;
+
+	if (cookie_id(v, n, id) != 0 || !(s = session_find(a, id)))
+		return -1;
+	who_user(w, VIA_SESSION, s->name, s->role, s->tag);
+	memset(w->cred, 0, sizeof(w->cred));
+	memcpy(w->cred, s->id, 16);
+	return 0;
+}
+
+void auth_session_end(struct auth *a, const char *v, size_t n)
+{
+	unsigned char id[16];
+	struct session *s;
+
+	if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+		memset(s, 0, sizeof(*s));
+}
+
+/* Loads the secret if it exists (create: makes it if not). */
+static int get_secret(struct auth *a, int create, char *err, size_t errsz)
+{
+	int r = account_secret(a->secret_file, a->secret, create, err, errsz);
+
+	if (r >= 0)
+		a->have_secret = r;
+	return r < 0 ? -1 : 0;
+}
+
+static void who_share(struct who *w, const struct share *sh)
+{
+	memset(w, 0, sizeof(*w));
+	w->via = VIA_SHARE;
+	w->role = ROLE_VIEWER;
+	w->max_q = sh->max_q;
+	snprintf(w->name, sizeof(w->name), "share:%s", sh->id);
+	memcpy(w->cred, sh->raw, SHARE_BYTES);
+}
+
+int auth_share(struct auth *a, const char *s, struct who *w,
+	       const char **why)
+{
+	int64_t now = mono_us();
+	struct share sh;
+	char err[256];
+
+	*why = "not valid";
+	/* A secret made by `rerocctv share` while we run: look for it once
+	 * a second rather than wait for SIGHUP. */
+	if (!a->have_secret && now - a->secret_tried > 1000000) {
+		a->secret_tried = now;
+		if (get_secret(a, 0, err, sizeof(err)) != 0)
+			logmsg("%s", err);
+	}
+	if (!a->have_secret ||
+	    share_check(a->secret, s, real_s(), &sh, why) != 0)
+		return -1;
+	who_share(w, &sh);
+	return 0;
+}
+
+/* A new link's token, expiring in secs, limited to max_q. */
+static int new_token(const unsigned char secret[32], int64_t secs, int max_q,
+		     char out[AUTH_TOKEN_HEX + 1], char *err, size_t errsz)
+{
+	unsigned char id[6];
+
+	if (random_bytes(id, sizeof(id)) != 0) {
+		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
+		return -1;
+	}
+	share_make(secret, real_s() + secs, max_q, id, out);
+	return 0;
+}
+
+int auth_share_new(struct auth *a, int64_t secs, int max_q,
+		   char out[AUTH_TOKEN_HEX + 1], char *err, size_t errsz)
+{
+	if (!a->have_secret && get_secret(a, 1, err, errsz) != 0)
+		return -1;
+	return new_token(a->secret, secs, max_q, out, err, errsz);
+}
+
+int auth_still(struct auth *a, const struct who *w)
+{
+	const struct user *u;
+	const char *why;
+	struct share sh;
+	char t[SHARE_HEX + 1];
+
+	switch (w->via) {
+	case VIA_BASIC:
+		u = find_user(a, w->name, strlen(w->name));
+		return u && memcmp(u->tag, w->cred, 32) == 0;
+	case VIA_SESSION:
+		return session_find(a, w->cred) != NULL;
+	case VIA_SHARE:
+		hex_encode(w->cred, SHARE_BYTES, t);
+		return a->have_secret &&
+		       share_check(a->secret, t, real_s(), &sh, &why) == 0;
+	default:
+		return 1;
+	}
+}
+
+/* Open, reload, close */
+
+static void set_paths(struct auth *a, const char *file,
+		      const char *secret_file)
+{
+	snprintf(a->file, sizeof(a->file), "%s", file);
+	if (secret_file)
+		snprintf(a->secret_file, sizeof(a->secret_file), "%s",
+			 secret_file);
+	else
+		snprintf(a->secret_file, sizeof(a->secret_file), "%s.secret",
+			 file);
+}
+
+struct auth *auth_open(const char *file, const char *secret_file,
+		       char *err, size_t errsz)
+{
+	struct auth *a = calloc(1, sizeof(*a));
+
+	if (!a) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	a->wake[0] = a->wake[1] = -1;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	set_paths(a, file, secret_file);
+	if (account_load(a->file, &a->users, &a->nusers, err, errsz) != 0 ||
+	    get_secret(a, 0, err, errsz) != 0)
+		goto fail;
+	a->nobody.iter = AUTH_ITERATIONS;
+	if (random_bytes(a->pepper, sizeof(a->pepper)) != 0 ||
+	    random_bytes(a->nobody.salt, ACCOUNT_SALT) != 0 ||
+	    random_bytes(a->nobody.key, 32) != 0) {
+		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
+		goto fail;
+	}
+	if (pipe(a->wake) != 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	fcntl(a->wake[0], F_SETFL, O_NONBLOCK);
+	fcntl(a->wake[1], F_SETFL, O_NONBLOCK);
+	fcntl(a->wake[0], F_SETFD, FD_CLOEXEC);
+	fcntl(a->wake[1], F_SETFD, FD_CLOEXEC);
+	if (pthread_create(&a->th, NULL, verifier, a) != 0) {
+		snprintf(err, errsz, "cannot start the verifier thread");
+		goto fail;
+	}
+	a->started = 1;
+	return a;
+fail:
+	auth_close(a);
+	return NULL;
+}
+
+int auth_reload(struct auth *a, char *err, size_t errsz)
+{
+	struct user *users;
+	unsigned char old[32];
+	int n, i, j, had = a->have_secret;
+
+	if (account_load(a->file, &users, &n, err, errsz) != 0)
+		return -1;
+	memcpy(old, a->secret, 32);
+	if (get_secret(a, 0, err, errsz) != 0) {
+		free(users);
+		memcpy(a->secret, old, 32);
+		a->have_secret = had;
+		return -1;
+	}
+	free(a->users);
+	a->users = users;
+	a->nusers = n;
+	/* Verdicts were given under the old file: forget the settled ones
+	 * (a pending one is settled by the verifier, then forgotten). */
+	for (i = 0; i < CACHE_N; i++)
+		if (a->cache[i].v != V_PENDING)
+			memset(&a->cache[i], 0, sizeof(a->cache[i]));
+	/* A session ends with its user, or when the user's line changed. */
+	for (i = 0; i < SESSIONS_N; i++) {
+		struct session *s = &a->sessions[i];
+
+		if (!s->expires)
+			continue;
+		for (j = 0; j < n && !(strcmp(users[j].name, s->name) == 0 &&
+				       !memcmp(users[j].tag, s->tag, 32)); j++)
+			;
+		if (j == n)
+			memset(s, 0, sizeof(*s));
+	}
+	return 0;
+}
+
+void auth_close(struct auth *a)
+{
+	int i;
+
+	if (!a)
+		return;
+	if (a->started) {
+		pthread_mutex_lock(&a->lock);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(a->th, NULL);
+	}
+	for (i = 0; i < 2; i++)
+		if (a->wake[i] >= 0)
+			close(a->wake[i]);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->lock);
+	free(a->users);
+	memset(a, 0, sizeof(*a));
+	free(a);
+}
+
+int auth_token_offline(const char *file, const char *secret_file,
+		       int64_t secs, int max_q, char out[AUTH_TOKEN_HEX + 1],
+		       char *err, size_t errsz)
+{
+	struct auth a;
+
+	memset(&a, 0, sizeof(a));
+	set_paths(&a, file, secret_file);
+	if (get_secret(&a, 1, err, errsz) != 0)
+		return -1;
+	return new_token(a.secret, secs, max_q, out, err, errsz);
+}

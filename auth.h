@@ -1,0 +1,92 @@
+/* auth.c: who is asking. Accounts from --auth-file with PBKDF2 password
+ * hashes verified on a thread of their own, the verdicts it gave (so a
+ * Basic client costs one PBKDF2, not one per request), sessions, signed
+ * share tokens, and failures counted per address. Everything runs on the
+ * poll thread except the verifier, which sees only its queue. */
+#ifndef AUTH_H
+#define AUTH_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum role { ROLE_NONE, ROLE_VIEWER, ROLE_ADMIN };
+enum via { VIA_NONE, VIA_OPEN, VIA_BASIC, VIA_SESSION, VIA_SHARE };
+
+/* Who a request comes from, as decided. cred is what a reload checks
+ * again: the Basic header's hash, the session id, the share token. */
+struct who {
+	enum via via;
+	enum role role;
+	char name[48];			/* "alice", "share:1a2b3c4d", "" */
+	unsigned char cred[32];
+	int max_q;			/* share link: highest quality, 0 any */
+};
+
+enum {
+	AUTH_ITERATIONS = 100000,	/* PBKDF2 rounds for new hashes */
+	AUTH_SESSION_S = 7 * 24 * 3600,	/* a session lasts this long */
+	AUTH_TOKEN_HEX = 64		/* a share token in the URL */
+};
+
+/* A verdict on a credential. */
+enum verdict { V_OK, V_BAD, V_PENDING, V_BUSY, V_SLOW };
+
+struct auth;
+
+/* Loads the accounts (refused: a file others may read or write, a bad
+ * line; err names the file and line) and the share secret, if its file
+ * exists (secret_file NULL: FILE.secret); starts the verifier. NULL on
+ * failure with err set. */
+struct auth *auth_open(const char *file, const char *secret_file,
+		       char *err, size_t errsz);
+/* Reads both files again (SIGHUP). On failure the old ones stay. */
+int auth_reload(struct auth *a, char *err, size_t errsz);
+void auth_close(struct auth *a);	/* NULL is fine */
+
+/* Readable when the verifier has verdicts; auth_collect() takes them. */
+int auth_wake_fd(const struct auth *a);
+void auth_collect(struct auth *a);
+
+/* An `Authorization: Basic ...` value, from client address addr, at
+ * monotonic time now (µs). V_OK fills w; V_BAD (wrong, unknown user, or
+ * malformed: the same answer); V_PENDING: being verified, ask again once
+ * auth_collect() ran; V_BUSY: the verifier's queue is full; V_SLOW: addr
+ * failed too often, ask again at *retry (µs). */
+enum verdict auth_basic(struct auth *a, const char *hdr, size_t n,
+			const char *addr, int64_t now, struct who *w,
+			int64_t *retry);
+/* The same for a login's user and password. */
+enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
+			const char *pass, size_t plen, const char *addr,
+			int64_t now, struct who *w, int64_t *retry);
+/* Counts a refused credential from addr (logged once per burst), or
+ * clears addr's count after a success. */
+void auth_failed(struct auth *a, const char *addr, int64_t now);
+void auth_succeeded(struct auth *a, const char *addr);
+
+/* Sessions: a new one for w (its id, 32 hex characters, in id_hex), the
+ * one a cookie value names, and logout. */
+int auth_session_new(struct auth *a, struct who *w, char id_hex[33]);
+int auth_session(struct auth *a, const char *v, size_t n, struct who *w);
+void auth_session_end(struct auth *a, const char *v, size_t n);
+
+/* Share tokens: hex[0..AUTH_TOKEN_HEX) from a URL; 0 and w filled, or -1
+ * with *why ("expired", "not valid"). auth_share_new() makes one for
+ * secs seconds (max_q 0: any quality), creating the secret file on first
+ * use; -1 with err set if it cannot. */
+int auth_share(struct auth *a, const char *hex, struct who *w,
+	       const char **why);
+int auth_share_new(struct auth *a, int64_t secs, int max_q,
+		   char hex[AUTH_TOKEN_HEX + 1], char *err, size_t errsz);
+
+/* After a reload: does w still hold, with the role it had? */
+int auth_still(struct auth *a, const struct who *w);
+
+/* For `rerocctv share` (no server running): a token from the secret,
+ * which is made if it does not exist yet. */
+int auth_token_offline(const char *file, const char *secret_file,
+		       int64_t secs, int max_q, char hex[AUTH_TOKEN_HEX + 1],
+		       char *err, size_t errsz);
+
+const char *auth_role_name(enum role r);
+
+#endif
