@@ -268,6 +268,8 @@ static void test_errors(void)
 		{ "GET / HTTP/1.1\r\nHost : x\r\n\r\n", -400, "SP before :" },
 		{ "GET / HTTP/1.1\r\nHost\t: x\r\n\r\n", -400, "TAB before :" },
 		{ "GET / HTTP/1.1\r\nHost x\r\n\r\n", -400, "no colon" },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", -400,
+		  "a line of name characters only" },
 		{ "GET / HTTP/1.1\r\n: x\r\nHost: x\r\n\r\n", -400,
 		  "empty name" },
 		{ "GET / HTTP/1.1\r\nHo(st: x\r\n\r\n", -400, "bad name" },
