@@ -406,6 +406,8 @@ const char *http_reason(int status)
 	case 408: return "Request Timeout";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
 	case 426: return "Upgrade Required";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";

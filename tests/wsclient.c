@@ -43,7 +43,8 @@ static const char usage[] =
 "                      [--reconnect-rule] ws://HOST:PORT/websocket/Q\n"
 "\n"
 "URL is ws://HOST:PORT/PATH (WebSocket) or, for load, http://HOST:PORT/PATH\n"
-"(MJPEG multipart/x-mixed-replace, or a single image/jpeg).\n"
+"(MJPEG multipart/x-mixed-replace, or a single image/jpeg); USER:PASS@\n"
+"before HOST sends Basic credentials.\n"
 "\n"
 "load: CLIENTS connections (default 1) until SECONDS pass (default 5, or 10\n"
 "  with -f) or each got FRAMES frames (fewer is an error). Each frame must\n"
@@ -308,6 +309,7 @@ static void ws_put_close(struct buf *b, int code)
 struct url {
 	int ws;
 	char host[256], port[16], path[2048], hostport[300];
+	char auth[400];		/* user:pass@ as Base64, or "" */
 };
 
 static int url_parse(const char *s, struct url *u)
@@ -322,6 +324,14 @@ static int url_parse(const char *s, struct url *u)
 		s += 7;
 	} else {
 		return -1;
+	}
+	/* user:pass@ before the host: Basic credentials. */
+	n = strcspn(s, "/@");
+	if (s[n] == '@') {
+		if (n >= 256)
+			return -1;
+		base64_encode(s, n, u->auth);
+		s += n + 1;
 	}
 	n = strcspn(s, ":/");
 	if (n == 0 || n >= sizeof(u->host))
@@ -428,6 +438,9 @@ static void conn_request(struct conn *c, const struct url *u)
 	if (o.origin)
 		n += snprintf(req + n, sizeof(req) - n, "Origin: %s\r\n",
 			      o.origin);
+	if (u->auth[0])
+		n += snprintf(req + n, sizeof(req) - n,
+			      "Authorization: Basic %s\r\n", u->auth);
 	if (o.protocol && u->ws)
 		n += snprintf(req + n, sizeof(req) - n,
 			      "Sec-WebSocket-Protocol: %s\r\n", o.protocol);
