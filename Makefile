@@ -7,7 +7,7 @@ LDFLAGS ?=
 # Project flags live apart from CFLAGS so `make CFLAGS=-Os` keeps them.
 RR_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 	-pthread -MMD -MP
-RR_LIBS = -lturbojpeg -lv4l2 -pthread
+RR_LIBS = -ljpeg -lturbojpeg -lv4l2 -pthread
 
 SRC = rerocctv.c server.c conn.c http.c ws.c sha1.c base64.c obuf.c \
 	adapt.c hub.c jpeg.c mjpeg.c source.c pattern.c capture.c util.c web.c
