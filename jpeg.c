@@ -2,13 +2,15 @@
  * MJPEG decode to planes (TurboJPEG), YUYV split, 2x2 downscale, the COM
  * segment for passed-through camera JPEGs. */
 #include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jpeglib.h>
 #include <turbojpeg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "jpeg.h"
 
@@ -33,10 +35,6 @@ struct enc {
 };
 
 /* Rows: YUYV split and chroma averaging, the loops every frame runs */
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* Splits one or two YUYV rows of w pixels (w even): luma of a into ya
  * and of b into yb (unless yb is NULL), chroma averaged over a and b
