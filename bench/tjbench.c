@@ -2,7 +2,10 @@
  * frame CPU of an encode from planes, or of an MJPEG decode plus encode.
  * The encode is in the file's own subsampling, or for decenc in the one
  * given (its planes made once, before the clock runs, from the first
- * decode: the bare call starts from ready planes). */
+ * decode: the bare call starts from ready planes). With TJBENCH_FPS=N in
+ * the environment the frames are paced at N per second, as a camera
+ * paces a server: the thread sleeps between frames (not counted), so
+ * each frame starts with the caches and clocks a live stream has. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,18 @@ static double thread_cpu_ms(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Sleeps until *next (CLOCK_MONOTONIC), then moves it one period on. */
+static void pace(struct timespec *next, long period_ns)
+{
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL))
+		;
+	next->tv_nsec += period_ns;
+	while (next->tv_nsec >= 1000000000L) {
+		next->tv_nsec -= 1000000000L;
+		next->tv_sec++;
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -111,6 +126,11 @@ int main(int argc, char **argv)
 	unsigned long jlen, olen = 0, cap;
 	int w, h, ss, cs, strides[3], q, n, runs, decode, r, i, k, copies = 1;
 	int ess = -1, estrides[3];
+	const char *fps_env = getenv("TJBENCH_FPS");
+	long period = fps_env && atoi(fps_env) > 0 ? 1000000000L /
+		atoi(fps_env) : 0;
+	struct timespec next;
+	double t1;
 	double *ms, t0;
 	size_t psz[3];
 
@@ -190,9 +210,13 @@ int main(int argc, char **argv)
 		else
 			convert(planes, ss, cp[i], ess, w, h);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (r = 0; r < runs; r++) {
-		t0 = thread_cpu_ms();
+		t0 = 0;
 		for (i = 0; i < n; i++) {
+			if (period)
+				pace(&next, period);
+			t1 = thread_cpu_ms();
 			if (decode && tjDecompressToYUVPlanes(dec, jpg, jlen,
 					planes, w, strides, h, DEC_FLAGS) != 0)
 				return 1;
@@ -205,13 +229,15 @@ int main(int argc, char **argv)
 					tjGetErrorStr2(enc));
 				return 1;
 			}
+			t0 += thread_cpu_ms() - t1;
 		}
-		ms[r] = (thread_cpu_ms() - t0) / n;
+		ms[r] = t0 / n;
 	}
 	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
 	printf("mode=%s w=%d h=%d subsamp=%d out_subsamp=%d in_size=%lu "
-	       "out_size=%lu q=%d frames=%d runs=%d ms_median=%.3f "
+	       "out_size=%lu q=%d frames=%d runs=%d fps=%s ms_median=%.3f "
 	       "ms_min=%.3f\n", argv[1], w, h, ss, ess, jlen, olen, q, n, runs,
+	       period ? fps_env : "-",
 	       runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2,
 	       ms[0]);
 	return 0;
