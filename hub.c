@@ -244,7 +244,7 @@ static void *worker_main(void *arg)
  * page faults and 0.1 ms a 720p frame. Keep them in the heap instead. */
 static void malloc_tune(void)
 {
-#if defined(__GLIBC__) && defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 16 << 20);
 #endif

@@ -56,7 +56,8 @@ static void split_rows(const unsigned char *a, const unsigned char *b, int w,
 		__m128i b1 = _mm_loadu_si128((const __m128i *)(b + 2 * x + 16));
 		__m128i c0 = _mm_srli_epi16(_mm_avg_epu8(a0, b0), 8);
 		__m128i c1 = _mm_srli_epi16(_mm_avg_epu8(a1, b1), 8);
-		__m128i uv = _mm_packus_epi16(c0, c1);	/* U0 V0 U1 V1 .. */
+		/* U0 V0 U1 V1 ... */
+		__m128i uv = _mm_packus_epi16(c0, c1);
 
 		_mm_storeu_si128((__m128i *)(ya + x), _mm_packus_epi16(
 			_mm_and_si128(a0, lo), _mm_and_si128(a1, lo)));

@@ -212,8 +212,9 @@ static void draw_background(struct yuv *bg, int w, int h)
 
 	for (y = 0; y < h; y++) {
 		unsigned char *py = bg->p[0] + (size_t)y * bg->stride[0];
-		unsigned char *pu = bg->p[1] + (size_t)(y >> vs) * bg->stride[1];
-		unsigned char *pv = bg->p[2] + (size_t)(y >> vs) * bg->stride[2];
+		size_t crow = (size_t)(y >> vs);
+		unsigned char *pu = bg->p[1] + crow * bg->stride[1];
+		unsigned char *pv = bg->p[2] + crow * bg->stride[2];
 
 		for (x = 0; x < 2 * w; x++) {
 			int xx = x % w, l, dx = xx - cx, dy = y - cy;

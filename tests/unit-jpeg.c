@@ -97,7 +97,8 @@ static void planes_pic(struct yuv *y, int w, int h, int subsamp)
 		for (r = 0; r < tjPlaneHeight(c, h, subsamp); r++)
 			for (x = 0; x < y->stride[c]; x++)
 				y->p[c][r * y->stride[c] + x] = (unsigned char)
-					(c == 1 ? 90 + (x + r) % 60 : 160 - r % 50);
+					(c == 1 ? 90 + (x + r) % 60
+						: 160 - r % 50);
 }
 
 /* Mean absolute difference of two planes of equal size. */
@@ -231,6 +232,40 @@ static void test_encode_yuyv(struct jpeg *j, int w, int h, int subsamp,
 	free(src);
 }
 
+/* The frame is byte for byte what TurboJPEG makes of the same planes
+ * (same tables, same DCT, padding by repeating the edge), but for the
+ * COM segment after SOI. */
+static void test_same_as_tj(struct jpeg *j, int w, int h, int subsamp)
+{
+	int stride = 2 * w;
+	unsigned char *src = yuyv_pic(h, stride, 0), *tj = NULL;
+	struct jpeg_in in = { .yuyv = src, .stride = stride, .w = w, .h = h };
+	struct jpeg_out out = { .head = 0 };
+	struct yuv y = {0};
+	unsigned long tjlen = 0;
+	tjhandle c = tjInitCompress();
+	const unsigned char *p;
+
+	yuv_alloc(&y, w, h, subsamp);
+	yuv_from_yuyv(&y, src, stride);
+	/* TurboJPEG reads 4:2:0 luma to an even height: the row we repeat. */
+	if (h % 2)
+		memcpy(y.p[0] + (size_t)h * y.stride[0],
+		       y.p[0] + (size_t)(h - 1) * y.stride[0], (size_t)w);
+	tjCompressFromYUVPlanes(c, (const unsigned char **)y.p, w, y.stride, h,
+				subsamp, &tj, &tjlen, 80, TJFLAG_FASTDCT);
+	jpeg_encode(j, &in, subsamp, 80, "ab", 2, &out);
+	p = out.mem;
+	CHECK(p && out.len == tjlen + 6 && memcmp(p + 8, tj + 2, tjlen - 2)
+	      == 0, "YUYV %dx%d 4:2:%d: TurboJPEG's JPEG plus COM (%zu, %lu)",
+	      w, h, subsamp == TJSAMP_420 ? 0 : 2, out.len, tjlen);
+	free(out.mem);
+	tjFree(tj);
+	tjDestroy(c);
+	yuv_free(&y);
+	free(src);
+}
+
 static void test_encode_errors(struct jpeg *j)
 {
 	struct yuv y = {0};
@@ -313,6 +348,9 @@ int main(void)
 	test_encode_yuyv(&j, 1278, 718, TJSAMP_422, 0);
 	test_encode_yuyv(&j, 34, 17, TJSAMP_420, 0);
 	test_encode_yuyv(&j, 640, 480, TJSAMP_420, 1);
+	test_same_as_tj(&j, 1280, 720, TJSAMP_420);
+	test_same_as_tj(&j, 1278, 719, TJSAMP_420);
+	test_same_as_tj(&j, 34, 17, TJSAMP_422);
 	test_encode_errors(&j);
 	test_put_com(&j);
 	jpeg_fini(&j);
