@@ -635,14 +635,16 @@ echo "The emulated YUYV camera at 1280x720 showing one still picture" \
 	"raw YUYV frame (FAKECAM_DUMP). SSIM from ffmpeg's ssim filter, the" \
 	"JPEG against the source picture, both taken to 4:4:4 by the same" \
 	"ffmpeg chroma upsampling first (so what a subsampling drops counts)" \
-	"and compared sample for sample (both servers put the camera's" \
-	"Y'CbCr values into the JPEG as they are). Bytes are whole frames as" \
+	"and compared sample for sample (rerocctv puts the camera's Y'CbCr" \
+	"values into the JPEG as they are; µStreamer 4.9 goes through RGB" \
+	"and back with JFIF's equations, so its values match but for what" \
+	"that round trip clips and rounds). Bytes are whole frames as" \
 	"sent (rerocctv's include its ~50-byte COM segment)."
 echo
 echo "| server | frame bytes | SSIM Y | SSIM U | SSIM V | SSIM all |"
 echo "|---|---|---|---|---|---|"
 for t in q420:"rerocctv, 4:2:0 (default)" q422:"rerocctv, 4:2:2" \
-	qus:"µStreamer, -q 80 (libjpeg, 4:2:0)"
+	qus:"µStreamer, -q 80 (YUYV to RGB to libjpeg, 4:2:0)"
 do
 	echo "| ${t#*:} | $(qcol "${t%%:*}" 1) | $(qcol "${t%%:*}" 2) |" \
 		"$(qcol "${t%%:*}" 3) | $(qcol "${t%%:*}" 4) |" \
