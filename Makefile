@@ -7,7 +7,7 @@ LDFLAGS ?=
 # Project flags live apart from CFLAGS so `make CFLAGS=-Os` keeps them.
 RR_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 	-pthread -MMD -MP
-RR_LIBS = -lturbojpeg -lv4l2 -pthread
+RR_LIBS = -ljpeg -lturbojpeg -lv4l2 -pthread
 # Hardening by default (a camera server faces a network): fortified libc
 # calls, stack canaries, a position-independent executable, read-only
 # relocations resolved at start. `make HARDEN= HARDEN_LD=` turns it off.

@@ -12,6 +12,7 @@
 
 #include <libv4l2.h>
 #include <linux/videodev2.h>
+#include <turbojpeg.h>
 
 #include "mjpeg.h"
 #include "source.h"
@@ -605,6 +606,8 @@ struct source *capture_new(const struct source_opts *o)
 	c->src.priv = c;
 	snprintf(c->src.info.name, sizeof(c->src.info.name), "v4l2:%.58s",
 		 c->device);
+	snprintf(c->src.info.subsampling, sizeof(c->src.info.subsampling),
+		 "%s", o->subsamp == TJSAMP_422 ? "422" : "420");
 	snprintf(c->src.info.format, sizeof(c->src.info.format), "%s",
 		 strcmp(c->want_format, "mjpeg") == 0 ? "mjpeg" : "yuyv");
 	c->src.info.w = c->want_w;

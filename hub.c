@@ -4,7 +4,11 @@
  * runs outside it. */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +41,16 @@ struct hub {
 
 	/* The current encode job, guarded by lock. */
 	pthread_cond_t work_cv, done_cv;
-	const struct yuv *src[2];	/* full and half resolution */
+	struct jpeg_in src[2];		/* full and half resolution */
 	int job[HUB_NRUNGS], njob, next, done;
 	uint64_t job_seq;
 	int64_t job_ts;
 	int stop;
+
+	int subsamp;			/* of every encoded frame */
+	/* Each rung's last JPEG size, the next one's first guess: touched
+	 * only by whoever encodes the rung, one frame after the other. */
+	size_t hint[HUB_NRUNGS];
 
 	/* Producer-only state. */
 	struct jpeg jp;			/* the producer's own encoder */
@@ -103,23 +112,19 @@ void frame_unref(struct frame *f)
 		free(f);
 }
 
-/* Wraps a JPEG into a new frame with the COM metadata after SOI. */
-static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
-			       int q, int w, int h, uint64_t seq, int64_t ts)
+/* The COM text every frame carries; its length, or -1. */
+static int com_text(char *buf, size_t sz, int q, int w, int h, uint64_t seq,
+		    int64_t ts)
 {
-	char com[96];
-	int n;
-	struct frame *f;
+	int n = snprintf(buf, sz, "ts=%lld seq=%llu q=%d w=%d h=%d",
+			 (long long)ts, (unsigned long long)seq, q, w, h);
 
-	if (len < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8)
-		return NULL;
-	n = snprintf(com, sizeof(com), "ts=%lld seq=%llu q=%d w=%d h=%d",
-		     (long long)ts, (unsigned long long)seq, q, w, h);
-	if (n < 0 || (size_t)n >= sizeof(com))
-		return NULL;
-	f = malloc(sizeof(*f) + len + JPEG_COM_LEN(n));
-	if (!f)
-		return NULL;
+	return n < 0 || (size_t)n >= sz ? -1 : n;
+}
+
+static void frame_init(struct frame *f, int rung, int q, int w, int h,
+		       uint64_t seq, int64_t ts, size_t len)
+{
 	f->refs = 1;
 	f->rung = rung;
 	f->q = q;
@@ -127,7 +132,25 @@ static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
 	f->h = h;
 	f->seq = seq;
 	f->ts_us = ts;
-	f->len = jpeg_put_com(f->data, jpg, len, com, (size_t)n);
+	f->len = len;
+}
+
+/* Wraps a camera's JPEG into a new frame with the COM metadata after
+ * SOI. */
+static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
+			       int q, int w, int h, uint64_t seq, int64_t ts)
+{
+	char com[96];
+	int n = com_text(com, sizeof(com), q, w, h, seq, ts);
+	struct frame *f;
+
+	if (n < 0 || len < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8)
+		return NULL;
+	f = malloc(sizeof(*f) + len + JPEG_COM_LEN(n));
+	if (!f)
+		return NULL;
+	frame_init(f, rung, q, w, h, seq, ts,
+		   jpeg_put_com(f->data, jpg, len, com, (size_t)n));
 	return f;
 }
 
@@ -157,28 +180,30 @@ static void publish(struct hub *h, struct frame *f, double enc_ms)
 	}
 }
 
+/* Encodes one rung straight into a new frame: the encoder writes the
+ * JPEG, COM segment included, behind the frame header in the frame's
+ * own block, so nothing is copied after it. */
 static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 			uint64_t seq, int64_t ts)
 {
-	const struct yuv *y = h->src[hub_rung_half(rung)];
-	const unsigned char *out;
+	const struct jpeg_in *in = &h->src[hub_rung_half(rung)];
+	int w = in->yuv ? in->yuv->w : in->w, ht = in->yuv ? in->yuv->h : in->h;
 	int64_t t0 = mono_us();
 	/* Without a camera JPEG, "source" is our best quality. */
 	int q = rung == HUB_RUNG_SOURCE ? HUB_QMAX : hub_rung_q(rung);
-	long len = jpeg_encode(jp, y, q, &out);
-	struct frame *f;
+	struct jpeg_out out = { .head = offsetof(struct frame, data),
+				.hint = h->hint[rung] };
+	char com[96];
+	int n = com_text(com, sizeof(com), q, w, ht, seq, ts);
 
-	if (len < 0) {
-		logmsg("hub: encode %s failed: %s", hub_rung_name(rung),
-		       tjGetErrorStr2(jp->enc));
+	if (n < 0 || jpeg_encode(jp, in, h->subsamp, q, com, (size_t)n,
+				 &out) != 0) {
+		logmsg("hub: encode %s failed", hub_rung_name(rung));
 		return;
 	}
-	f = frame_new(out, (size_t)len, rung, q, y->w, y->h, seq, ts);
-	if (!f) {
-		logmsg("hub: out of memory for a frame");
-		return;
-	}
-	publish(h, f, (double)(mono_us() - t0) / 1000.0);
+	h->hint[rung] = out.len;
+	frame_init(out.mem, rung, q, w, ht, seq, ts, out.len);
+	publish(h, out.mem, (double)(mono_us() - t0) / 1000.0);
 }
 
 /* Takes rungs of the current job until none is left. Called with the lock
@@ -219,11 +244,26 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Frames (50-500 KB) are allocated by the encoders and freed by the poll
+ * thread a frame later. glibc's defaults give such a block back to the
+ * system on free (heap top trimmed past 128 KB, or a block of its own
+ * mapped and unmapped), so every frame faulted its pages in anew: 30
+ * page faults and 0.1 ms a 720p frame. Keep them in the heap instead. */
+static void malloc_tune(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+#endif
+}
+
 struct hub *hub_new(int workers, int max_rungs)
 {
-	struct hub *h = calloc(1, sizeof(*h));
+	struct hub *h;
 	int i;
 
+	malloc_tune();
+	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	h->max_rungs = h->st.max_rungs = MAX(1, max_rungs);
@@ -233,6 +273,7 @@ struct hub *hub_new(int workers, int max_rungs)
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->work_cv, NULL);
 	pthread_cond_init(&h->done_cv, NULL);
+	h->subsamp = TJSAMP_420;
 	if (pipe(h->wake) != 0 || jpeg_init(&h->jp) != 0)
 		goto fail;
 	for (i = 0; i < 2; i++) {
@@ -452,6 +493,11 @@ void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 	pthread_mutex_unlock(&h->lock);
 }
 
+void hub_set_subsamp(struct hub *h, int subsamp)
+{
+	h->subsamp = subsamp;
+}
+
 void hub_add_dropped(struct hub *h, unsigned long n)
 {
 	pthread_mutex_lock(&h->lock);
@@ -522,15 +568,21 @@ static void pass_through(struct hub *h, const struct image *img)
 		publish(h, f, 0);
 }
 
-/* Gets the full-resolution planes of img into h->src[0] (decoding or
- * splitting as needed) and the half-resolution ones if a job needs them. */
+/* Gets img ready for the encoders in h->src[0], and the half-resolution
+ * planes in h->src[1] if a job needs them. A YUYV camera buffer goes to
+ * the encoders as it is (each splits it a few rows at a time on the
+ * fly) unless a half rung needs whole planes anyway; an MJPEG one is
+ * decoded to planes (TurboJPEG). */
 static int prepare(struct hub *h, const struct image *img, int njob,
 		   struct yuv *view)
 {
 	int i, need_half = 0;
 
+	for (i = 0; i < njob; i++)
+		need_half |= hub_rung_half(h->job[i]);
+	memset(h->src, 0, sizeof(h->src));
 	switch (img->fmt) {
-	case IMG_YUV422:
+	case IMG_YUV:
 		memset(view, 0, sizeof(*view));
 		for (i = 0; i < 3; i++) {
 			view->p[i] = (unsigned char *)img->planes[i];
@@ -538,28 +590,32 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 		}
 		view->w = img->w;
 		view->h = img->h;
-		view->subsamp = TJSAMP_422;
-		h->src[0] = view;
+		view->subsamp = img->subsamp;
+		h->src[0].yuv = view;
 		break;
 	case IMG_YUYV:
-		if (yuv_alloc(&h->full, img->w, img->h, TJSAMP_422) != 0)
+		if (!need_half) {
+			h->src[0].yuyv = img->data;
+			h->src[0].stride = img->strides[0];
+			h->src[0].w = img->w;
+			h->src[0].h = img->h;
+			break;
+		}
+		if (yuv_alloc(&h->full, img->w, img->h, h->subsamp) != 0)
 			return -1;
 		yuv_from_yuyv(&h->full, img->data, img->strides[0]);
-		h->src[0] = &h->full;
+		h->src[0].yuv = &h->full;
 		break;
 	case IMG_MJPEG:
 		if (jpeg_decode(&h->jp, img->data, img->len, &h->full) != 0)
 			return -1;
-		h->src[0] = &h->full;
+		h->src[0].yuv = &h->full;
 		break;
 	}
-	for (i = 0; i < njob; i++)
-		need_half |= hub_rung_half(h->job[i]);
-	h->src[1] = NULL;
 	if (need_half) {
-		if (yuv_half(h->src[0], &h->half) != 0)
+		if (yuv_half(h->src[0].yuv, &h->half) != 0)
 			return -1;
-		h->src[1] = &h->half;
+		h->src[1].yuv = &h->half;
 	}
 	return 0;
 }

@@ -93,6 +93,9 @@ void hub_get_stats(struct hub *h, struct hub_stats *st);
  * decoded (a corrupt camera JPEG), counted as dropped. */
 int hub_put_image(struct hub *h, const struct image *img);
 void hub_set_source(struct hub *h, const struct source_info *info, int ok);
+/* The subsampling of every frame encoded from now on: TJSAMP_420 (the
+ * default) or TJSAMP_422. Call before the source starts. */
+void hub_set_subsamp(struct hub *h, int subsamp);
 /* Counts frames the source itself dropped (corrupt camera JPEGs). */
 void hub_add_dropped(struct hub *h, unsigned long n);
 

@@ -1,16 +1,434 @@
-/* jpeg.c: pixels only. TurboJPEG encode from planar YUV, MJPEG decode to
- * planes, YUYV split, 2x2 downscale, the COM metadata segment. */
-#include <stdint.h>
+/* jpeg.c: pixels only. The one-pass encoder on libjpeg's raw-data API,
+ * MJPEG decode to planes (TurboJPEG), YUYV split, 2x2 downscale, the COM
+ * segment for passed-through camera JPEGs. */
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 #include <turbojpeg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "jpeg.h"
+
+#define PAD(n, a) (((n) + (a) - 1) / (a) * (a))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The encoder: a libjpeg compressor reused frame after frame, its error
+ * and destination managers, and the row buffer one MCU row high. */
+struct enc {
+	struct jpeg_compress_struct c;	/* first: callbacks cast back */
+	struct jpeg_error_mgr err;
+	struct jpeg_destination_mgr dst;
+	jmp_buf jb;
+	struct jpeg_out *out;
+	size_t cap;			/* bytes allocated at out->mem */
+	unsigned char *rows;		/* the row buffer */
+	size_t rowcap;
+	int roww[3];			/* row width per component */
+	int lines;			/* luma rows per MCU row: 8 or 16 */
+	JSAMPROW r[3][2 * DCTSIZE];	/* this MCU row's rows */
+	JSAMPARRAY img[3];
+};
+
+/* Rows: YUYV split and chroma averaging, the loops every frame runs */
+
+/* Splits one or two YUYV rows of w pixels (w even): luma of a into ya
+ * and of b into yb (unless yb is NULL), chroma averaged over a and b
+ * (rounding up) into u and v. b == a splits one row. */
+static void split_rows(const unsigned char *a, const unsigned char *b, int w,
+		       unsigned char *ya, unsigned char *yb,
+		       unsigned char *u, unsigned char *v)
+{
+	int x = 0;
+
+#ifdef __SSE2__
+	/* 16 pixels a step: pavgb averages 16 chroma bytes at once. */
+	const __m128i lo = _mm_set1_epi16(0x00ff), zero = _mm_setzero_si128();
+
+	for (; x + 16 <= w; x += 16) {
+		__m128i a0 = _mm_loadu_si128((const __m128i *)(a + 2 * x));
+		__m128i a1 = _mm_loadu_si128((const __m128i *)(a + 2 * x + 16));
+		__m128i b0 = _mm_loadu_si128((const __m128i *)(b + 2 * x));
+		__m128i b1 = _mm_loadu_si128((const __m128i *)(b + 2 * x + 16));
+		__m128i c0 = _mm_srli_epi16(_mm_avg_epu8(a0, b0), 8);
+		__m128i c1 = _mm_srli_epi16(_mm_avg_epu8(a1, b1), 8);
+		/* U0 V0 U1 V1 ... */
+		__m128i uv = _mm_packus_epi16(c0, c1);
+
+		_mm_storeu_si128((__m128i *)(ya + x), _mm_packus_epi16(
+			_mm_and_si128(a0, lo), _mm_and_si128(a1, lo)));
+		if (yb)
+			_mm_storeu_si128((__m128i *)(yb + x), _mm_packus_epi16(
+				_mm_and_si128(b0, lo), _mm_and_si128(b1, lo)));
+		_mm_storel_epi64((__m128i *)(u + x / 2), _mm_packus_epi16(
+			_mm_and_si128(uv, lo), zero));
+		_mm_storel_epi64((__m128i *)(v + x / 2), _mm_packus_epi16(
+			_mm_srli_epi16(uv, 8), zero));
+	}
+#endif
+	for (; x + 1 < w; x += 2) {
+		const unsigned char *pa = a + 2 * x, *pb = b + 2 * x;
+
+		ya[x] = pa[0];
+		ya[x + 1] = pa[2];
+		if (yb) {
+			yb[x] = pb[0];
+			yb[x + 1] = pb[2];
+		}
+		u[x / 2] = (unsigned char)((pa[1] + pb[1] + 1) >> 1);
+		v[x / 2] = (unsigned char)((pa[3] + pb[3] + 1) >> 1);
+	}
+}
+
+/* o[0..n) = the average of rows a and b (rounding up); with pairs, of
+ * horizontal pairs too (4:4:4 chroma to 4:2:x; srcw samples in a row,
+ * an odd last one standing alone). */
+static void avg_rows(unsigned char *o, const unsigned char *a,
+		     const unsigned char *b, int n, int pairs, int srcw)
+{
+	int x = 0;
+
+	if (pairs) {
+		for (; x < n; x++) {
+			int i = 2 * x, k = MIN(i + 1, srcw - 1);
+
+			o[x] = (unsigned char)((a[i] + a[k] + b[i] + b[k] + 2)
+					       >> 2);
+		}
+		return;
+	}
+#ifdef __SSE2__
+	for (; x + 16 <= n; x += 16)
+		_mm_storeu_si128((__m128i *)(o + x), _mm_avg_epu8(
+			_mm_loadu_si128((const __m128i *)(a + x)),
+			_mm_loadu_si128((const __m128i *)(b + x))));
+#endif
+	for (; x < n; x++)
+		o[x] = (unsigned char)((a[x] + b[x] + 1) >> 1);
+}
+
+/* Fills row o from n valid samples up to padw with the last one, as
+ * libjpeg wants whole DCT blocks and a repeated edge codes best. */
+static void pad_row(unsigned char *o, int n, int padw)
+{
+	if (padw > n)
+		memset(o + n, o[n - 1], (size_t)(padw - n));
+}
+
+/* The encoder */
+
+static const JOCTET jfif[] = {		/* APP0 as libjpeg writes it */
+	'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0
+};
+
+static void on_error(j_common_ptr c)
+{
+	longjmp(((struct enc *)(void *)c)->jb, 1);
+}
+
+static void on_message(j_common_ptr c)
+{
+	(void)c;	/* a leaf: the caller logs what failed */
+}
+
+static void dst_init(j_compress_ptr c)
+{
+	struct enc *e = (struct enc *)(void *)c;
+
+	e->dst.next_output_byte = (JOCTET *)e->out->mem + e->out->head;
+	e->dst.free_in_buffer = e->cap - e->out->head;
+}
+
+/* The block is full: grow it by half; what is written stays put. */
+static boolean dst_grow(j_compress_ptr c)
+{
+	struct enc *e = (struct enc *)(void *)c;
+	size_t used = e->cap, cap = e->cap + e->cap / 2;
+	unsigned char *m = realloc(e->out->mem, cap);
+
+	if (!m)
+		longjmp(e->jb, 1);
+	e->out->mem = m;
+	e->cap = cap;
+	e->dst.next_output_byte = m + used;
+	e->dst.free_in_buffer = cap - used;
+	return TRUE;
+}
+
+static void dst_term(j_compress_ptr c)
+{
+	struct enc *e = (struct enc *)(void *)c;
+
+	e->out->len = (size_t)(e->dst.next_output_byte -
+			       ((JOCTET *)e->out->mem + e->out->head));
+}
+
+static void enc_free(struct enc *e)
+{
+	if (!e)
+		return;
+	jpeg_destroy_compress(&e->c);
+	free(e->rows);
+	free(e);
+}
+
+/* jpeg_create_compress() reports running out of memory by error_exit. */
+static int enc_create(struct enc *e)
+{
+	if (setjmp(e->jb))
+		return -1;
+	jpeg_create_compress(&e->c);
+	return 0;
+}
+
+static struct enc *enc_new(void)
+{
+	struct enc *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->c.err = jpeg_std_error(&e->err);
+	e->err.error_exit = on_error;
+	e->err.output_message = on_message;
+	if (enc_create(e) != 0) {
+		enc_free(e);
+		return NULL;
+	}
+	e->dst.init_destination = dst_init;
+	e->dst.empty_output_buffer = dst_grow;
+	e->dst.term_destination = dst_term;
+	e->c.dest = &e->dst;
+	return e;
+}
+
+/* Sizes the row buffer for one MCU row (lines luma rows, 8 of each
+ * chroma) of a w pixel wide picture: whole DCT blocks per row (libjpeg
+ * reads no further) and 32 bytes of slack. */
+static int rows_alloc(struct enc *e, int w, int lines)
+{
+	size_t need;
+	int c;
+
+	e->lines = lines;
+	e->roww[0] = PAD(PAD(w, 8), 32) + 32;
+	e->roww[1] = e->roww[2] = PAD(PAD((w + 1) / 2, 8), 32) + 32;
+	need = (size_t)lines * e->roww[0] + 2 * (size_t)DCTSIZE * e->roww[1];
+	if (e->rowcap < need) {
+		free(e->rows);
+		e->rows = malloc(need);
+		e->rowcap = e->rows ? need : 0;
+		if (!e->rows)
+			return -1;
+	}
+	for (c = 0; c < 3; c++)
+		e->img[c] = e->r[c];
+	return 0;
+}
+
+/* Row k of component c in the row buffer. */
+static unsigned char *buf_row(struct enc *e, int c, int k)
+{
+	size_t off = c == 0 ? (size_t)k * e->roww[0]
+		: (size_t)e->lines * e->roww[0] +
+		  ((size_t)(c - 1) * DCTSIZE + k) * e->roww[1];
+
+	return e->rows + off;
+}
+
+/* The compressor's settings for one frame: TurboJPEG's (FASTDCT below
+ * q96, standard Huffman tables), our sampling factors, raw data in. The
+ * JFIF APP0 is written by hand so that COM can come first. */
+static void setup(struct enc *e, int w, int h, int subsamp, int q)
+{
+	struct jpeg_compress_struct *c = &e->c;
+	int i;
+
+	c->image_width = (JDIMENSION)w;
+	c->image_height = (JDIMENSION)h;
+	c->input_components = 3;
+	c->in_color_space = JCS_YCbCr;
+	jpeg_set_defaults(c);
+	jpeg_set_colorspace(c, JCS_YCbCr);
+	jpeg_set_quality(c, q, TRUE);
+	c->dct_method = q >= 96 ? JDCT_ISLOW : JDCT_FASTEST;
+	c->raw_data_in = TRUE;
+	c->write_JFIF_header = FALSE;
+	for (i = 0; i < 3; i++) {
+		c->comp_info[i].h_samp_factor = i ? 1 : 2;
+		c->comp_info[i].v_samp_factor =
+			i || subsamp == TJSAMP_422 ? 1 : 2;
+	}
+}
+
+/* One MCU row from a YUYV buffer: every row split into the row buffer,
+ * chroma of row pairs averaged for 4:2:0. Rows past the bottom repeat
+ * the last one. */
+static void rows_yuyv(struct enc *e, const struct jpeg_in *in, int mcu)
+{
+	int v2 = e->lines == 2 * DCTSIZE, k;
+	int w = in->w, padw = e->c.comp_info[0].width_in_blocks * DCTSIZE,
+	    padc = e->c.comp_info[1].width_in_blocks * DCTSIZE;
+
+	for (k = 0; k < DCTSIZE; k++) {
+		int ra = (mcu * DCTSIZE + k) << v2, rb = ra + v2;
+		unsigned char *ya = buf_row(e, 0, k << v2);
+		unsigned char *yb = v2 ? buf_row(e, 0, 2 * k + 1) : NULL;
+		unsigned char *u = buf_row(e, 1, k), *v = buf_row(e, 2, k);
+
+		ra = MIN(ra, in->h - 1);
+		rb = MIN(rb, in->h - 1);
+		split_rows(in->yuyv + (size_t)ra * in->stride,
+			   in->yuyv + (size_t)rb * in->stride, w, ya, yb, u, v);
+		pad_row(ya, w, padw);
+		e->r[0][k << v2] = ya;
+		if (yb) {
+			pad_row(yb, w, padw);
+			e->r[0][2 * k + 1] = yb;
+		}
+		pad_row(u, w / 2, padc);
+		pad_row(v, w / 2, padc);
+		e->r[1][k] = u;
+		e->r[2][k] = v;
+	}
+}
+
+/* One MCU row from planes. Rows the encoder can take as they are are
+ * pointed at, not copied; rows that need padding, and chroma of another
+ * subsampling (a 4:2:2 or 4:4:4 camera JPEG encoded as 4:2:0, a 4:2:0
+ * one as 4:2:2), are made in the row buffer. Rows past the bottom repeat
+ * the last one. */
+static void rows_yuv(struct enc *e, const struct yuv *s, int mcu)
+{
+	int lines = e->lines, ov = lines / DCTSIZE, k, c;
+	int sv = s->subsamp == TJSAMP_420 ? 2 : 1, pairs = s->subsamp ==
+		TJSAMP_444;
+	int padw = e->c.comp_info[0].width_in_blocks * DCTSIZE,
+	    padc = e->c.comp_info[1].width_in_blocks * DCTSIZE;
+	int scw = tjPlaneWidth(1, s->w, s->subsamp),
+	    sch = tjPlaneHeight(1, s->h, s->subsamp);
+	int ocw = (s->w + 1) / 2, och = (s->h + ov - 1) / ov;
+
+	for (k = 0; k < lines; k++) {
+		int r = MIN(mcu * lines + k, s->h - 1);
+		unsigned char *p = s->p[0] + (size_t)r * s->stride[0], *o;
+
+		if (padw != s->w) {
+			o = buf_row(e, 0, k);
+			memcpy(o, p, (size_t)s->w);
+			pad_row(o, s->w, padw);
+			p = o;
+		}
+		e->r[0][k] = p;
+	}
+	for (c = 1; c < 3; c++)
+		for (k = 0; k < DCTSIZE; k++) {
+			/* Output chroma row r covers luma rows r * ov ..
+			 * r * ov + ov - 1; source chroma row i covers
+			 * i * sv .. i * sv + sv - 1. */
+			int r = MIN(mcu * DCTSIZE + k, och - 1);
+			int a = MIN(r * ov / sv, sch - 1);
+			int b = MIN((r * ov + ov - 1) / sv, sch - 1);
+			unsigned char *pa = s->p[c] + (size_t)a * s->stride[c];
+			unsigned char *o = buf_row(e, c, k);
+
+			if (a == b && !pairs && padc == scw) {
+				e->r[c][k] = pa;
+				continue;
+			}
+			if (a == b && !pairs)
+				memcpy(o, pa, (size_t)ocw);
+			else
+				avg_rows(o, pa, s->p[c] + (size_t)b *
+					 s->stride[c], ocw, pairs, scw);
+			pad_row(o, ocw, padc);
+			e->r[c][k] = o;
+		}
+}
+
+/* Trims the block to the JPEG when more than a little is left over. */
+static void trim(struct jpeg_out *out, size_t cap)
+{
+	void *m;
+
+	if (cap - out->head - out->len <= 4096)
+		return;
+	m = realloc(out->mem, out->head + out->len);
+	if (m)
+		out->mem = m;
+}
+
+/* The part that libjpeg may leave through on_error(): nothing in here
+ * changes a local that is read after the longjmp. */
+static int compress(struct enc *e, const struct jpeg_in *in, int w, int h,
+		    int subsamp, int q, const char *com, size_t comlen)
+{
+	int mcu;
+
+	if (setjmp(e->jb)) {
+		jpeg_abort_compress(&e->c);
+		return -1;
+	}
+	setup(e, w, h, subsamp, q);
+	jpeg_start_compress(&e->c, TRUE);
+	jpeg_write_marker(&e->c, JPEG_COM, (const JOCTET *)com,
+			  (unsigned)comlen);
+	jpeg_write_marker(&e->c, JPEG_APP0, jfif, sizeof(jfif));
+	for (mcu = 0; mcu * e->lines < h; mcu++) {
+		if (in->yuv)
+			rows_yuv(e, in->yuv, mcu);
+		else
+			rows_yuyv(e, in, mcu);
+		jpeg_write_raw_data(&e->c, e->img, (JDIMENSION)e->lines);
+	}
+	jpeg_finish_compress(&e->c);
+	return 0;
+}
+
+int jpeg_encode(struct jpeg *j, const struct jpeg_in *in, int subsamp, int q,
+		const char *com, size_t comlen, struct jpeg_out *out)
+{
+	struct enc *e = j->enc;
+	const struct yuv *s = in->yuv;
+	int w = s ? s->w : in->w, h = s ? s->h : in->h;
+
+	out->mem = NULL;
+	out->len = 0;
+	if ((subsamp != TJSAMP_420 && subsamp != TJSAMP_422) || q < 1 ||
+	    q > 100 || w < 1 || h < 1 || w > 16384 || h > 16384 ||
+	    comlen > 65533)
+		return -1;
+	if (s ? s->subsamp != TJSAMP_420 && s->subsamp != TJSAMP_422 &&
+		s->subsamp != TJSAMP_444
+	      : !in->yuyv || w % 2 || in->stride < 2 * w)
+		return -1;
+	if (rows_alloc(e, w, subsamp == TJSAMP_420 ? 2 * DCTSIZE : DCTSIZE))
+		return -1;
+	e->out = out;
+	e->cap = out->head + 4096 + (out->hint ? out->hint + out->hint / 8
+				     : (size_t)w * h / 4);
+	out->mem = malloc(e->cap);
+	if (!out->mem)
+		return -1;
+	if (compress(e, in, w, h, subsamp, q, com, comlen) != 0) {
+		free(out->mem);
+		out->mem = NULL;
+		out->len = 0;
+		return -1;
+	}
+	trim(out, e->cap);
+	return 0;
+}
+
+/* Decoding and planes */
 
 int jpeg_init(struct jpeg *j)
 {
 	memset(j, 0, sizeof(*j));
-	j->enc = tjInitCompress();
+	j->enc = enc_new();
 	j->dec = tjInitDecompress();
 	if (!j->enc || !j->dec) {
 		jpeg_fini(j);
@@ -21,39 +439,10 @@ int jpeg_init(struct jpeg *j)
 
 void jpeg_fini(struct jpeg *j)
 {
-	if (j->enc)
-		tjDestroy(j->enc);
+	enc_free(j->enc);
 	if (j->dec)
 		tjDestroy(j->dec);
-	tjFree(j->out);
 	memset(j, 0, sizeof(*j));
-}
-
-long jpeg_encode(struct jpeg *j, const struct yuv *y, int q,
-		 const unsigned char **out)
-{
-	unsigned long need = tjBufSize(y->w, y->h, y->subsamp);
-	unsigned long len;
-
-	/* Size the scratch buffer for the worst case once, so TurboJPEG
-	 * never reallocates behind our back (TJFLAG_NOREALLOC). */
-	if (need == (unsigned long)-1)
-		return -1;
-	if (j->outcap < need) {
-		tjFree(j->out);
-		j->out = tjAlloc((int)need);
-		j->outcap = j->out ? need : 0;
-		if (!j->out)
-			return -1;
-	}
-	len = j->outcap;
-	if (tjCompressFromYUVPlanes(j->enc, (const unsigned char **)y->p,
-				    y->w, y->stride, y->h, y->subsamp,
-				    &j->out, &len, q,
-				    TJFLAG_NOREALLOC | TJFLAG_FASTDCT) != 0)
-		return -1;
-	*out = j->out;
-	return (long)len;
 }
 
 /* Chroma plane size for a subsampling, as TurboJPEG lays it out. */
@@ -65,7 +454,7 @@ static void chroma_dims(int w, int h, int subsamp, int *cw, int *ch)
 
 int yuv_alloc(struct yuv *dst, int w, int h, int subsamp)
 {
-	int cw, ch;
+	int cw, ch, yw = PAD(w, 2), yh = PAD(h, 2);
 	size_t need;
 
 	if (w <= 0 || h <= 0 || w > 8192 || h > 8192)
@@ -75,7 +464,10 @@ int yuv_alloc(struct yuv *dst, int w, int h, int subsamp)
 		cw = ch = 0;
 	else if (cw <= 0 || ch <= 0)
 		return -1;
-	need = (size_t)w * h + 2 * (size_t)cw * ch;
+	/* Luma gets an even number of columns and rows: TurboJPEG's decoder
+	 * writes a 4:2:0 picture of odd size that far (a whole chroma
+	 * sample's worth), which would land in the chroma planes. */
+	need = (size_t)yw * yh + 2 * (size_t)cw * ch;
 	if (dst->cap < need) {
 		unsigned char *m = malloc(need);
 
@@ -89,9 +481,9 @@ int yuv_alloc(struct yuv *dst, int w, int h, int subsamp)
 	dst->h = h;
 	dst->subsamp = subsamp;
 	dst->p[0] = dst->mem;
-	dst->p[1] = dst->mem + (size_t)w * h;
+	dst->p[1] = dst->mem + (size_t)yw * yh;
 	dst->p[2] = dst->p[1] + (size_t)cw * ch;
-	dst->stride[0] = w;
+	dst->stride[0] = yw;
 	dst->stride[1] = dst->stride[2] = cw;
 	return 0;
 }
@@ -128,42 +520,17 @@ int jpeg_decode(struct jpeg *j, const unsigned char *p, size_t len,
 
 void yuv_from_yuyv(struct yuv *dst, const unsigned char *src, int stride)
 {
-	int x, y, cw = dst->w / 2;
+	int v2 = dst->subsamp == TJSAMP_420, ch = (dst->h + v2) >> v2, r;
 
-	for (y = 0; y < dst->h; y++) {
-		const unsigned char *s = src + (size_t)y * stride;
-		unsigned char *py = dst->p[0] + (size_t)y * dst->stride[0];
-		unsigned char *pu = dst->p[1] + (size_t)y * dst->stride[1];
-		unsigned char *pv = dst->p[2] + (size_t)y * dst->stride[2];
+	for (r = 0; r < ch; r++) {
+		int ra = r << v2, rb = MIN(ra + v2, dst->h - 1);
 
-		x = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* Two pixel pairs per step through 64-bit words: a third
-		 * faster than byte by byte, and the split runs on every
-		 * YUYV frame. */
-		for (; x + 2 <= cw; x += 2, s += 8) {
-			uint64_t v;
-			uint32_t yy;
-			uint16_t uu, vv;
-
-			memcpy(&v, s, 8);
-			yy = (uint32_t)(v & 0xff) |
-			     (uint32_t)(v >> 8 & 0xff00) |
-			     (uint32_t)(v >> 16 & 0xff0000) |
-			     (uint32_t)(v >> 24 & 0xff000000);
-			uu = (uint16_t)((v >> 8 & 0xff) | (v >> 32 & 0xff00));
-			vv = (uint16_t)((v >> 24 & 0xff) | (v >> 48 & 0xff00));
-			memcpy(py + 2 * x, &yy, 4);
-			memcpy(pu + x, &uu, 2);
-			memcpy(pv + x, &vv, 2);
-		}
-#endif
-		for (; x < cw; x++, s += 4) {
-			py[2 * x] = s[0];
-			pu[x] = s[1];
-			py[2 * x + 1] = s[2];
-			pv[x] = s[3];
-		}
+		split_rows(src + (size_t)ra * stride, src + (size_t)rb * stride,
+			   dst->w, dst->p[0] + (size_t)ra * dst->stride[0],
+			   rb > ra ? dst->p[0] + (size_t)rb * dst->stride[0]
+				   : NULL,
+			   dst->p[1] + (size_t)r * dst->stride[1],
+			   dst->p[2] + (size_t)r * dst->stride[2]);
 	}
 }
 

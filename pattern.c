@@ -64,22 +64,38 @@ static const unsigned char glyphs[][7] = {
 	{0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00},	/* = */
 };
 
-/* Fills a rectangle (clipped) with one colour, chroma included. */
+/* The chroma rectangle {x0, x1, y0, y1} behind luma columns x0..x1-1
+ * and rows y0..y1-1, for y's subsampling (4:2:0 or 4:2:2; an odd last
+ * column or row has a chroma sample of its own). */
+static void chroma_rect(const struct yuv *y, const int l[4], int c[4])
+{
+	int vs = y->subsamp == TJSAMP_420;
+
+	c[0] = l[0] / 2;
+	c[1] = (l[1] + 1) / 2;
+	c[2] = l[2] >> vs;
+	c[3] = ((l[3] - 1) >> vs) + 1;
+}
+
+/* Fills a rectangle (clipped; x rounded down to even) with one colour,
+ * chroma included. */
 static void fill(struct yuv *y, int x0, int y0, int w, int h,
 		 int luma, int u, int v)
 {
-	int x1 = MIN(x0 + w, y->w), y1 = MIN(y0 + h, y->h), r;
+	int l[4] = { MAX(x0, 0) & ~1, MIN(x0 + w, y->w), MAX(y0, 0),
+		     MIN(y0 + h, y->h) }, c[4], r;
 
-	x0 = MAX(x0, 0) & ~1;
-	y0 = MAX(y0, 0);
-	if (x1 <= x0 || y1 <= y0)
+	if (l[1] <= l[0] || l[3] <= l[2])
 		return;
-	for (r = y0; r < y1; r++) {
-		memset(y->p[0] + (size_t)r * y->stride[0] + x0, luma, x1 - x0);
-		memset(y->p[1] + (size_t)r * y->stride[1] + x0 / 2, u,
-		       (x1 - x0) / 2);
-		memset(y->p[2] + (size_t)r * y->stride[2] + x0 / 2, v,
-		       (x1 - x0) / 2);
+	for (r = l[2]; r < l[3]; r++)
+		memset(y->p[0] + (size_t)r * y->stride[0] + l[0], luma,
+		       (size_t)(l[1] - l[0]));
+	chroma_rect(y, l, c);
+	for (r = c[2]; r < c[3]; r++) {
+		memset(y->p[1] + (size_t)r * y->stride[1] + c[0], u,
+		       (size_t)(c[1] - c[0]));
+		memset(y->p[2] + (size_t)r * y->stride[2] + c[0], v,
+		       (size_t)(c[1] - c[0]));
 	}
 }
 
@@ -156,29 +172,32 @@ struct pattern {
 	struct yuv win;		/* the frame handed out: a window on bg */
 	int w, h;
 	unsigned char *save;	/* what the box covers, per plane */
-	int bx, by, bw, bh;	/* the box's rectangle in win */
+	int box[4];		/* its luma rectangle in win: x0 x1 y0 y1 */
+	int subsamp;		/* TJSAMP_420 or TJSAMP_422 */
 	int64_t period_us, next_us;
 	uint64_t n;		/* frames produced */
 };
 
-/* Copies a rectangle of the three planes (chroma at half width) between
- * the window and p->save; the rectangle's x and width are even. */
+/* Copies the box's rectangle of the three planes between the window and
+ * p->save. */
 static void box_copy(struct pattern *p, int to_save)
 {
 	unsigned char *sv = p->save;
-	int i, r;
+	int i, r, c[4];
 
+	chroma_rect(&p->win, p->box, c);
 	for (i = 0; i < 3; i++) {
-		int div = i ? 2 : 1, n = p->bw / div;
+		const int *q = i ? c : p->box;
+		size_t n = (size_t)(q[1] - q[0]);
 
-		for (r = p->by; r < p->by + p->bh; r++, sv += n) {
+		for (r = q[2]; r < q[3]; r++, sv += n) {
 			unsigned char *px = p->win.p[i] +
-				(size_t)r * p->win.stride[i] + p->bx / div;
+				(size_t)r * p->win.stride[i] + q[0];
 
 			if (to_save)
-				memcpy(sv, px, (size_t)n);
+				memcpy(sv, px, n);
 			else
-				memcpy(px, sv, (size_t)n);
+				memcpy(px, sv, n);
 		}
 	}
 }
@@ -189,11 +208,13 @@ static void draw_background(struct yuv *bg, int w, int h)
 {
 	uint32_t seed = 12345;
 	int x, y, cx = w / 2, cy = h / 2, sq = MAX(8, h / 18);
+	int vs = bg->subsamp == TJSAMP_420;
 
 	for (y = 0; y < h; y++) {
 		unsigned char *py = bg->p[0] + (size_t)y * bg->stride[0];
-		unsigned char *pu = bg->p[1] + (size_t)y * bg->stride[1];
-		unsigned char *pv = bg->p[2] + (size_t)y * bg->stride[2];
+		size_t crow = (size_t)(y >> vs);
+		unsigned char *pu = bg->p[1] + crow * bg->stride[1];
+		unsigned char *pv = bg->p[2] + crow * bg->stride[2];
 
 		for (x = 0; x < 2 * w; x++) {
 			int xx = x % w, l, dx = xx - cx, dy = y - cy;
@@ -209,7 +230,7 @@ static void draw_background(struct yuv *bg, int w, int h)
 			seed = seed * 1103515245 + 12345;
 			l += (int)(seed >> 29) - 4;		/* noise */
 			py[x] = (unsigned char)MIN(MAX(l, 16), 235);
-			if (x & 1)
+			if (x & 1 || y & vs)	/* one chroma sample each */
 				continue;
 			if (y > h / 6 && y < h / 3) {		/* colour bars */
 				static const unsigned char bu[] = {
@@ -233,9 +254,9 @@ static int pattern_open(struct source *s, char *msg, size_t msgsz)
 
 	if (p->bg.mem)
 		return 0;
-	/* The box is at most h/6 + 2 pixels square (x rounded to even). */
+	/* The box is at most h/6 + 1 pixels square (x rounded to even). */
 	p->save = malloc((size_t)2 * (h / 6 + 4) * (h / 6 + 4));
-	if (!p->save || yuv_alloc(&p->bg, 2 * w, h, TJSAMP_422) != 0) {
+	if (!p->save || yuv_alloc(&p->bg, 2 * w, h, p->subsamp) != 0) {
 		snprintf(msg, msgsz, "test pattern: out of memory");
 		return -1;
 	}
@@ -308,10 +329,10 @@ static int pattern_grab(struct source *s, struct image *img, int timeout_ms,
 	bx = (t < 120 ? t : 240 - t) * (w - bs) / 120;
 	t = (int)(p->n % 150);
 	by = h / 3 + (t < 75 ? t : 150 - t) * (h / 2 - bs) / 75;
-	p->bx = bx & ~1;
-	p->by = by;
-	p->bw = MIN(bs + 2, w - p->bx) & ~1;
-	p->bh = MIN(bs, h - by);
+	p->box[0] = bx & ~1;
+	p->box[1] = MIN(bx + bs, w);
+	p->box[2] = by;
+	p->box[3] = MIN(by + bs, h);
 	box_copy(p, 1);
 	fill(o, bx, by, bs, bs, 20, 128, 128);
 	fill(o, bx + 4, by + 4, bs - 8, bs - 8, 225, 90, 180);
@@ -325,7 +346,8 @@ static int pattern_grab(struct source *s, struct image *img, int timeout_ms,
 	text(o, 4 * ts_scale, 20 * ts_scale, 2 * ts_scale, line, 200);
 	p->n++;
 
-	img->fmt = IMG_YUV422;
+	img->fmt = IMG_YUV;
+	img->subsamp = o->subsamp;
 	img->w = w;
 	img->h = h;
 	for (i = 0; i < 3; i++) {
@@ -377,9 +399,13 @@ struct source *pattern_new(const struct source_opts *o)
 	s->close = pattern_close;
 	s->destroy = pattern_destroy;
 	snprintf(s->info.name, sizeof(s->info.name), "test");
-	snprintf(s->info.format, sizeof(s->info.format), "yuv422p");
-	s->info.w = o->w & ~1;
-	s->info.h = o->h & ~1;
+	p->subsamp = o->subsamp == TJSAMP_422 ? TJSAMP_422 : TJSAMP_420;
+	snprintf(s->info.format, sizeof(s->info.format), "%s",
+		 p->subsamp == TJSAMP_420 ? "yuv420p" : "yuv422p");
+	snprintf(s->info.subsampling, sizeof(s->info.subsampling), "%s",
+		 p->subsamp == TJSAMP_420 ? "420" : "422");
+	s->info.w = o->w;
+	s->info.h = o->h;
 	s->info.fps = o->fps;
 	p->period_us = 1000000 / MAX(1, o->fps);
 	return s;

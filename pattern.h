@@ -6,7 +6,8 @@
 
 #include "jpeg.h"
 
-/* Draws the "NO SIGNAL" card into y (allocated by the caller, 4:2:2) with
+/* Draws the "NO SIGNAL" card into y (allocated by the caller, 4:2:0
+ * or 4:2:2) with
  * the wall-clock time of ts_us and a one-line reason. */
 void pattern_nosignal(struct yuv *y, int64_t ts_us, const char *why);
 

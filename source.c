@@ -77,12 +77,14 @@ static void show_nosignal(struct source_thread *t)
 	int i, w = t->src->info.w > 0 ? t->src->info.w : 640;
 	int h = t->src->info.h > 0 ? t->src->info.h : 480;
 
-	if (yuv_alloc(&t->card, w & ~1, h & ~1, TJSAMP_422) != 0)
+	/* The encoder takes either subsampling; 4:2:2 draws the text finer. */
+	if (yuv_alloc(&t->card, w, h, TJSAMP_422) != 0)
 		return;
 	memset(&img, 0, sizeof(img));
 	img.ts_us = now_us();
 	pattern_nosignal(&t->card, img.ts_us, t->last);
-	img.fmt = IMG_YUV422;
+	img.fmt = IMG_YUV;
+	img.subsamp = t->card.subsamp;
 	img.w = t->card.w;
 	img.h = t->card.h;
 	for (i = 0; i < 3; i++) {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 enum img_fmt {
-	IMG_YUV422,	/* planar Y, U, V; U and V half width, full height */
+	IMG_YUV,	/* planar Y, U, V, chroma as subsamp says */
 	IMG_YUYV,	/* packed 4:2:2 as V4L2_PIX_FMT_YUYV */
 	IMG_MJPEG	/* one JPEG as a camera sends it */
 };
@@ -16,8 +16,9 @@ enum img_fmt {
 struct image {
 	enum img_fmt fmt;
 	int w, h;
-	const unsigned char *planes[3];	/* IMG_YUV422 */
+	const unsigned char *planes[3];	/* IMG_YUV */
 	int strides[3];
+	int subsamp;			/* IMG_YUV: TJSAMP_420 or TJSAMP_422 */
 	const unsigned char *data;	/* IMG_YUYV (stride in strides[0])
 					   and IMG_MJPEG */
 	size_t len;
@@ -27,7 +28,8 @@ struct image {
 /* What the source actually delivers, for the log and /state. */
 struct source_info {
 	char name[64];			/* "test", "v4l2:/dev/video0" */
-	char format[16];		/* "yuv422p", "yuyv", "mjpeg" */
+	char format[16];		/* "yuv420p", "yuv422p", "yuyv", "mjpeg" */
+	char subsampling[4];		/* of the frames we send: "420", "422" */
 	int w, h;
 	int fps;			/* nominal frames per second */
 };
@@ -59,6 +61,9 @@ struct source_opts {
 	int w, h, fps;
 	const char *format;		/* "auto", "yuyv", "mjpeg" */
 	int buffers;
+	int subsamp;			/* of the frames we send: TJSAMP_420
+					   or TJSAMP_422 (the test pattern
+					   is drawn in it) */
 };
 
 /* The moving test pattern (pattern.c). */

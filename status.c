@@ -18,6 +18,8 @@ static void source_json(struct obuf *b, const struct hub_stats *hs)
 	obuf_json_str(b, hs->info.name);
 	obuf_printf(b, ",\"format\":");
 	obuf_json_str(b, hs->info.format);
+	obuf_printf(b, ",\"subsampling\":");
+	obuf_json_str(b, hs->info.subsampling);
 	obuf_printf(b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"signal\":%s,"
 		    "\"fps_produced\":%.1f,\"seq\":%llu,\"dropped\":%llu,"
 		    "\"encoded\":%llu}", hs->info.w, hs->info.h,

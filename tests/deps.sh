@@ -5,7 +5,7 @@
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y build-essential libturbojpeg0-dev libv4l-dev \
-	curl jq ffmpeg chromium iproute2
+apt-get install -y build-essential libturbojpeg0-dev libjpeg62-turbo-dev \
+	libv4l-dev curl jq ffmpeg chromium iproute2
 command -v node >/dev/null 2>&1 || apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 || apt-get install -y npm

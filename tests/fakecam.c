@@ -29,6 +29,11 @@
  *                         height, and the usual JPEG whose SOF claims
  *                         65000x65000 (a broken camera; decoding it would
  *                         allocate gigabytes).
+ *   FAKECAM_STILL=N       every frame shows picture N (the same YUYV
+ *                         picture, or the same one of the 30 JPEGs), so
+ *                         servers can be compared on one picture.
+ *   FAKECAM_DUMP=FILE     writes the first YUYV frame it delivers to FILE
+ *                         (raw, w*2 bytes per row): the source picture.
  *   FAKECAM_DEBUG=1       report unknown ioctls on stderr.
  *
  * Besides the v4l2_* calls it answers open/open64/openat(64), access and
@@ -123,8 +128,9 @@ static struct {
 	int nmodes;
 	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
 	long wrong_size;
-	long missing_ms;
-	int nodht, debug;
+	long missing_ms, still;
+	int nodht, debug, dumped;
+	char dump[256];
 	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
 	unsigned plug_gen;
 	unsigned long frames;		/* delivered, whole process */
@@ -239,6 +245,9 @@ static void init(void)
 	g.nodht = env_long("FAKECAM_NODHT", 0) != 0;
 	g.wrong_size = env_long("FAKECAM_WRONG_SIZE", 0);
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
+	g.still = env_long("FAKECAM_STILL", -1);
+	s = getenv("FAKECAM_DUMP");
+	snprintf(g.dump, sizeof(g.dump), "%s", s ? s : "");
 	g.start_ms = now_ms();
 }
 
@@ -497,6 +506,16 @@ static void forge_sof(unsigned char *p, size_t len, int w, int h)
 	p[i + 8] = (unsigned char)w;
 }
 
+static void dump_frame(const unsigned char *p, size_t len)
+{
+	FILE *f = fopen(g.dump, "wb");
+
+	if (!f || fwrite(p, 1, len, f) != len)
+		fprintf(stderr, "fakecam: cannot write %s\n", g.dump);
+	if (f)
+		fclose(f);
+}
+
 /* Fills buffer b with frame n (the process-wide count, from 1); half: the
  * pictures at half size, for FAKECAM_WRONG_SIZE. */
 static void fill(struct fdev *d, struct pics *pc, struct pics *half,
@@ -507,9 +526,10 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 		     (g.corrupt_every > 0 && n % (unsigned long)
 		      g.corrupt_every == 0);
 	size_t len;
+	unsigned long pic = g.still >= 0 ? (unsigned long)g.still : n;
 
 	if (d->cur.fmt == V4L2_PIX_FMT_MJPEG) {
-		size_t k = n % MJPEG_CYCLE;
+		size_t k = pic % MJPEG_CYCLE;
 		int wrong = g.wrong_size > 0 &&
 			    n % (unsigned long)g.wrong_size == 0;
 
@@ -526,8 +546,11 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 			p[len / 2 + 1] = 0x12;
 		}
 	} else {
-		render_yuyv(pc, p, n);
+		render_yuyv(pc, p, pic);
 		len = d->sizeimage;
+		if (g.dump[0] && !__atomic_exchange_n(&g.dumped, 1,
+						      __ATOMIC_ACQ_REL))
+			dump_frame(p, len);
 		if (broken)
 			len /= 2;
 	}

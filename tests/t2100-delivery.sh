@@ -144,6 +144,43 @@ test_expect_success 'many short connections do not leak fds' '
 	test "$fd1" -le $((fd0 + 2))
 '
 
+# snap NAME [QUERY]: a snapshot into NAME.jpg.
+snap () {
+	curl -sf -m 6 -o "$1.jpg" "$BASE/snapshot${2:+?$2}"
+}
+
+test_expect_success '4:2:0 by default, at full and half resolution' '
+	start_server --source test --size 320x240 &&
+	snap full quality=80 && snap half quality=h40 &&
+	test "$(sof full.jpg)" = "320x240 22 com" &&
+	test "$(sof half.jpg)" = "160x120 22 com" &&
+	"$WSC" load -t 1 --decode "$WSBASE/websocket/80" >out &&
+	ok_load out && test "$(kv w <out)" = 320
+'
+
+test_expect_success '--subsampling 422 gives 4:2:2, and bigger frames' '
+	start_server --source test --size 320x240 --subsampling 422 &&
+	snap full422 quality=80 && snap half422 quality=h40 &&
+	test "$(sof full422.jpg)" = "320x240 21 com" &&
+	test "$(sof half422.jpg)" = "160x120 21 com" &&
+	test "$(wc -c <full422.jpg)" -gt "$(wc -c <full.jpg)" &&
+	test_must_fail "$RR" --subsampling 444 2>err &&
+	grep "expected 420 or 422" err
+'
+
+test_expect_success 'odd sizes: 1278x718 and 1279x719, full and half' '
+	for size in 1278x718 1279x719
+	do
+		start_server --source test --size $size &&
+		snap odd quality=80 && snap oddh quality=h60 &&
+		test "$(sof odd.jpg)" = "$size 22 com" &&
+		test "$(sof oddh.jpg)" = "638x358 22 com" &&
+		"$WSC" load -t 1 --decode "$WSBASE/websocket/80" >out &&
+		ok_load out &&
+		test "$(kv w <out)x$(kv h <out)" = $size || return 1
+	done
+'
+
 test_expect_success 'SIGTERM: a WebSocket client gets 1001, the server exits 0' '
 	{ "$WSC" ws -T 10 "$WSBASE/websocket/50" >ws.out & } &&
 	wspid=$! &&

@@ -53,6 +53,16 @@ load () {
 	test "$(kv invalid <out)" = 0
 }
 
+# quick URL [wsclient options]: as load, 1 s of frames.
+quick () {
+	qk_url_=$1
+	shift
+	"$WSC" load -f 3 -t 5 "$qk_url_" >/dev/null &&
+	"$WSC" load -t 1 "$@" "$qk_url_" >out &&
+	cat out &&
+	test "$(kv invalid <out)" = 0
+}
+
 test_expect_success '--list-formats prints formats, sizes and rates' '
 	env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICE=$DEV \
 		"$RR" --list-formats --device $DEV >out &&
@@ -110,6 +120,49 @@ test_expect_success 'MJPEG 1280x720 at 30 fps to WebSocket and MJPEG' '
 	kv fps <out | between 26 32 &&
 	load $BASE/stream --decode &&
 	kv fps <out | between 26 32
+'
+
+test_expect_success 'YUYV 1920x1080 at the 5 fps of a USB 2 camera, 4:2:0' '
+	cam_start "FAKECAM_MODES=yuyv:1920x1080@5" --format yuyv \
+		--size 1920x1080 --fps 30 &&
+	wait_log "yuyv 1920x1080 at 5 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 1920 && test "$(kv h <out)" = 1080 &&
+	kv fps <out | between 4 6 &&
+	curl -sf -o full.jpg "$BASE/snapshot?quality=80" &&
+	test "$(sof full.jpg)" = "1920x1080 22 com"
+'
+
+test_expect_success 'MJPEG 1920x1080 at 30 fps: re-encoded 4:2:0, source as sent' '
+	cam_start "FAKECAM_MODES=mjpeg:1920x1080@30" --format mjpeg \
+		--size 1920x1080 --fps 30 &&
+	wait_log "mjpeg 1920x1080 at 30 fps" &&
+	load $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 1920 && test "$(kv h <out)" = 1080 &&
+	kv fps <out | between 26 32 &&
+	curl -sf -o full.jpg "$BASE/snapshot?quality=80" &&
+	test "$(sof full.jpg)" = "1920x1080 22 com" &&
+	curl -sf -o half.jpg "$BASE/snapshot?quality=h50" &&
+	test "$(sof half.jpg)" = "960x540 22 com" &&
+	curl -sf -o src.jpg "$BASE/snapshot?quality=source" &&
+	test "$(sof src.jpg)" = "1920x1080 21 com"
+'
+
+test_expect_success '320x240: YUYV in 4:2:2 when asked, MJPEG in 4:2:0' '
+	cam_start "FAKECAM_MODES=yuyv:320x240@30" --format yuyv \
+		--size 320x240 --fps 30 --subsampling 422 &&
+	wait_log "yuyv 320x240 at 30 fps" &&
+	quick $WSBASE/websocket/80 --decode &&
+	test "$(kv w <out)" = 320 && kv fps <out | between 26 32 &&
+	curl -sf -o s.jpg "$BASE/snapshot?quality=80" &&
+	test "$(sof s.jpg)" = "320x240 21 com" &&
+	cam_start "FAKECAM_MODES=mjpeg:320x240@30" --format mjpeg \
+		--size 320x240 --fps 30 &&
+	wait_log "mjpeg 320x240 at 30 fps" &&
+	quick $WSBASE/websocket/80 --decode &&
+	test "$(kv h <out)" = 240 && kv fps <out | between 26 32 &&
+	curl -sf -o s.jpg "$BASE/snapshot?quality=80" &&
+	test "$(sof s.jpg)" = "320x240 22 com"
 '
 
 test_expect_success 'MJPEG without Huffman tables (FAKECAM_NODHT)' '

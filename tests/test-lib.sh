@@ -101,6 +101,30 @@ kv () {
 	} END { if (f) print v; else exit 1 }'
 }
 
+# sof FILE: "WxH HV" from a JPEG's frame header (segments walked from
+# SOI): its size and the luma sampling factors, 22 for 4:2:0, 21 for
+# 4:2:2; then "com" when a COM segment comes right after SOI.
+sof () {
+	head -c 8192 "$1" | od -An -v -tu1 | awk '
+		{ for (i = 1; i <= NF; i++) b[n++] = $i }
+		END {
+			if (b[0] != 255 || b[1] != 216) exit 1
+			for (i = 2; i + 11 < n && b[i] == 255; ) {
+				m = b[i + 1]
+				if (m >= 192 && m <= 194) {
+					printf "%dx%d %d%d%s\n",
+						b[i + 7] * 256 + b[i + 8],
+						b[i + 5] * 256 + b[i + 6],
+						int(b[i + 11] / 16), b[i + 11] % 16,
+						b[3] == 254 ? " com" : ""
+					exit 0
+				}
+				i += 2 + b[i + 2] * 256 + b[i + 3]
+			}
+			exit 1
+		}'
+}
+
 # Registers commands to run at exit, even on failure; last in, first out.
 test_atexit () {
 	test_cleanup="{ $*
