@@ -1,11 +1,31 @@
 #!/bin/sh
-# deps.sh: installs (Debian/Ubuntu, as root) what building and `make check`
-# need. Node.js and npm only when missing: some machines carry a Node.js
-# build that bundles npm and conflicts with Debian's npm package.
+# deps.sh: installs (Debian/Ubuntu) everything building and the tests
+# need, up front, so that no test has to install anything: the Debian
+# packages, then playwright-core from npm into tests/node_modules (it
+# drives the Debian Chromium; it never downloads a browser). Runs as root,
+# or through sudo when it is not root. Node.js and npm only when missing:
+# some machines carry a Node.js build that bundles npm and conflicts with
+# Debian's npm package.
 set -e
+if test "$(id -u)" = 0
+then
+	as_root=
+elif command -v sudo >/dev/null 2>&1
+then
+	as_root=sudo
+else
+	echo "deps.sh: run as root, or install sudo" >&2
+	exit 1
+fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y build-essential libturbojpeg0-dev libjpeg62-turbo-dev \
-	libv4l-dev curl jq ffmpeg chromium iproute2
-command -v node >/dev/null 2>&1 || apt-get install -y nodejs
-command -v npm >/dev/null 2>&1 || apt-get install -y npm
+$as_root apt-get update
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	build-essential libturbojpeg0-dev libjpeg62-turbo-dev libv4l-dev \
+	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
+	nginx socat openssl perl python3 binutils
+command -v node >/dev/null 2>&1 ||
+	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
+command -v npm >/dev/null 2>&1 ||
+	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+cd "$(dirname "$0")"
+npm install --no-audit --no-fund --no-package-lock
