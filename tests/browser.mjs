@@ -1,8 +1,11 @@
 // browser.mjs: load the web client in headless Debian Chromium and check,
-// from inside the page, that it shows live frames and can lock a quality.
+// from inside the page, that it shows live frames and can lock a quality,
+// and that an open server shows no login and, when exposed, a banner.
 // Usage: node tests/browser.mjs BASE_URL OUTDIR  (exit 0 ok, 1 fail, 77 skip)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { launch, check, plan, errors, watch, stats, sleep, waitLive,
+    pictureSpread } from './browser-lib.mjs';
 
 const [rawBase, outdir] = process.argv.slice(2);
 const base = (rawBase || '').replace(/\/+$/, '');
@@ -10,89 +13,8 @@ if (!base || !outdir) {
 	console.error('usage: node browser.mjs BASE_URL OUTDIR');
 	process.exit(2);
 }
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-let chromium;
-try {
-	({ chromium } = await import('playwright-core'));
-} catch (e) {
-	console.log('# skip: playwright-core is not installed');
-	process.exit(77);
-}
-if (!existsSync(CHROMIUM)) {
-	console.log(`# skip: ${CHROMIUM} is missing`);
-	process.exit(77);
-}
-
-/* A hung browser must fail the test, not hang it. */
-setTimeout(() => {
-	console.log('not ok - browser test timed out');
-	process.exit(1);
-}, 90000).unref();
-
-let failed = 0, n = 0;
-function check(ok, what, detail) {
-	n++;
-	console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${what}` +
-	    (detail !== undefined ? ` # ${JSON.stringify(detail)}` : ''));
-	if (!ok)
-		failed++;
-	return ok;
-}
-
-const errors = [];
-function watch(page, tag) {
-	page.on('console', (m) => {
-		if (m.type() === 'error')
-			errors.push(`${tag}: console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => errors.push(`${tag}: pageerror: ${e.message}`));
-	page.on('requestfailed', (r) => {
-		/* Leaving the page aborts its socket: not an error. */
-		if (!r.url().includes('/websocket/'))
-			errors.push(`${tag}: requestfailed: ${r.url()}`);
-	});
-}
-
-const stats = (page) => page.evaluate(() => window.rerocctv.stats());
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitLive(page, minShown) {
-	await page.waitForFunction((min) => {
-		const s = window.rerocctv && window.rerocctv.stats();
-		return s && s.status === 'live' && s.shown > min;
-	}, minShown, { timeout: 15000, polling: 100 });
-}
-
-/* Luma spread of the drawn picture, scaled down: a blank canvas has none. */
-async function pictureSpread(page) {
-	return page.evaluate(() => {
-		const v = document.getElementById('video');
-		const c = document.createElement('canvas');
-		c.width = 64;
-		c.height = 48;
-		const x = c.getContext('2d', { willReadFrequently: true });
-		x.drawImage(v, 0, 0, c.width, c.height);
-		const d = x.getImageData(0, 0, c.width, c.height).data;
-		let s = 0, s2 = 0, k = 0;
-		for (let i = 0; i < d.length; i += 4) {
-			const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
-			s += y;
-			s2 += y * y;
-			k++;
-		}
-		const mean = s / k;
-		return { mean, sd: Math.sqrt(Math.max(s2 / k - mean * mean, 0)) };
-	});
-}
-
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 try {
 	/* ---- desktop ---- */
@@ -165,6 +87,42 @@ try {
 	const d = await stats(page);
 	check(d.connects === before.connects, 'back to auto without reconnect',
 	    d.connects);
+
+	/* An open server on loopback: no login, no account controls, and
+	 * nothing to warn about. */
+	const open = await page.evaluate(() =>
+	    fetch('session').then((r) => r.json()));
+	const shown = async (p, sel) => p.locator(sel).isVisible();
+	check(open.accounts === false && open.exposed === false &&
+	    open.via === 'open', 'session: open, not exposed', open);
+	check(!await shown(page, '#login-form') &&
+	    !await shown(page, '#btn-share') &&
+	    !await shown(page, '#btn-logout') && !await shown(page, '#exposed'),
+	    'no login view, share, logout or exposed banner');
+
+	/* The same server listening beyond loopback says exposed=true; the
+	 * tests listen on loopback only, so the answer is rewritten. */
+	const ep = await desk.newPage();
+	watch(ep, 'exposed');
+	await ep.route('**/session', async (route) => {
+		const r = await route.fetch();
+		await route.fulfill({ response: r,
+		    json: { ...await r.json(), exposed: true } });
+	});
+	await ep.goto(base + '/', { waitUntil: 'load' });
+	await ep.locator('#exposed').waitFor({ state: 'visible', timeout: 5000 });
+	await waitLive(ep, 5);
+	const banner = await ep.locator('#exposed').textContent();
+	check(/anyone on the network/.test(banner) &&
+	    /--auth-file/.test(banner), 'exposed: the banner says so', banner);
+	const bb = await ep.locator('#exposed').boundingBox();
+	const tb = await ep.locator('.topbar').boundingBox();
+	check(bb && tb && bb.height < 60 && bb.y + bb.height <= tb.y + 1,
+	    'exposed: one slim line above the top bar', { bb, tb });
+	await sleep(500);
+	await ep.screenshot({ path: join(outdir, 'exposed.png') });
+	await ep.locator('#exposed-x').click();
+	check(!await shown(ep, '#exposed'), 'exposed: the banner can be hidden');
 	await desk.close();
 
 	/* ---- phone ---- */
@@ -200,9 +158,9 @@ try {
 }
 
 check(errors.length === 0, 'no console errors', errors);
-console.log(`1..${n}`);
-for (const f of ['desktop.png', 'desktop-q40.png', 'phone.png',
-    'phone-collapsed.png'])
+const rc = plan();
+for (const f of ['desktop.png', 'desktop-q40.png', 'exposed.png',
+    'phone.png', 'phone-collapsed.png'])
 	if (existsSync(join(outdir, f)))
 		console.log(`# screenshot: ${join(outdir, f)}`);
-process.exit(failed ? 1 : 0);
+process.exit(rc);

@@ -16,10 +16,17 @@ try {
 	const page = await browser.newPage();
 	await page.goto(url);
 	await page.waitForTimeout(3000);
-	const s = await page.evaluate(() => ({
-		...window.original,
-		width: document.getElementById('img').naturalWidth,
-	}));
+	/* Each frame sets a new src, and until that one has loaded the img
+	 * may say naturalWidth 0: take the widest of a few looks. */
+	const s = await page.evaluate(async () => {
+		const img = document.getElementById('img');
+		let width = 0;
+		for (let i = 0; i < 20 && !width; i++) {
+			width = img.naturalWidth;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return { ...window.original, width };
+	});
 	console.log(`status=${s.status} frames=${s.frames} width=${s.width} ` +
 		    `quality=${s.quality}`);
 } finally {

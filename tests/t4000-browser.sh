@@ -1,6 +1,7 @@
 #!/bin/sh
 # t4000-browser.sh: headless Debian Chromium loads the web client, shows
-# live frames, locks a quality in-band; screenshots land in $TRASH.
+# live frames, locks a quality in-band; on an open server no login, and
+# the exposed banner only when the server says so; screenshots in $TRASH.
 test_description='browser client in headless Chromium'
 . "$(dirname "$0")/test-lib.sh"
 

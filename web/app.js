@@ -15,7 +15,8 @@ function $(id) { return document.getElementById(id); }
 /* ---- state ------------------------------------------------------------ */
 
 var S = {
-	status: 'connecting',	/* connecting | live | stalled | reconnecting | offline */
+	status: 'connecting',	/* connecting | live | stalled | reconnecting |
+				   offline | stopped (logged out) | denied */
 	mode: 'auto',		/* auto | locked */
 	lockedQ: 65,
 	connects: 0,		/* sockets opened successfully */
@@ -30,6 +31,7 @@ var S = {
 	latencyLast: null,
 	source: null, hello: null,
 	serverStats: null,	/* last {"type":"stats"} */
+	denied: '',		/* why the server refused us, for status denied */
 	retryAt: 0,
 	firstFrameAt: 0,
 	lastMsgAt: 0
@@ -39,6 +41,8 @@ var drawn = [];			/* [{t, lat}] inside WINDOW_MS */
 var history = [];		/* one sample a second, HISTORY_S long */
 
 var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
+var active = false;		/* a stream is wanted: not logged out, not refused */
+var qmax = QMAX;		/* a share link may cap the quality */
 var decoding = false, pendingBlob = null, pendingMeta = null;
 var sliderHeld = false;
 
@@ -96,10 +100,10 @@ function wsURL() {
 function connect() {
 	clearTimeout(retryTimer);
 	retryTimer = 0;
-	if (ws)
+	if (ws || !active)
 		return;
 	setStatus('connecting');
-	var sock;
+	var sock, opened = false;
 	try {
 		sock = new WebSocket(wsURL(), ['rerocctv.v1']);
 	} catch (e) {
@@ -113,6 +117,7 @@ function connect() {
 	sock.onopen = function () {
 		if (sock !== ws)
 			return;
+		opened = true;
 		S.connects++;
 		S.lastMsgAt = performance.now();
 	};
@@ -125,11 +130,18 @@ function connect() {
 		else
 			onFrame(ev.data);
 	};
-	sock.onclose = function () {
+	sock.onclose = function (ev) {
 		if (sock !== ws)
 			return;
 		ws = null;
-		scheduleReconnect();
+		/* 1008: our access was revoked. A socket that never opened may
+		 * have been refused (401 once a session is gone), and the
+		 * browser does not say why: ask before trying again, so a
+		 * logged-out page does not knock on a locked door forever. */
+		if (ev.code === 1008 || !opened)
+			recheck();
+		else
+			scheduleReconnect();
 	};
 	/* onerror is always followed by onclose; nothing to do here. */
 	sock.onerror = function () {};
@@ -137,6 +149,8 @@ function connect() {
 
 function scheduleReconnect() {
 	clearTimeout(retryTimer);
+	if (!active)
+		return;
 	if (navigator.onLine === false) {
 		setStatus('offline');
 		return;		/* the "online" event reconnects */
@@ -238,6 +252,11 @@ function decodeNext() {
 }
 
 function draw(bmp, meta) {
+	if (!active) {		/* decoded after a logout: show nothing */
+		if (bmp.close)
+			bmp.close();
+		return;
+	}
 	if (video.width !== bmp.width || video.height !== bmp.height) {
 		video.width = bmp.width;
 		video.height = bmp.height;
@@ -384,11 +403,12 @@ function renderStatus() {
 		connecting: 'Connecting…',
 		reconnecting: 'Connection lost — ' + t,
 		offline: 'Offline — waiting for the network',
-		stalled: 'No frames from the server…'
+		stalled: 'No frames from the server…',
+		denied: S.denied
 	}[S.status];
 	$('overlay-text').textContent = ov || '';
 	$('btn-retry').hidden = !(S.status === 'reconnecting' ||
-	    S.status === 'offline');
+	    S.status === 'offline' || S.status === 'denied');
 }
 
 function render() {
@@ -428,7 +448,7 @@ function render() {
 
 function snapQ(q) {
 	q = Math.round(q / QSTEP) * QSTEP;
-	return Math.min(QMAX, Math.max(QMIN, q));
+	return Math.min(qmax, Math.max(QMIN, q));
 }
 
 function setMode(mode, q) {
@@ -675,9 +695,14 @@ function initChrome() {
 	panelBtn.onclick = function () {
 		setPanel(document.body.classList.contains('panel-closed'));
 	};
-	$('btn-retry').onclick = reconnectNow;
+	$('btn-retry').onclick = function () {
+		if (S.status === 'denied')
+			boot();
+		else
+			reconnectNow();
+	};
 	window.addEventListener('online', function () {
-		if (!ws)
+		if (!ws && active)
 			reconnectNow();
 	});
 	/* Say so at once; a frame that still gets through says "live" again. */
@@ -707,6 +732,272 @@ function watchdog() {
 	}
 }
 
+/* ---- accounts --------------------------------------------------------- */
+
+/* Every path is relative to the page, so under a share link's /s/TOKEN/
+ * prefix the same requests carry the token. The session cookie is
+ * HttpOnly: this page never sees it and keeps no credential itself. */
+
+var bannerClosed = false;
+var loggingIn = false;		/* a login is being checked: no second submit */
+
+/* A request; resolves to {status, json (or null), text}. With a body it
+ * is a JSON POST (the server takes changes as JSON only). */
+function call(path, body) {
+	var opt = { cache: 'no-store', credentials: 'same-origin' };
+	if (body) {
+		opt.method = 'POST';
+		opt.headers = { 'Content-Type': 'application/json' };
+		opt.body = JSON.stringify(body);
+	}
+	return fetch(path, opt).then(function (r) {
+		return r.text().then(function (t) {
+			var j = null;
+			try {
+				j = JSON.parse(t);
+			} catch (e) { /* an error's text */ }
+			return { status: r.status, text: t.trim(),
+			    json: j && typeof j === 'object' ? j : null };
+		});
+	});
+}
+
+/* Errors are "403 Forbidden: why"; the why is what a person needs. */
+function reason(a) {
+	var m = /^\d{3} [^:\n]*: (.+)/.exec(a.text);
+	var t = (m ? m[1] : 'the server said ' + a.status).slice(0, 200);
+	return t.charAt(0).toUpperCase() + t.slice(1) + '.';
+}
+
+function say(id, text, bad) {
+	var el = $(id);
+	el.textContent = text || '';
+	el.classList.toggle('bad', !!bad);
+}
+
+/* Asks who we are and shows what follows: the login view, a refusal
+ * (an expired share link), or the stream's controls. Resolves true when
+ * the stream should go on, also when the server cannot be asked (then
+ * the stream's own reconnect keeps trying). note: for the login view. */
+function checkSession(note) {
+	return call('session').then(function (a) {
+		if (a.status === 200 && a.json) {
+			applySession(a.json);
+			if (!a.json.accounts || a.json.user)
+				return true;
+			showLogin(note);
+			return false;
+		}
+		if (a.status === 401 || a.status === 403) {
+			deny(reason(a));
+			return false;
+		}
+		return true;
+	}, function () {
+		return true;
+	});
+}
+
+function applySession(s) {
+	var mine = s.via === 'session';	/* only a cookie can be logged out */
+	$('exposed').hidden = !s.exposed || bannerClosed;
+	$('user').hidden = !mine;
+	$('user-name').textContent = mine ? s.user : '';
+	$('user-name').title = mine ? s.user + ' (' + s.role + ')' : '';
+	$('btn-logout').title = mine ? 'Log out ' + s.user : '';
+	$('btn-share').hidden = !(s.accounts && s.role === 'admin' &&
+	    s.via !== 'share');
+	qmax = s.max_quality >= QMIN && s.max_quality <= QMAX ?
+	    s.max_quality : QMAX;
+	$('q-slider').max = String(qmax);
+	S.lockedQ = snapQ(S.lockedQ);
+	renderMode();
+}
+
+function boot(note) {
+	setStatus('connecting');
+	checkSession(note).then(function (go) {
+		if (go)
+			startStream();
+	});
+}
+
+/* After a socket closed oddly: reconnect only if we still may. */
+function recheck() {
+	setStatus('connecting');
+	checkSession('Your session has ended: log in again.').then(
+	    function (go) {
+		if (go)
+			scheduleReconnect();
+	});
+}
+
+function startStream() {
+	document.body.dataset.view = 'stream';
+	if (active)
+		return;
+	active = true;
+	backoff = BACKOFF_MIN_MS;
+	connect();
+}
+
+/* No stream wanted: close the socket and forget the picture, so a page
+ * left logged out shows nothing of the camera. */
+function stopStream() {
+	active = false;
+	clearTimeout(retryTimer);
+	retryTimer = 0;
+	if (ws) {
+		var old = ws;
+		ws = null;
+		old.close();
+	}
+	pendingBlob = pendingMeta = null;
+	vctx.clearRect(0, 0, video.width, video.height);
+	document.body.classList.remove('has-frame');
+	setStatus('stopped');
+}
+
+/* Refused for good (an expired or forged share link): say why, and try
+ * again only when asked. */
+function deny(text) {
+	stopStream();
+	document.body.dataset.view = 'stream';
+	S.denied = text;
+	setStatus('denied');
+}
+
+function showLogin(note) {
+	stopStream();
+	if ($('share-dlg').open)
+		$('share-dlg').close();
+	document.body.dataset.view = 'login';
+	say('login-msg', note);
+	($('login-user').value ? $('login-pass') : $('login-user')).focus();
+}
+
+function setLoggingIn(on) {
+	var b = $('login-go');
+	loggingIn = on;
+	b.disabled = on;
+	b.textContent = on ? 'Checking…' : 'Log in';
+	$('login-user').readOnly = $('login-pass').readOnly = on;
+	$('login-form').setAttribute('aria-busy', String(on));
+}
+
+/* One check at a time: after failures the server answers slower and
+ * slower (1 s doubling), and a second submit would only queue behind. */
+function login(ev) {
+	var pass = $('login-pass');
+	ev.preventDefault();
+	if (loggingIn)
+		return;
+	say('login-msg', '');
+	setLoggingIn(true);
+	call('login', { user: $('login-user').value, password: pass.value })
+	    .then(function (a) {
+		pass.value = '';
+		if (a.status === 200)
+			boot('Logged in, but the browser kept no session: ' +
+			    'are cookies blocked?');
+		else
+			say('login-msg', reason(a), true);
+	}, function () {
+		say('login-msg', 'Cannot reach the server.', true);
+	}).then(function () {
+		setLoggingIn(false);
+		if (document.body.dataset.view === 'login')
+			pass.focus();
+	});
+}
+
+function logout() {
+	stopStream();
+	call('logout', {}).then(function (a) {
+		boot(a.status === 200 ? 'Logged out.' : reason(a));
+	}, function () {
+		boot('Cannot reach the server to log out.');
+	});
+}
+
+function fmtDuration(s) {
+	var u = s >= 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] :
+	    [60, 'minute'];
+	var n = Math.round(s / u[0]);
+	return n + ' ' + u[1] + (n === 1 ? '' : 's');
+}
+
+function makeShare(ev) {
+	var btn = $('share-make'), q = $('share-q').value;
+	var body = { expires: $('share-exp').value };
+	ev.preventDefault();
+	if (btn.disabled)
+		return;
+	if (q)
+		body.max_quality = Number(q);
+	btn.disabled = true;
+	say('share-msg', 'Making a link…');
+	call('share', body).then(function (a) {
+		if (a.status !== 200 || !a.json || !a.json.path) {
+			say('share-msg', reason(a), true);
+			return;
+		}
+		/* The path is from the server's root; resolved against the
+		 * page it keeps a reverse proxy's prefix too. */
+		var link = new URL('.' + a.json.path, location.href).href;
+		$('share-link').value = link;
+		$('share-out').hidden = false;
+		say('share-msg', 'Valid for ' + fmtDuration(a.json.expires_in) +
+		    (a.json.max_quality ? ', quality up to q' +
+		    a.json.max_quality : '') + '.');
+		$('share-link').select();
+	}, function () {
+		say('share-msg', 'Cannot reach the server.', true);
+	}).then(function () {
+		btn.disabled = false;
+	});
+}
+
+/* The clipboard API wants a secure context (https, localhost); over
+ * plain http on a LAN the old copy command still works. */
+function copyLink() {
+	var el = $('share-link'), btn = $('share-copy');
+	var done = function () {
+		btn.textContent = 'Copied';
+		setTimeout(function () { btn.textContent = 'Copy'; }, 1500);
+	};
+	var old = function () {
+		el.select();
+		try {
+			if (document.execCommand('copy'))
+				return done();
+		} catch (e) { /* below */ }
+		say('share-msg', 'Select the link and copy it.', true);
+	};
+	if (navigator.clipboard && window.isSecureContext)
+		navigator.clipboard.writeText(el.value).then(done, old);
+	else
+		old();
+}
+
+function initAccounts() {
+	var dlg = $('share-dlg');
+	$('login-form').addEventListener('submit', login);
+	$('btn-logout').onclick = logout;
+	$('btn-share').onclick = function () {
+		$('share-out').hidden = true;
+		say('share-msg', '');
+		dlg.showModal();
+	};
+	$('share-form').addEventListener('submit', makeShare);
+	$('share-copy').onclick = copyLink;
+	$('share-close').onclick = function () { dlg.close(); };
+	$('exposed-x').onclick = function () {
+		bannerClosed = true;
+		$('exposed').hidden = true;
+	};
+}
+
 /* ---- debug hook for tests (read-only copies) -------------------------- */
 
 window.rerocctv = Object.freeze({
@@ -720,7 +1011,8 @@ window.rerocctv = Object.freeze({
 
 initChrome();
 initQuality();
-connect();
+initAccounts();
+boot();
 setInterval(function () { watchdog(); render(); }, 250);
 setInterval(sample, 1000);
 sample();
