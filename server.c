@@ -458,25 +458,19 @@ static void rerun_held(struct server *s)
 	}
 }
 
-/* SIGHUP: the accounts and the share secret again. Whoever's access is
- * gone loses it now: a stream is closed (WebSocket: 1008), anything
- * else of theirs closes. */
-static void reload(struct server *s)
+/* Ends the access of whoever lost it: a stream is closed (WebSocket:
+ * 1008); with all set, anything else of theirs closes too. Returns how
+ * many connections that was. */
+static int revoke_lost(struct server *s, int all)
 {
 	struct conn_env *e = &s->env;
-	char err[512];
 	int i, n = 0;
 
-	if (!e->auth)
-		return;
-	if (auth_reload(e->auth, err, sizeof(err)) != 0) {
-		logmsg("reload: %s (keeping the accounts as they were)", err);
-		return;
-	}
 	for (i = 0; i < e->nconns; i++) {
 		struct conn *c = e->conns[i];
 
-		if (s->dead[i] || auth_still(e->auth, &c->who))
+		if (s->dead[i] || (!all && c->phase != PH_STREAM) ||
+		    auth_still(e->auth, &c->who))
 			continue;
 		n++;
 		if (c->phase == PH_STREAM) {
@@ -487,6 +481,23 @@ static void reload(struct server *s)
 			s->dead[i] = 1;
 		}
 	}
+	return n;
+}
+
+/* SIGHUP: the accounts and the share secret again; access that is gone
+ * ends now. */
+static void reload(struct server *s)
+{
+	char err[512];
+	int n;
+
+	if (!s->env.auth)
+		return;
+	if (auth_reload(s->env.auth, err, sizeof(err)) != 0) {
+		logmsg("reload: %s (keeping the accounts as they were)", err);
+		return;
+	}
+	n = revoke_lost(s, 1);
 	logmsg("reload: accounts read again; access ended for %d "
 	       "connection%s", n, n == 1 ? "" : "s");
 }
@@ -542,6 +553,12 @@ int server_turn(struct server *s)
 		for (i = 0; i < e->nconns; i++)
 			if (!s->dead[i] && tick(e->conns[i]) != 0)
 				s->dead[i] = 1;
+		/* Once a second: a stream outlives neither its session (a
+		 * logout, the lifetime) nor its share link's expiry. */
+		if (e->auth && e->now - s->last_sweep >= 1000000) {
+			revoke_lost(s, 0);
+			s->last_sweep = e->now;
+		}
 		s->next_tick = e->now + TICK_US;
 	}
 	reap(s);

@@ -21,6 +21,7 @@ struct server {
 	struct pollfd *pfd;
 	char *dead;
 	int64_t next_tick;
+	int64_t last_sweep;		/* streams' access checked again */
 	int64_t accept_paused;		/* out of fds: retry accept then */
 };
 

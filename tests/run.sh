@@ -23,8 +23,10 @@ do
 		case $f in $pat) want=t ;; esac
 	done
 	test -n "$want" || continue
+	t0=$(date +%s)
 	timeout -k 5 "$limit" $cmd >"$log" 2>&1 </dev/null
 	st=$?
+	secs=$(($(date +%s) - t0))
 	# ok/not ok lines; "# SKIP" directives count as skipped.
 	set -- $(awk '
 		/^ok / { if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; else p++ }
@@ -43,7 +45,7 @@ do
 		then
 			echo "skip $f:$(sed -n 's/^1\.\.0 *# *[Ss][Kk][Ii][Pp]//p' "$log")"
 		else
-			echo "ok $f"
+			echo "ok $f (${secs} s)"
 		fi
 		continue
 	fi

@@ -204,6 +204,28 @@ test_expect_success 'logout ends the session' '
 	test "$(code -b bob2.jar "$BASE/state")" = 401
 '
 
+test_expect_success 'logout ends the streams of that session within a second' '
+	json_post -c dave.jar -d "{\"user\":\"bob\",\"password\":\"bobpass12\"}" "$BASE/login" >code &&
+	cookie=$(awk "/rerocctv_session/ { print \$7 }" dave.jar) &&
+	{ "$WSC" ws -T 5 -H "Cookie: rerocctv_session=$cookie" \
+		"$WSBASE/websocket/30" >dave.ws & } &&
+	sleep 1 &&
+	test "$(json_post -b dave.jar -d "{}" "$BASE/logout")" = 200 &&
+	wait &&
+	grep "^status 101" dave.ws &&
+	grep "^close 1008 access revoked" dave.ws
+'
+
+test_expect_success 'a share link ends its stream when it expires' '
+	SOON=$(forge "$SECRET" $(($(date +%s) + 3)) 0) &&
+	{ "$WSC" ws -T 8 "$WSBASE/s/$SOON/websocket/30" >soon.ws & } &&
+	wait &&
+	grep "^status 101" soon.ws &&
+	grep "^close 1008 access revoked" soon.ws &&
+	test "$(code "$BASE/s/$SOON/state")" = 403 &&
+	grep "expired" body.out
+'
+
 test_expect_success 'SIGHUP after removing a user ends their streams, not others' '
 	json_post -c carol.jar -d "{\"user\":\"carol\",\"password\":\"carolpass1\"}" "$BASE/login" >code &&
 	test "$(cat code)" = 200 &&

@@ -44,7 +44,7 @@ static const char usage[] =
 "\n"
 "URL is ws://HOST:PORT/PATH (WebSocket) or, for load, http://HOST:PORT/PATH\n"
 "(MJPEG multipart/x-mixed-replace, or a single image/jpeg); USER:PASS@\n"
-"before HOST sends Basic credentials.\n"
+"before HOST sends Basic credentials; -H 'NAME: VALUE' one more header.\n"
 "\n"
 "load: CLIENTS connections (default 1) until SECONDS pass (default 5, or 10\n"
 "  with -f) or each got FRAMES frames (fewer is an error). Each frame must\n"
@@ -160,7 +160,7 @@ struct conn {
 static struct {
 	long n, frames, send_at, wait_frames;
 	double secs, T;
-	const char *origin, *protocol, *send_text;
+	const char *origin, *protocol, *send_text, *header;
 	int stall, json, decode, verbose, ending, no_pong;
 	double rate;			/* load: bytes/s each client reads */
 	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
@@ -441,6 +441,8 @@ static void conn_request(struct conn *c, const struct url *u)
 	if (u->auth[0])
 		n += snprintf(req + n, sizeof(req) - n,
 			      "Authorization: Basic %s\r\n", u->auth);
+	if (o.header)
+		n += snprintf(req + n, sizeof(req) - n, "%s\r\n", o.header);
 	if (o.protocol && u->ws)
 		n += snprintf(req + n, sizeof(req) - n,
 			      "Sec-WebSocket-Protocol: %s\r\n", o.protocol);
@@ -1318,6 +1320,7 @@ static int common_opt(int argc, char **argv, int *i)
 	const char *a = argv[*i];
 
 	if (strcmp(a, "--origin") && strcmp(a, "--protocol") &&
+	    strcmp(a, "-H") &&
 	    strcmp(a, "-T") && strcmp(a, "-n") && strcmp(a, "-t") &&
 	    strcmp(a, "-f") && strcmp(a, "--send") && strcmp(a, "--frames") &&
 	    strcmp(a, "--slow"))
@@ -1354,6 +1357,8 @@ static int cmd_load(int argc, char **argv)
 				o.frames = arg_long(v, 1);
 			else if (!strcmp(a, "--origin"))
 				o.origin = v;
+			else if (!strcmp(a, "-H"))
+				o.header = v;
 			else if (!strcmp(a, "--protocol"))
 				o.protocol = v;
 			else if (!strcmp(a, "--send")) {
@@ -1952,6 +1957,8 @@ static int cmd_ws(int argc, char **argv)
 				o.wait_frames = arg_long(val, 0);
 			else if (!strcmp(a, "--origin"))
 				o.origin = val;
+			else if (!strcmp(a, "-H"))
+				o.header = val;
 			else if (!strcmp(a, "--protocol"))
 				o.protocol = val;
 			else
