@@ -3,7 +3,7 @@ test_description='a short run of every libFuzzer target (make fuzz) over its
 corpus: the parsers, and the whole connection path'
 . "$(dirname "$0")/test-lib.sh"
 
-SECS=${RR_FUZZ_SECS:-8}
+SECS=${RR_FUZZ_SECS:-4}
 test -x "$TESTS_DIR/fuzz-server" ||
 	test_skip_all "no fuzzers built (make fuzz needs clang)"
 

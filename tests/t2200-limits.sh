@@ -219,7 +219,9 @@ test_expect_success '200 hostile clients of every kind: memory stays flat' '
 		--stall-timeout 3 --timeout 3 &&
 	rss0=$(rss_kb) &&
 	fd0=$(nfds) &&
-	for kind in ping text bad frag pipeline mjpeg slow mix
+	# Each kind alone is in make soak; here the two the issue named and
+	# the mix of all of them, 200 connections each.
+	for kind in ping text mix
 	do
 		{ "$HOSTILE" flood -n 200 -t 5 -k $kind 127.0.0.1:$PORT \
 			>flood.$kind & } &&
