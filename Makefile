@@ -126,6 +126,9 @@ mutants: rerocctv $(UNITS) $(TOOLS)
 bench: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/run.sh
 
+bench-auth: rerocctv tests/wsclient
+	$(Q)sh bench/auth.sh
+
 bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
@@ -141,5 +144,5 @@ clean:
 		$(FUZZERS)
 	rm -rf build tests/trash.*
 
-.PHONY: all check check-asan check-valgrind fuzz soak mutants bench bench-adapt install uninstall clean
+.PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
 -include $(OBJ:.o=.d)
