@@ -20,14 +20,27 @@
 #include "mjpeg.h"
 #include "util.h"
 
-enum { MAX_WORKERS = 16 };
+enum {
+	MAX_WORKERS = 16,
+	BACKOFF_MIN_S = 2, BACKOFF_MAX_S = 32	/* auto: between tries */
+};
+
+#define HEALTHY_FPS 0.95	/* auto: the source rate to keep */
+#define BUSY_MAX 0.8		/* auto: the producer's share of the time */
 
 struct hub {
 	pthread_mutex_t lock;
 	int need[HUB_NRUNGS];
 	/* The encode budget: which rungs are encoded, when each was first
 	 * asked for, and which encoded rung serves each asked one. */
-	int max_rungs;
+	int max_rungs;			/* 0: auto, a CPU budget */
+	int workers;
+	double cap_ms;			/* auto: encode time per frame that
+					   keeps the source at its rate */
+	int calm, backoff, probing;	/* auto: seconds of health, and the
+					   wait before trying one more rung */
+	int64_t busy_us;		/* producer time in hub_put_image,
+					   this second */
 	int active[HUB_NRUNGS];
 	uint64_t asked_at[HUB_NRUNGS], ask_clock;
 	int serve_fixed[HUB_NRUNGS], serve_auto[HUB_NRUNGS];
@@ -266,7 +279,14 @@ struct hub *hub_new(int workers, int max_rungs)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	h->max_rungs = h->st.max_rungs = MAX(1, max_rungs);
+	h->max_rungs = h->st.max_rungs = MAX(0, max_rungs);
+	h->workers = MAX(1, MIN(workers, MAX_WORKERS));
+	h->backoff = BACKOFF_MIN_S;
+	/* Until measured: most of the workers' time in a 30 fps interval. */
+	h->cap_ms = h->workers * 33.3 * BUSY_MAX;
+	snprintf(h->st.budget_why, sizeof(h->st.budget_why),
+		 "until measured: %d worker%s", h->workers,
+		 h->workers == 1 ? "" : "s");
 	for (i = 0; i < HUB_NRUNGS; i++)
 		h->serve_fixed[i] = h->serve_auto[i] = h->st.serve[i] = i;
 	h->wake[0] = h->wake[1] = -1;
@@ -374,30 +394,62 @@ static int serve_auto(const struct hub *h, int r)
 	return below >= 0 ? below : least >= 0 ? least : r;
 }
 
-/* Decides which rungs are encoded, with the lock held: rungs nobody asks
- * for stop; asked rungs start, first asked first, while the budget
- * allows; then every asked rung is mapped to the rung serving it. */
+/* What encoding rung costs per frame, in ms: measured, or for a rung not
+ * encoded yet, as much as the dearest full-size rung measured (qualities
+ * cost about the same), a quarter of that at half size, a tenth of a
+ * frame interval when nothing is known. */
+static double rung_cost(const struct hub *h, int rung)
+{
+	double full = 0;
+	int r;
+
+	if (!costs(h, rung))
+		return 0;
+	if (h->st.rung[rung].frames)
+		return h->st.rung[rung].enc_ms;
+	for (r = 0; r < HUB_NRUNGS; r++)
+		if (h->st.rung[r].frames && !hub_rung_half(r))
+			full = MAX(full, h->st.rung[r].enc_ms);
+	if (full == 0)
+		full = 100.0 / MAX(h->st.info.fps, 1);
+	return hub_rung_half(rung) ? full / 4 : full;
+}
+
+/* Does one more rung of cost c fit, on top of n rungs costing used? */
+static int fits(const struct hub *h, int n, double used, double c)
+{
+	if (c == 0)
+		return 1;		/* passed through: free */
+	if (h->max_rungs)
+		return n < h->max_rungs;
+	return n == 0 || used + c <= h->cap_ms;
+}
+
+/* Decides which rungs are encoded, with the lock held: the rungs asked
+ * for, first asked first, while the budget allows (--max-rungs N rungs,
+ * or the CPU budget's cap_ms); then every asked rung is mapped to the
+ * rung serving it. */
 static void budget(struct hub *h)
 {
-	int r, n = 0, merged = 0;
+	int r, n = 0, merged = 0, done[HUB_NRUNGS] = {0};
+	double used = 0;
 
-	for (r = 0; r < HUB_NRUNGS; r++) {
-		if (h->need[r] <= 0)
-			h->active[r] = 0;
-		n += h->active[r] && costs(h, r);
-	}
+	memset(h->active, 0, sizeof(h->active));
 	for (;;) {
 		int next = -1;
 
 		for (r = 0; r < HUB_NRUNGS; r++)
-			if (h->need[r] > 0 && !h->active[r] &&
-			    (!costs(h, r) || n < h->max_rungs) &&
+			if (h->need[r] > 0 && !done[r] &&
 			    (next < 0 || h->asked_at[r] < h->asked_at[next]))
 				next = r;
 		if (next < 0)
 			break;
+		done[next] = 1;
+		if (!fits(h, n, used, rung_cost(h, next)))
+			continue;
 		h->active[next] = 1;
 		n += costs(h, next);
+		used += rung_cost(h, next);
 	}
 	for (r = 0; r < HUB_NRUNGS; r++) {
 		h->serve_fixed[r] = h->st.serve[r] = serve_fixed(h, r);
@@ -405,11 +457,63 @@ static void budget(struct hub *h)
 		h->st.rung[r].encoded = h->active[r];
 		merged += h->need[r] > 0 && !h->active[r];
 	}
-	if (merged != h->st.merged)
-		logmsg("encoder: %d rung%s encoded, %d asked for beyond the "
-		       "budget of %d served by the nearest", n, n == 1 ? "" :
-		       "s", merged, h->max_rungs);
+	if (merged != h->st.merged) {
+		if (h->max_rungs)
+			logmsg("encoder: %d rung%s encoded, %d more asked for "
+			       "served by the nearest (--max-rungs %d)", n,
+			       n == 1 ? "" : "s", merged, h->max_rungs);
+		else
+			logmsg("encoder: %d rung%s encoded, %d more asked for "
+			       "served by the nearest (CPU budget: %.1f ms of "
+			       "encoding per frame; %s)", n, n == 1 ? "" : "s",
+			       merged, h->cap_ms, h->st.budget_why);
+	}
 	h->st.merged = merged;
+	h->st.budget_ms = h->cap_ms;
+}
+
+/* --max-rungs auto, once a second with the lock held: is the source
+ * keeping its rate, and do the encoders leave headroom? If not, encode
+ * less at once, in proportion to the shortfall; after calm seconds, try
+ * one more rung, and wait twice as long after a try that failed (as
+ * adapt.c does with a probe): on a machine between two budgets the
+ * choice settles on the lower one. */
+static void tune(struct hub *h, double busy)
+{
+	double used = 0, nominal = h->st.info.fps, ratio, next = 0;
+	int r;
+
+	for (r = 0; r < HUB_NRUNGS; r++)
+		if (h->active[r])
+			used += rung_cost(h, r);
+		else if (h->need[r] > 0 && next == 0)
+			next = rung_cost(h, r);
+	ratio = nominal > 0 ? h->st.fps / nominal : 1;
+	if (!h->st.source_ok || used == 0) {
+		h->calm = 0;
+		return;
+	}
+	if (ratio < HEALTHY_FPS || busy > BUSY_MAX) {
+		h->cap_ms = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
+		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
+			 ratio < HEALTHY_FPS ? "the source fell to %.0f of "
+			 "%.0f fps" : "the encoders were busy %.0f%% of %.0f "
+			 "fps", ratio < HEALTHY_FPS ? h->st.fps : busy * 100,
+			 nominal);
+		if (h->probing)
+			h->backoff = MIN(h->backoff * 2, BACKOFF_MAX_S);
+		h->probing = h->calm = 0;
+		return;
+	}
+	if (h->probing) {		/* the last rung added holds */
+		h->backoff = MAX(h->backoff / 2, BACKOFF_MIN_S);
+		h->probing = 0;
+	}
+	if (h->st.merged && ++h->calm >= h->backoff && next > 0) {
+		h->cap_ms = used + next;
+		h->probing = 1;
+		h->calm = 0;
+	}
 }
 
 /* Poll thread side */
@@ -519,8 +623,13 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 	h->st.seq++;
 	if (t - h->fps_t0 >= 1000000) {
 		h->st.fps = h->fps_n * 1e6 / (double)(t - h->fps_t0);
+		h->st.busy = (double)h->busy_us / (double)(t - h->fps_t0);
+		h->busy_us = 0;
 		h->fps_t0 = t;
 		h->fps_n = 0;
+		if (!h->max_rungs)
+			tune(h, h->st.busy);
+		budget(h);		/* costs are measured anew */
 	}
 	h->fps_n++;
 	*pass = 0;
@@ -620,7 +729,7 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 	return 0;
 }
 
-int hub_put_image(struct hub *h, const struct image *img)
+static int put_image(struct hub *h, const struct image *img)
 {
 	struct frame *drop[HUB_NRUNGS];
 	struct yuv view;
@@ -651,4 +760,16 @@ int hub_put_image(struct hub *h, const struct image *img)
 	h->njob = h->next = h->done = 0;
 	pthread_mutex_unlock(&h->lock);
 	return 0;
+}
+
+int hub_put_image(struct hub *h, const struct image *img)
+{
+	int64_t t0 = mono_us();
+	int r;
+
+	r = put_image(h, img);
+	pthread_mutex_lock(&h->lock);
+	h->busy_us += mono_us() - t0;
+	pthread_mutex_unlock(&h->lock);
+	return r;
 }

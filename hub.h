@@ -54,7 +54,10 @@ struct hub_stats {
 	uint64_t seq;		/* newest source frame number */
 	uint64_t dropped;	/* corrupt source frames */
 	uint64_t encoded;	/* encodes done, all rungs */
-	int max_rungs;		/* the encode budget */
+	int max_rungs;		/* the encode budget; 0: auto (CPU) */
+	double budget_ms;	/* auto: encoding per frame that fits */
+	char budget_why[64];	/* auto: what set it last */
+	double busy;		/* share of the time spent encoding */
 	int merged;		/* asked rungs served by another */
 	int serve[HUB_NRUNGS];	/* the rung serving each asked rung */
 	struct hub_rung_stats rung[HUB_NRUNGS];
@@ -64,7 +67,9 @@ struct hub;
 
 /* Starts workers - 1 extra encoder threads (the producer thread is the
  * other); at most max_rungs distinct rungs are encoded per source frame
- * (the camera's own JPEG passed through is free). NULL on failure. */
+ * (the camera's own JPEG passed through is free), or with max_rungs 0 as
+ * many as keep the source at its frame rate with headroom (measured each
+ * second: see tune() in hub.c). NULL on failure. */
 struct hub *hub_new(int workers, int max_rungs);
 void hub_free(struct hub *h);		/* stops the workers */
 

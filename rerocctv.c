@@ -42,8 +42,9 @@ static const char usage[] =
 "                       (default 32); when a limit is reached, the\n"
 "                       oldest connection still sending no request\n"
 "                       makes room, else the new one gets a 503\n"
-"  --max-rungs N        distinct qualities encoded per frame (default:\n"
-"                       4 per encoder thread); more asked for are\n"
+"  --max-rungs N|auto   distinct qualities encoded per frame; auto\n"
+"                       (default): as many as keep the source at its\n"
+"                       frame rate on this CPU; more asked for are\n"
 "                       served by the nearest one encoded\n"
 "  --auth-file FILE     accounts (see rerocctv passwd): every request\n"
 "                       then needs a login, Basic credentials or a\n"
@@ -210,9 +211,10 @@ static void parse(struct opts *o, int argc, char **argv)
 				value(argc, argv, &i, "--max-per-ip"), 1,
 				10000);
 		} else if (is_opt(a, "--max-rungs")) {
-			o->max_rungs = to_int("--max-rungs", value(argc, argv,
-					      &i, "--max-rungs"), 1,
-					      HUB_NRUNGS);
+			const char *v = value(argc, argv, &i, "--max-rungs");
+
+			o->max_rungs = strcmp(v, "auto") == 0 ? 0 :
+				to_int("--max-rungs", v, 1, HUB_NRUNGS);
 		} else if (is_opt(a, "--stall-timeout")) {
 			o->srv.stall_s = to_int("--stall-timeout", value(argc,
 						argv, &i, "--stall-timeout"),
@@ -410,8 +412,6 @@ int main(int argc, char **argv)
 						  sizeof(err))))
 		die("%s", err);
 
-	if (!o.max_rungs)
-		o.max_rungs = MIN(4 * o.workers, HUB_NRUNGS);
 	if (!(hub = hub_new(o.workers, o.max_rungs)))
 		die("cannot start the encoders");
 	hub_set_subsamp(hub, o.src.subsamp);

@@ -34,7 +34,13 @@ static void encoder_json(struct obuf *b, const struct hub_stats *hs)
 {
 	int i, j, first = 1;
 
-	obuf_printf(b, "\"max_rungs\":%d,\"encoder\":[", hs->max_rungs);
+	if (hs->max_rungs)
+		obuf_printf(b, "\"max_rungs\":%d,", hs->max_rungs);
+	else
+		obuf_printf(b, "\"max_rungs\":\"auto\",\"budget_ms\":%.2f,"
+			    "\"budget_why\":\"%s\",", hs->budget_ms,
+			    hs->budget_why);
+	obuf_printf(b, "\"busy\":%.3f,\"encoder\":[", hs->busy);
 	for (i = 0; i < HUB_NRUNGS; i++) {
 		const struct hub_rung_stats *r = &hs->rung[i];
 		int more = 0;

@@ -202,7 +202,7 @@ test_expect_success 'a merged rung gets its own again when the budget frees' '
 	sleep 0.5 &&
 	kill %1 2>/dev/null;
 	wait &&
-	grep -q "budget of 5" server.log
+	grep -q "(--max-rungs 5)" server.log
 '
 
 test_expect_success 'nothing is encoded while nobody watches' '
