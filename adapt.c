@@ -107,6 +107,7 @@ void adapt_init(struct adapt *a, int rung)
 	a->hold = HOLD_MIN;
 	a->backoff = BACKOFF_MIN;
 	a->ceiling = -1;
+	a->top = adapt_nladder - 1;
 	/* Until the first tick has measured the path, hold no more than a
 	 * few frames: a burst into an unknown link only fills its queue. */
 	a->sndbuf = SNDBUF_START;
@@ -116,6 +117,31 @@ void adapt_init(struct adapt *a, int rung)
 int adapt_rung(const struct adapt *a)
 {
 	return adapt_ladder[a->idx];
+}
+
+void adapt_limit(struct adapt *a, int top)
+{
+	a->top = MAX(0, MIN(top, adapt_nladder - 1));
+	if (a->idx > a->top) {
+		a->idx = a->top;
+		snprintf(a->why, sizeof(a->why), "down: view");
+	}
+}
+
+int adapt_view_top(int w, int h, int sw, int sh)
+{
+	int i, top = adapt_nladder - 1;
+
+	/* "About half": a view up to 55 % of the source's width and height
+	 * loses nothing worth the bytes to a half-resolution rung. */
+	if (w <= 0 || h <= 0 || sw <= 0 || sh <= 0 || w * 20 > sw * 11 ||
+	    h * 20 > sh * 11)
+		return top;
+	for (i = 0; i < adapt_nladder; i++)
+		if (adapt_ladder[i] >= HUB_NQ &&
+		    adapt_ladder[i] < HUB_RUNG_SOURCE)
+			top = i;	/* the ladder's last half rung */
+	return top;
 }
 
 /* The socket may hold what the path carries in its RTT plus QUEUE_S:
@@ -183,7 +209,7 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	target = MAX(fit(o, a->bw_bps * HEADROOM), a->idx + 1);
 	if (a->ceil_left > 0 && target >= a->ceiling)
 		target = a->ceiling - 1;
-	target = MIN(target, adapt_nladder - 1);
+	target = MIN(target, a->top);
 	if (a->calm < a->hold || target <= a->idx) {
 		snprintf(a->why, sizeof(a->why), a->ceil_left > 0 &&
 			 a->idx + 1 == a->ceiling ? "hold: ceiling" : "hold");

@@ -38,6 +38,8 @@ struct adapt {
 	int ceil_left;		/* ticks until the ceiling may be probed */
 	double sndbuf;		/* bytes the socket may hold: bounds the
 				   queue we build on the path */
+	int top;		/* highest ladder position allowed: the
+				   client's view may be smaller */
 	char why[32];		/* the last decision, for /state */
 };
 
@@ -45,5 +47,12 @@ void adapt_init(struct adapt *a, int rung);
 /* Feeds one tick; returns the rung to use next. */
 int adapt_tick(struct adapt *a, const struct adapt_obs *o);
 int adapt_rung(const struct adapt *a);
+/* The client draws no larger than ladder position top (a small view):
+ * the rung never goes above it, and comes down to it at once. */
+void adapt_limit(struct adapt *a, int top);
+/* The highest ladder position worth sending to a view of w x h device
+ * pixels from a source of sw x sh: a half-resolution rung when the view
+ * is at most about half the source, else the top. */
+int adapt_view_top(int w, int h, int sw, int sh);
 
 #endif

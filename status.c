@@ -103,6 +103,9 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		    (unsigned long long)c->msgs_replaced,
 		    (unsigned long long)c->bytes,
 		    (double)(c->env->now - c->t_start) / 1e6);
+	if (st->view_w)
+		obuf_printf(b, ",\"view\":\"%dx%d\"", st->view_w,
+			    st->view_h);
 	if (st->is_auto)
 		obuf_printf(b, ",\"bw_kbps\":%.0f,\"why\":\"%s\"",
 			    st->ad.bw_bps / 1000, st->ad.why);

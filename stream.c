@@ -346,23 +346,63 @@ void stream_gave_up(struct conn *c)
 
 /* WebSocket input */
 
+/* An integer member of a control message: its value, -1 absent, -2
+ * malformed or out of 0..max. */
+static int json_int(const char *s, size_t n, const char *key, int max)
+{
+	char v[16], *end;
+	int len = json_get(s, n, key, v, sizeof(v), NULL);
+	long x;
+
+	if (len == JSON_ABSENT)
+		return -1;
+	x = len > 0 ? strtol(v, &end, 10) : -1;
+	return len < 0 || *end || x < 0 || x > max ? -2 : (int)x;
+}
+
+/* The size the client draws at, in device pixels: auto never sends it a
+ * rung much larger (a phone gets half-resolution frames). */
+static void set_view(struct conn *c, int w, int h)
+{
+	struct stream *st = c->st;
+	struct hub_stats hs;
+
+	st->view_w = w;
+	st->view_h = h;
+	if (!st->is_auto)
+		return;
+	hub_get_stats(c->env->hub, &hs);
+	adapt_limit(&st->ad, adapt_view_top(w, h, hs.info.w, hs.info.h));
+	want(c, adapt_rung(&st->ad));
+}
+
+/* {"quality":70}, {"quality":"auto"}, {"view_w":390,"view_h":219}, or
+ * both in one. */
 static void on_text(struct conn *c, const char *s, size_t n)
 {
 	struct stream *st = c->st;
 	char v[16];
 	int len = json_get(s, n, "quality", v, sizeof(v), NULL);
-	int rung, is_auto;
+	int w = json_int(s, n, "view_w", 1 << 16);
+	int h = json_int(s, n, "view_h", 1 << 16);
+	int rung = -1, is_auto = 0;
 
-	if (len < 0 || (rung = stream_parse_quality(v, (size_t)len,
-						    &is_auto)) < 0) {
-		send_error(c, "expected {\"quality\":30..95} or "
-			   "{\"quality\":\"auto\"}");
+	if (len == JSON_BAD || w == -2 || h == -2 || (w < 0) != (h < 0) ||
+	    (len < 0 && w < 0) ||
+	    (len >= 0 && (rung = stream_parse_quality(v, (size_t)len,
+						      &is_auto)) < 0)) {
+		send_error(c, "expected {\"quality\":30..95|\"auto\"} or "
+			   "{\"view_w\":W,\"view_h\":H}");
 		return;
 	}
-	if (is_auto && !st->is_auto)
-		start_auto(c, st->want >= 0 ? st->want : rung);
-	st->is_auto = is_auto;
-	want(c, is_auto ? adapt_rung(&st->ad) : rung);
+	if (len >= 0) {
+		if (is_auto && !st->is_auto)
+			start_auto(c, st->want >= 0 ? st->want : rung);
+		st->is_auto = is_auto;
+		want(c, is_auto ? adapt_rung(&st->ad) : rung);
+	}
+	if (w >= 0 || (len >= 0 && is_auto && st->view_w))
+		set_view(c, w >= 0 ? w : st->view_w, h >= 0 ? h : st->view_h);
 }
 
 /* Handles one parsed client frame. */

@@ -23,6 +23,8 @@ struct stream {
 	int is_auto, v1;		/* v1: subprotocol rerocctv.v1 */
 	int max_rung;			/* highest full-size quality the
 					   access allows, as a rung */
+	int view_w, view_h;		/* what the client draws at, device
+					   pixels; 0 unknown */
 	uint64_t last_seq;		/* newest frame taken */
 
 	/* WebSocket */

@@ -178,6 +178,34 @@ function send(obj) {
 }
 
 /* Server text messages are optional extras: tolerate anything. */
+/* The size the picture is drawn at, in device pixels (the canvas is
+ * letterboxed with object-fit: contain), so that the server sends no
+ * more pixels than the screen shows: a phone gets half-size frames. */
+var viewSent = '', viewTimer = 0;
+function viewSize() {
+	var hello = S.hello, r = video.getBoundingClientRect();
+	if (!hello || !hello.w || !hello.h || !r.width || !r.height)
+		return null;
+	var ar = hello.w / hello.h, w = r.width, h = r.height;
+	if (w / h > ar)
+		w = h * ar;
+	else
+		h = w / ar;
+	var dpr = window.devicePixelRatio || 1;
+	return { w: Math.round(w * dpr), h: Math.round(h * dpr) };
+}
+function sendView() {
+	var v = viewSize();
+	if (!v || v.w + 'x' + v.h === viewSent)
+		return;
+	viewSent = v.w + 'x' + v.h;
+	send({ view_w: v.w, view_h: v.h });
+}
+function viewChanged() {
+	clearTimeout(viewTimer);
+	viewTimer = setTimeout(sendView, 250);
+}
+
 function onText(text) {
 	var m;
 	try {
@@ -191,6 +219,8 @@ function onText(text) {
 		S.hello = m;
 		if (typeof m.source === 'string')
 			S.source = m.source;
+		viewSent = '';		/* a new connection: tell it */
+		sendView();
 	} else if (m.type === 'stats') {
 		S.serverStats = m;
 	}
@@ -713,6 +743,12 @@ function initChrome() {
 			scheduleReconnect();
 	});
 	window.addEventListener('resize', drawChart);
+	/* Rotation, a resized window, fullscreen, the panel: the picture
+	 * box changes, and so does what is worth sending. */
+	window.addEventListener('resize', viewChanged);
+	document.addEventListener('fullscreenchange', viewChanged);
+	if (window.ResizeObserver)
+		new ResizeObserver(viewChanged).observe(video);
 	if (window.ResizeObserver)
 		new ResizeObserver(function () { drawChart(); }).observe(chart);
 }
