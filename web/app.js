@@ -16,7 +16,8 @@ function $(id) { return document.getElementById(id); }
 
 var S = {
 	status: 'connecting',	/* connecting | live | stalled | reconnecting |
-				   offline | stopped (logged out) | denied */
+				   offline | stopped (logged out) | denied
+				   | resting (the tab is hidden) */
 	mode: 'auto',		/* auto | locked */
 	lockedQ: 65,
 	connects: 0,		/* sockets opened successfully */
@@ -97,10 +98,16 @@ function wsURL() {
 	return u.href;
 }
 
+/* A tab nobody looks at rests: no socket, so it costs the server
+ * nothing; picture-in-picture counts as looking. */
+function resting() {
+	return document.hidden && !document.pictureInPictureElement;
+}
+
 function connect() {
 	clearTimeout(retryTimer);
 	retryTimer = 0;
-	if (ws || !active)
+	if (ws || !active || resting())
 		return;
 	setStatus('connecting');
 	var sock, opened = false;
@@ -149,7 +156,7 @@ function connect() {
 
 function scheduleReconnect() {
 	clearTimeout(retryTimer);
-	if (!active)
+	if (!active || resting())
 		return;
 	if (navigator.onLine === false) {
 		setStatus('offline');
@@ -753,6 +760,60 @@ function initChrome() {
 		new ResizeObserver(function () { drawChart(); }).observe(chart);
 }
 
+/* Hidden: close the socket at once (the server stops sending and, with
+ * nobody else on the rung, stops encoding); shown: reconnect at once. */
+function onVisibility() {
+	if (resting()) {
+		if (ws) {
+			var old = ws;
+			ws = null;
+			old.close(1000, 'resting');
+		}
+		clearTimeout(retryTimer);
+		if (active)
+			setStatus('resting');
+	} else if (active && !ws) {
+		backoff = BACKOFF_MIN_MS;
+		connect();
+	}
+}
+
+/* The snapshot link downloads a file named with the time it was taken:
+ * rerocctv-2026-11-28_22-57-03.jpg. */
+function initSnapshot() {
+	var a = $('snap-link');
+	a.addEventListener('click', function () {
+		var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
+		a.download = 'rerocctv-' + d.getFullYear() + '-' + p(d.getMonth() + 1) +
+		    '-' + p(d.getDate()) + '_' + p(d.getHours()) + '-' +
+		    p(d.getMinutes()) + '-' + p(d.getSeconds()) + '.jpg';
+	});
+}
+
+/* Picture-in-picture where the browser offers it: the canvas as a video
+ * stream in a floating window; the stream keeps running while it shows. */
+function initPip() {
+	var btn = $('btn-pip'), pv = null;
+	if (!document.pictureInPictureEnabled || !video.captureStream)
+		return;
+	btn.hidden = false;
+	btn.onclick = function () {
+		if (document.pictureInPictureElement) {
+			document.exitPictureInPicture().catch(function () {});
+			return;
+		}
+		if (!pv) {
+			pv = document.createElement('video');
+			pv.muted = true;
+			pv.srcObject = video.captureStream();
+			pv.addEventListener('leavepictureinpicture', onVisibility);
+		}
+		pv.play().then(function () {
+			return pv.requestPictureInPicture();
+		}).catch(function () {});
+	};
+}
+
 /* A socket that stays open but delivers nothing is as bad as a closed one. */
 function watchdog() {
 	if (!ws || ws.readyState !== WebSocket.OPEN)
@@ -1047,6 +1108,9 @@ window.rerocctv = Object.freeze({
 
 initChrome();
 initQuality();
+initSnapshot();
+initPip();
+document.addEventListener('visibilitychange', onVisibility);
 initAccounts();
 boot();
 setInterval(function () { watchdog(); render(); }, 250);
