@@ -2,11 +2,13 @@
 # deps.sh: installs (Debian/Ubuntu) everything building and the tests
 # need, up front, so that no test has to install anything: the Debian
 # packages, then playwright-core from npm into tests/node_modules (it
-# drives the Debian Chromium; it never downloads a browser). Runs as root,
-# or through sudo when it is not root. Node.js and npm only when missing:
-# some machines carry a Node.js build that bundles npm and conflicts with
-# Debian's npm package.
+# drives the Debian Chromium; it never downloads a browser). With --build,
+# only what `make` needs. Runs as root, or through sudo when it is not
+# root (a fresh container has no sudo, and as root needs none). Node.js
+# and npm only when missing: some machines carry a Node.js build that
+# bundles npm and conflicts with Debian's npm package.
 set -e
+BUILD="build-essential libturbojpeg0-dev libjpeg62-turbo-dev libv4l-dev"
 if test "$(id -u)" = 0
 then
 	as_root=
@@ -18,9 +20,19 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$as_root apt-get update
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-	build-essential libturbojpeg0-dev libjpeg62-turbo-dev libv4l-dev \
+# A mirror caught mid-sync fails one index (seen here for armhf): try
+# again, then go on with the lists there are; a missing package still
+# fails the install below.
+$as_root apt-get update || { sleep 5; $as_root apt-get update; } ||
+	echo "deps.sh: apt-get update had errors; going on" >&2
+if test "$1" = --build
+then
+	# shellcheck disable=SC2086
+	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD
+	exit 0
+fi
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD \
 	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
 	nginx socat openssl perl python3 binutils
 command -v node >/dev/null 2>&1 ||
