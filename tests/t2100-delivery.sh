@@ -134,14 +134,7 @@ test_expect_success 'many short connections do not leak fds' '
 		i=$((i + 1))
 	done &&
 	state_until ".clients == []" &&
-	n=30 &&
-	while fd1=$(nfds) && test "$fd1" -gt $((fd0 + 2)) && test $n -gt 0
-	do
-		sleep 0.1
-		n=$((n - 1))
-	done &&
-	echo "fds before $fd0, after $fd1" &&
-	test "$fd1" -le $((fd0 + 2))
+	fds_back $fd0
 '
 
 # snap NAME [QUERY]: a snapshot into NAME.jpg.

@@ -6,11 +6,7 @@
 test_description='the original React client logic, served from another origin'
 . "$(dirname "$0")/test-lib.sh"
 
-command -v node >/dev/null 2>&1 || test_skip_all 'node is not installed'
-test -x "${CHROMIUM:-/usr/bin/chromium}" || test_skip_all 'no chromium'
-(cd "$TOP/tests" && node -e "require.resolve('playwright-core')") \
-	>/dev/null 2>&1 ||
-	test_skip_all 'playwright-core is missing (npm install --prefix tests)'
+need_browser
 
 # The page comes from one server (its own origin), the stream from
 # another, as with the original's Vite dev server and backend.

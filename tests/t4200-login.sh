@@ -6,16 +6,7 @@
 test_description='browser client: login, logout, share links'
 . "$(dirname "$0")/test-lib.sh"
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-command -v node >/dev/null 2>&1 || test_skip_all 'node is not installed'
-test -x "$CHROMIUM" || test_skip_all "$CHROMIUM is not installed"
-(cd "$TOP/tests" && node -e "require.resolve('playwright-core')") \
-	>/dev/null 2>&1 ||
-	test_skip_all 'playwright-core is missing (npm install --prefix tests)'
-
-# $TRASH goes away when the test passes: RR_SHOTS=DIR keeps the screenshots.
-SHOTS=${RR_SHOTS:-$TRASH}
-export CHROMIUM
+need_browser
 
 test_expect_success 'accounts: admin alice, viewer bob' '
 	echo "alice-pw-$$" | "$RR" passwd auth alice --role admin &&

@@ -4,14 +4,7 @@
 test_description='the page tells the server its view size; auto fits it'
 . "$(dirname "$0")/test-lib.sh"
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-command -v node >/dev/null 2>&1 || test_skip_all 'node is not installed'
-test -x "$CHROMIUM" || test_skip_all "$CHROMIUM is not installed"
-(cd "$TOP/tests" && node -e "require.resolve('playwright-core')") \
-	>/dev/null 2>&1 ||
-	test_skip_all 'playwright-core is missing (sh tests/deps.sh)'
-SHOTS=${RR_SHOTS:-$TRASH}
-export CHROMIUM
+need_browser
 
 test_expect_success 'start the test pattern at 1280x720' '
 	start_server --source test --size 1280x720 --fps 30

@@ -197,6 +197,37 @@ nfds () {
 	ls "/proc/$SERVER_PID/fd" | wc -l
 }
 
+# fds_back FD0: waits up to 6 s for the server to hold no more than FD0
+# descriptors (two more allowed: a lingering close), saying how many.
+fds_back () {
+	fb_n_=60
+	while fb_fd_=$(nfds) && test "$fb_fd_" -gt $(($1 + 2)) &&
+		test $fb_n_ -gt 0
+	do
+		sleep 0.1
+		fb_n_=$((fb_n_ - 1))
+	done
+	echo "fds before $1, after $fb_fd_"
+	test "$fb_fd_" -le $(($1 + 2))
+}
+
+# need_browser: skips the whole file without node, the Debian Chromium or
+# playwright-core (tests/deps.sh installs all three; no test installs
+# anything); sets CHROMIUM, and SHOTS for screenshots (RR_SHOTS=DIR keeps
+# them, else they go with $TRASH).
+need_browser () {
+	CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+	command -v node >/dev/null 2>&1 ||
+		test_skip_all 'node is not installed (sh tests/deps.sh)'
+	test -x "$CHROMIUM" ||
+		test_skip_all "$CHROMIUM is not installed (sh tests/deps.sh)"
+	(cd "$TESTS_DIR" && node -e "require.resolve('playwright-core')") \
+		>/dev/null 2>&1 ||
+		test_skip_all 'playwright-core is missing (sh tests/deps.sh)'
+	SHOTS=${RR_SHOTS:-$TRASH}
+	export CHROMIUM SHOTS
+}
+
 # state_until JQ: polls /state for up to ~5 s until the jq test holds.
 state_until () {
 	su_n_=50
