@@ -8,7 +8,8 @@
  *
  *   make fuzz; tests/fuzz-server tests/corpus/server
  *
- * Input: one byte of set-up (connections 1..3, server options), then
+ * Input: one byte of set-up (connections 1..3, accounts or not, limits,
+ * time limits), then
  * commands: op = byte & 7, k = connection (byte >> 3) % n:
  *   0 LEN BYTES  client k sends BYTES      4 client k stops reading
  *   1 N          time moves N*50 ms        5 client k reads again
@@ -24,11 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth.h"
+#include "base64.h"
 #include "conn.h"
 #include "hub.h"
 #include "server.h"
+#include "sha256.h"
+#include "share.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -307,6 +313,47 @@ static void turn(struct server *s, struct client *cl, int n)
 			client_read(&cl[i]);
 }
 
+/* --- accounts: alice (admin, password "alicepass1"), made once ---
+ *
+ * 1000 PBKDF2 rounds, the least the file takes, so that a login costs
+ * the verifier little. The secret is all 7s: the seeds carry a share
+ * token signed with it (tests/corpus/server/share-ok). */
+static struct auth *accounts(void)
+{
+	static struct auth *a;
+	static const unsigned char salt[16] = "fuzzfuzzfuzzfuzz";
+	char dir[] = "/tmp/rerocctv-fuzz-XXXXXX", path[64], s64[32], k64[48];
+	char err[256];
+	unsigned char key[32];
+	FILE *f;
+
+	if (a)
+		return a;
+	if (!mkdtemp(dir))
+		abort();
+	pbkdf2_sha256("alicepass1", 10, salt, 16, 1000, key, 32);
+	base64_encode(salt, 16, s64);
+	base64_encode(key, 32, k64);
+	snprintf(path, sizeof(path), "%s/users", dir);
+	f = fopen(path, "w");
+	if (!f || fchmod(fileno(f), 0600) != 0)
+		abort();
+	fprintf(f, "alice:admin:$pbkdf2-sha256$1000$%s$%s\n", s64, k64);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/users.secret", dir);
+	f = fopen(path, "w");
+	if (!f || fchmod(fileno(f), 0600) != 0)
+		abort();
+	fprintf(f, "%064d\n", 0);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/users", dir);
+	if (!(a = auth_open(path, NULL, err, sizeof(err)))) {
+		fprintf(stderr, "%s\n", err);
+		abort();
+	}
+	return a;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *origins[] = { "http://allowed.example" };
@@ -334,7 +381,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fcntl(hub.wake[0], F_SETFL, O_NONBLOCK);
 	fcntl(hub.wake[1], F_SETFL, O_NONBLOCK);
-	server_init(&s, &cfg, &hub, NULL);
+	/* Set-up bit 0x20: the server has accounts. */
+	server_init(&s, &cfg, &hub, data[0] & 0x20 ? accounts() : NULL);
 
 	n = 1 + (data[0] & 3) % 3;
 	memset(cl, 0, sizeof(cl));
