@@ -8,9 +8,11 @@
 # Run it on the encoder machine, next to nginx, not on the board: the
 # board only sends one stream of its camera's own JPEGs (quality=source:
 # no encode on the board for an MJPEG camera; q95 from a YUYV camera or
-# the test pattern, one encode per frame), and x264 costs the encoder
-# machine a fraction of a core at 720p30. That one stream costs the LAN
-# what one viewer of source costs (720p at q95: 40-60 Mbit/s).
+# the test pattern, one encode per frame), while this costs the encoder
+# machine about a third of a core at 720p30 (37 % on a 2-core Xeon VM,
+# the JPEG decode included; 16 % at 640x480). That one stream costs the
+# LAN what one viewer of source costs (69 Mbit/s for the 720p test
+# pattern at q95; a camera's own JPEGs are usually smaller).
 #
 # With accounts (--auth-file), give it a viewer's Basic credentials in
 # the URL, best an account of its own (rerocctv passwd FILE hls), or a
@@ -28,14 +30,15 @@
 #   FPS=30        the output frame rate: the camera's. A constant rate:
 #                 missing frames are repeated (cheap in H.264), extra
 #                 ones dropped, so keyframes fall exactly every GOP
-#   GOP=1         seconds between keyframes. nginx cuts a fragment only
-#                 at a keyframe, so this is the fragment length; keep it
-#                 equal to hls_fragment. 2 halves the keyframe cost and
-#                 adds about a second of latency
+#   GOP=1         seconds (whole) between keyframes. nginx cuts a fragment
+#                 only at a keyframe, so this is the fragment length; keep it
+#                 equal to hls_fragment. 2 halves the keyframe cost, and
+#                 doubles the latency (players stay about 3 fragments
+#                 behind the newest)
 #   CRF=23        x264 quality (lower: better, bigger); 23 suits 720p
 #   MAXRATE=2500k the cap on the bit rate (VBV over one second), what a
-#                 viewer needs: 720p30 from a camera fits, 2-3 Mbit/s,
-#                 against 30-40 Mbit/s for MJPEG q80
+#                 viewer needs (the 720p30 test pattern: 1.8 Mbit/s,
+#                 against about 33 Mbit/s for MJPEG q80)
 #   PRESET=veryfast  x264 speed against size; ultrafast on a weak
 #                 encoder machine, faster/fast on a strong one
 #   SCALE=        e.g. 1280:720 to scale (a 1080p camera); empty: as is
@@ -51,7 +54,9 @@ rtmp=$2
 fps=${FPS:-30}
 gop=${GOP:-1}
 # JPEGs are full-range YUV (4:2:0 or 4:2:2); players expect limited-range
-# 4:2:0. Saying both ranges keeps swscale from guessing (and warning).
+# 4:2:0, so both ranges are said. (swscale still warns "deprecated pixel
+# format used" a few times at each start: the decoder's yuvj name for
+# full range. Harmless.)
 vf="fps=$fps,scale=${SCALE:-iw:ih}:in_range=full:out_range=limited"
 vf="$vf,format=yuv420p"
 
