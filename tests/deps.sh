@@ -34,7 +34,7 @@ fi
 # shellcheck disable=SC2086
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD \
 	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
-	nginx socat openssl perl python3 binutils
+	nginx libnginx-mod-rtmp socat openssl perl python3 binutils
 command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||
