@@ -18,11 +18,13 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c util.c web.c
+SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
 	tests/unit-json tests/unit-share
+UNITS += tests/unit-notify
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
 ifeq ($(V),)
@@ -54,6 +56,7 @@ tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
 tests/unit-adapt: adapt.o
+tests/unit-notify: notify.o util.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)
@@ -80,6 +83,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
 	base64.c obuf.c adapt.c util.c web.c
+tests/fuzz-server: notify.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg
 $(FUZZERS): %: %.c
