@@ -1,6 +1,7 @@
 # rerocctv: plain make. `make`, `make check`, `make install PREFIX=...`.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
@@ -137,11 +138,13 @@ bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
 install: rerocctv
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 rerocctv $(DESTDIR)$(BINDIR)/rerocctv
+	install -m 644 rerocctv.1 $(DESTDIR)$(MANDIR)/man1/rerocctv.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rerocctv
+	rm -f $(DESTDIR)$(MANDIR)/man1/rerocctv.1
 
 clean:
 	rm -f rerocctv web.c *.o *.d tests/*.o tests/*.d $(UNITS) $(TOOLS) \

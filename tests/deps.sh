@@ -23,6 +23,8 @@ $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 	build-essential libturbojpeg0-dev libjpeg62-turbo-dev libv4l-dev \
 	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
 	nginx socat openssl perl python3 binutils
+# The man page's lint (t0410), the unit's verify and security score (t0400).
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y mandoc systemd
 command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||
