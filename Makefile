@@ -2,6 +2,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
@@ -137,14 +138,21 @@ bench-auth: rerocctv tests/wsclient
 bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
+# The unit names the binary where BINDIR puts it.
 install: rerocctv
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 755 rerocctv $(DESTDIR)$(BINDIR)/rerocctv
 	install -m 644 rerocctv.1 $(DESTDIR)$(MANDIR)/man1/rerocctv.1
+	sed 's|/usr/local/bin/rerocctv|$(BINDIR)/rerocctv|' \
+		contrib/rerocctv.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rerocctv
 	rm -f $(DESTDIR)$(MANDIR)/man1/rerocctv.1
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
 
 clean:
 	rm -f rerocctv web.c *.o *.d tests/*.o tests/*.d $(UNITS) $(TOOLS) \
