@@ -1,6 +1,8 @@
 # rerocctv: plain make. `make`, `make check`, `make install PREFIX=...`.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
@@ -18,11 +20,13 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c util.c web.c
+SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
 	tests/unit-json tests/unit-share
+UNITS += tests/unit-notify
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
 ifeq ($(V),)
@@ -54,6 +58,7 @@ tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
 tests/unit-adapt: adapt.o
+tests/unit-notify: notify.o util.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)
@@ -80,6 +85,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
 	base64.c obuf.c adapt.c util.c web.c
+tests/fuzz-server: notify.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg
 $(FUZZERS): %: %.c
@@ -132,12 +138,21 @@ bench-auth: rerocctv tests/wsclient
 bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
+# The unit names the binary where BINDIR puts it.
 install: rerocctv
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 755 rerocctv $(DESTDIR)$(BINDIR)/rerocctv
+	install -m 644 rerocctv.1 $(DESTDIR)$(MANDIR)/man1/rerocctv.1
+	sed 's|/usr/local/bin/rerocctv|$(BINDIR)/rerocctv|' \
+		contrib/rerocctv.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rerocctv
+	rm -f $(DESTDIR)$(MANDIR)/man1/rerocctv.1
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/rerocctv.service
 
 clean:
 	rm -f rerocctv web.c *.o *.d tests/*.o tests/*.d $(UNITS) $(TOOLS) \

@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "hub.h"
+#include "notify.h"
 #include "route.h"
 #include "server.h"
 #include "stream.h"
@@ -112,6 +113,7 @@ void server_init(struct server *s, const struct config *cfg,
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	notify_open(&s->notify, s->env.now);
 }
 
 /* "ADDR:PORT" or "[V6ADDR]:PORT" into host and port strings. */
@@ -502,6 +504,22 @@ static void reload(struct server *s)
 	       "connection%s", n, n == 1 ? "" : "s");
 }
 
+/* The service manager's status line: how many clients a stream goes to
+ * (sent only when it changes). */
+static void tell_status(struct server *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->env.nconns; i++) {
+		const struct conn *c = s->env.conns[i];
+
+		n += c->phase == PH_STREAM && c->st &&
+		     c->st->kind != ST_SNAPSHOT;
+	}
+	notify_status(&s->notify, "streaming to %d client%s", n,
+		      n == 1 ? "" : "s");
+}
+
 int server_turn(struct server *s)
 {
 	struct conn_env *e = &s->env;
@@ -522,9 +540,11 @@ int server_turn(struct server *s)
 		pfd[NFIXED + i].events = conn_events(e->conns[i]);
 		pfd[NFIXED + i].revents = 0;
 	}
-	wait_ms = (int)MAX(0, (s->next_tick - mono_us() + 999) / 1000);
+	wait_ms = (int)MAX(0, (MIN(s->next_tick, notify_due(&s->notify)) -
+			       mono_us() + 999) / 1000);
 	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
 	e->now = mono_us();
+	notify_watchdog(&s->notify, e->now);
 	if (n < 0 && errno != EINTR)
 		die("poll:");
 	if (n > 0 && (pfd[2].revents & POLLIN)) {
@@ -559,6 +579,7 @@ int server_turn(struct server *s)
 			revoke_lost(s, 0);
 			s->last_sweep = e->now;
 		}
+		tell_status(s);
 		s->next_tick = e->now + TICK_US;
 	}
 	reap(s);
@@ -594,8 +615,10 @@ void server_run(struct server *s)
 {
 	int64_t end;
 
+	notify_send(&s->notify, "READY=1");
 	while (!server_turn(s))
 		;
+	notify_send(&s->notify, "STOPPING=1");
 	begin_stop(s);
 	end = mono_us() + SHUTDOWN_US;
 	while (s->env.nconns > 0 && mono_us() < end) {
@@ -628,4 +651,5 @@ void server_close(struct server *s)
 			close(s->sig[i]);
 	s->lfd = s->reserve_fd = s->sig[0] = s->sig[1] = -1;
 	sig_fd = -1;
+	notify_close(&s->notify);
 }

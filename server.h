@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "notify.h"
 
 struct hub;
 struct pollfd;
@@ -23,6 +24,7 @@ struct server {
 	int64_t next_tick;
 	int64_t last_sweep;		/* streams' access checked again */
 	int64_t accept_paused;		/* out of fds: retry accept then */
+	struct notify notify;		/* the service manager, if any */
 };
 
 /* Sets the server up without a listener: the connection table, the fd
@@ -40,7 +42,9 @@ void server_adopt(struct server *s, int fd, const struct peer *p);
  * timers. Returns 1 when a stop signal arrived. */
 int server_turn(struct server *s);
 /* Runs until SIGINT/SIGTERM; then closes every client (WebSocket clients
- * with a 1001 close frame) and returns. */
+ * with a 1001 close frame) and returns. Under a service manager
+ * ($NOTIFY_SOCKET) it says READY=1 first and STOPPING=1 at the signal,
+ * and each turn pings the watchdog when due. */
 void server_run(struct server *s);
 void server_close(struct server *s);
 

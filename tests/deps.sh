@@ -35,6 +35,8 @@ fi
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD \
 	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
 	nginx libnginx-mod-rtmp socat openssl perl python3 binutils
+# The man page's lint (t0410), the unit's verify and security score (t0400).
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y mandoc systemd
 command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||

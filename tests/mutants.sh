@@ -96,6 +96,10 @@ mutant stall-clock-frozen conn.c \
 mutant ping-never stream.c \
 	'if (ws_send(c, WS_PING, "rerocctv", 8) != 0)' \
 	'if (0 && ws_send(c, WS_PING, "rerocctv", 8) != 0)' 't1200*'
+mutant watchdog-late server.c \
+	'MIN(s->next_tick, notify_due(&s->notify))' 's->next_tick' 't0500*'
+mutant stopping-unsaid server.c \
+	'notify_send(&s->notify, "STOPPING=1");' ';' 't0500*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0
