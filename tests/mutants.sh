@@ -34,6 +34,7 @@ mutant () {
 		caught=$((caught + 1))
 	fi
 	mv "$2.orig" "$2"
+	touch "$2"	# newer than the mutant's objects: make rebuilds
 }
 
 mkdir -p build
