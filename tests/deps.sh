@@ -18,29 +18,41 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# The boards' architectures, for the static binaries (make dist, t0300).
-$as_root dpkg --add-architecture arm64
-$as_root dpkg --add-architecture armhf
-# One index that fails to download (a mirror mid-sync) fails the whole
-# update; the installs below then say what they really miss.
-$as_root apt-get update ||
-	echo "deps.sh: apt-get update had errors (above); going on" >&2
+# A mirror caught mid-sync fails one index (seen here for armhf): try
+# again, then go on with the lists there are; a missing package still
+# fails the install below.
+$as_root apt-get update || { sleep 5; $as_root apt-get update; } ||
+	echo "deps.sh: apt-get update had errors; going on" >&2
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 	build-essential libturbojpeg0-dev libjpeg62-turbo-dev libv4l-dev \
 	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
 	nginx socat openssl perl python3 binutils
-# Cross compilers, the boards' static libraries, qemu-user to run them.
-# Not libjpeg62-turbo-dev:ARCH: it pulls libc6-dev:ARCH, which must match
-# the host's version and cannot install while ARCH's security updates lag
-# the host's; libturbojpeg.a carries the libjpeg API, and the Makefile
-# supplies jconfig.h.
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-	crossbuild-essential-arm64 crossbuild-essential-armhf \
-	libturbojpeg0-dev:arm64 libv4l-dev:arm64 \
-	libturbojpeg0-dev:armhf libv4l-dev:armhf qemu-user file strace
 command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+# The static binaries for the boards (make dist, t0300): the boards'
+# architectures, Debian's cross compilers, the boards' libturbojpeg and
+# libv4l, qemu-user to run them, strace to watch what they open. Not
+# libjpeg62-turbo-dev:ARCH: it pulls libc6-dev:ARCH, which must be the
+# host's version and cannot install while ARCH's security updates lag the
+# host's; libturbojpeg.a carries the libjpeg API, and the Makefile
+# supplies jconfig.h.
+added=
+for arch in arm64 armhf
+do
+	dpkg --print-foreign-architectures | grep -qx $arch && continue
+	$as_root dpkg --add-architecture $arch
+	added=t
+done
+if test -n "$added"
+then
+	$as_root apt-get update || { sleep 5; $as_root apt-get update; } ||
+		echo "deps.sh: apt-get update had errors; going on" >&2
+fi
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	crossbuild-essential-arm64 crossbuild-essential-armhf \
+	libturbojpeg0-dev:arm64 libv4l-dev:arm64 \
+	libturbojpeg0-dev:armhf libv4l-dev:armhf qemu-user file strace
 cd "$(dirname "$0")"
 npm install --no-audit --no-fund --no-package-lock
