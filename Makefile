@@ -123,15 +123,6 @@ soak: build/asan/rerocctv $(TOOLS)
 mutants: rerocctv $(UNITS) $(TOOLS)
 	$(Q)sh tests/mutants.sh
 
-bench: rerocctv tests/wsclient tests/fakecam.so
-	$(Q)sh bench/run.sh
-
-bench-auth: rerocctv tests/wsclient
-	$(Q)sh bench/auth.sh
-
-bench-adapt: rerocctv tests/wsclient
-	$(Q)sh bench/adapt.sh
-
 # Static binaries for the boards (README, Boards). `make static` links
 # build/ARCH/rerocctv, which needs no shared library; CROSS=aarch64-linux-gnu-
 # or CROSS=arm-linux-gnueabihf- builds it with Debian's cross compiler and
@@ -186,6 +177,15 @@ dist:
 	$(Q)cd dist && sha256sum rerocctv-* >SHA256SUMS && ls -l rerocctv-*
 dist-one: static
 	$(Q)$(CROSS)strip -o dist/rerocctv-$(SARCH) $(SDIR)/rerocctv
+
+bench: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/run.sh
+
+bench-auth: rerocctv tests/wsclient
+	$(Q)sh bench/auth.sh
+
+bench-adapt: rerocctv tests/wsclient
+	$(Q)sh bench/adapt.sh
 
 install: rerocctv
 	install -d $(DESTDIR)$(BINDIR)
