@@ -52,6 +52,21 @@ test_expect_success 'each is static, stripped, for its machine, needs no library
 	grep "32-bit LSB executable, ARM, EABI5" file.armhf
 '
 
+# As hardened as the default build where glibc allows: static-pie (a
+# random load address) on x86_64 and aarch64, plain static on armhf
+# (Debian's armhf glibc has no rcrt1.o); RELRO everywhere.
+test_expect_success 'static-pie where it can be, RELRO, no executable stack' '
+	for a in $ARCHS
+	do
+		f=$DIST/rerocctv-$a &&
+		readelf -lW "$f" | grep GNU_RELRO &&
+		readelf -lW "$f" | grep GNU_STACK | grep -v " RWE " &&
+		! readelf -lW "$f" | grep LOAD | grep -q " RWE " || return 1
+	done &&
+	readelf -d "$DIST/rerocctv-x86_64" | grep "FLAGS_1.*NOW PIE" &&
+	readelf -d "$DIST/rerocctv-aarch64" | grep "FLAGS_1.*NOW PIE"
+'
+
 # Debian armhf: ARMv7-A, VFP arguments in registers (hard-float).
 test_expect_success 'armhf is ARMv7 hard-float' '
 	readelf -A "$DIST/rerocctv-armhf" >attr &&
