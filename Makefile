@@ -169,11 +169,15 @@ $(SDIR)/inc/jconfig.h:
 	$(Q)mkdir -p $(@D) && \
 	cp /usr/include/$(shell $(CC) -print-multiarch)/jconfig.h $@
 
+# All three are built before dist/ is touched: a missing toolchain leaves
+# the last dist/ as it was.
+DIST_CROSS = native aarch64-linux-gnu- arm-linux-gnueabihf-
 dist:
+	$(Q)for c in $(DIST_CROSS); do test $$c != native || c=; \
+		$(MAKE) --no-print-directory static CROSS=$$c || exit 1; done
 	$(Q)rm -rf dist && mkdir dist
-	$(Q)$(MAKE) --no-print-directory dist-one CROSS=
-	$(Q)$(MAKE) --no-print-directory dist-one CROSS=aarch64-linux-gnu-
-	$(Q)$(MAKE) --no-print-directory dist-one CROSS=arm-linux-gnueabihf-
+	$(Q)for c in $(DIST_CROSS); do test $$c != native || c=; \
+		$(MAKE) --no-print-directory dist-one CROSS=$$c || exit 1; done
 	$(Q)cd dist && sha256sum rerocctv-* >SHA256SUMS && ls -l rerocctv-*
 dist-one: static
 	$(Q)$(CROSS)strip -o dist/rerocctv-$(SARCH) $(SDIR)/rerocctv
