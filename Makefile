@@ -129,6 +129,65 @@ soak: build/asan/rerocctv $(TOOLS)
 mutants: rerocctv $(UNITS) $(TOOLS)
 	$(Q)sh tests/mutants.sh
 
+# Static binaries for the boards (README, Boards). `make static` links
+# build/ARCH/rerocctv, which needs no shared library; CROSS=aarch64-linux-gnu-
+# or CROSS=arm-linux-gnueabihf- builds it with Debian's cross compiler and
+# the multiarch libraries (tests/deps.sh). web.c is made on this machine.
+# `make dist`: the three, stripped, in dist/ with SHA256SUMS.
+CROSS ?=
+SCC = $(if $(CROSS),$(CROSS)gcc,$(CC))
+STARGET := $(shell $(SCC) -dumpmachine 2>/dev/null)
+SARCH = $(if $(filter arm-linux-gnueabihf,$(STARGET)),armhf,$(firstword \
+	$(subst -, ,$(STARGET))))
+SDIR = build/$(SARCH)
+SOBJ = $(addprefix $(SDIR)/,$(OBJ)) $(SDIR)/static.o
+# static-pie keeps PIE's randomised addresses where the C library offers it
+# (rcrt1.o: x86_64, aarch64); armhf's gets plain -static. Sections per
+# function let the linker drop what nothing calls. libturbojpeg.a carries
+# the libjpeg API too: one copy of the codec, no libjpeg.a. static.c keeps
+# the binary from loading shared objects (libv4l2 plugins, NSS modules):
+# the linker's warnings about getaddrinfo and getpwuid_r are expected.
+STATIC_CFLAGS = -ffunction-sections -fdata-sections
+STATIC_LD ?= $(if $(filter /%,$(shell $(SCC) -print-file-name=rcrt1.o)),\
+	-static-pie,-static) -Wl,-z,relro,-z,now,--gc-sections
+STATIC_LIBS = -lv4l2 -lv4lconvert -lturbojpeg -lm -pthread
+ifneq ($(filter static dist-one,$(MAKECMDGOALS)),)
+ifeq ($(STARGET),)
+$(error $(SCC) not found: a cross build needs Debian's crossbuild-essential-ARCH, libturbojpeg0-dev:ARCH and libv4l-dev:ARCH (see tests/deps.sh))
+endif
+endif
+
+static: $(SDIR)/rerocctv
+
+$(SDIR)/rerocctv: $(SOBJ)
+	$(QLD)$(SCC) $(CFLAGS) $(STATIC_LD) $(LDFLAGS) -o $@ $(SOBJ) \
+		$(STATIC_LIBS)
+
+# jpeglib.h wants jconfig.h, which comes with libjpeg62-turbo-dev:ARCH; that
+# package pulls libc6-dev:ARCH, which cannot be installed beside the host's
+# whenever a mirror's security updates for ARCH lag. jconfig.h holds the
+# library's version and options, the same file on every Debian
+# architecture: the host's copy stands in, searched last.
+$(SDIR)/%.o: %.c $(SDIR)/inc/jconfig.h
+	$(QCC)$(SCC) $(RR_CFLAGS) $(HARDEN) $(STATIC_CFLAGS) $(CFLAGS) \
+		-idirafter $(SDIR)/inc -c -o $@ $<
+$(SDIR)/inc/jconfig.h:
+	$(Q)mkdir -p $(@D) && \
+	cp /usr/include/$(shell $(CC) -print-multiarch)/jconfig.h $@
+
+# All three are built before dist/ is touched: a missing toolchain leaves
+# the last dist/ as it was.
+DIST_CROSS = native aarch64-linux-gnu- arm-linux-gnueabihf-
+dist:
+	$(Q)for c in $(DIST_CROSS); do test $$c != native || c=; \
+		$(MAKE) --no-print-directory static CROSS=$$c || exit 1; done
+	$(Q)rm -rf dist && mkdir dist
+	$(Q)for c in $(DIST_CROSS); do test $$c != native || c=; \
+		$(MAKE) --no-print-directory dist-one CROSS=$$c || exit 1; done
+	$(Q)cd dist && sha256sum rerocctv-* >SHA256SUMS && ls -l rerocctv-*
+dist-one: static
+	$(Q)$(CROSS)strip -o dist/rerocctv-$(SARCH) $(SDIR)/rerocctv
+
 bench: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/run.sh
 
@@ -161,3 +220,5 @@ clean:
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
 -include $(OBJ:.o=.d)
+-include $(SOBJ:.o=.d)
+.PHONY: static dist dist-one

@@ -213,9 +213,10 @@ int pbkdf2_sha256(const void *pw, size_t pwlen, const void *salt,
 	uint32_t i;
 	size_t k, n;
 
-	/* dkLen may be at most (2^32 - 1) * hLen (5.2 step 1). */
-	if (iterations == 0 || outlen == 0 ||
-	    (uint64_t)outlen > (uint64_t)0xffffffff * 32)
+	/* dkLen may be at most (2^32 - 1) * hLen (5.2 step 1): at most
+	 * 2^32 - 1 blocks. Written without a wider cast, which a 32-bit
+	 * size_t makes an always-false comparison (-Wtype-limits, armhf). */
+	if (iterations == 0 || outlen == 0 || (outlen - 1) / 32 >= 0xffffffff)
 		return -1;
 	/* The password is keyed once and the salt absorbed once; every
 	 * PRF call below starts from a struct copy. */

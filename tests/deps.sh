@@ -41,5 +41,28 @@ command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+# The static binaries for the boards (make dist, t0300): the boards'
+# architectures, Debian's cross compilers, the boards' libturbojpeg and
+# libv4l, qemu-user to run them, strace to watch what they open. Not
+# libjpeg62-turbo-dev:ARCH: it pulls libc6-dev:ARCH, which must be the
+# host's version and cannot install while ARCH's security updates lag the
+# host's; libturbojpeg.a carries the libjpeg API, and the Makefile
+# supplies jconfig.h.
+added=
+for arch in arm64 armhf
+do
+	dpkg --print-foreign-architectures | grep -qx $arch && continue
+	$as_root dpkg --add-architecture $arch
+	added=t
+done
+if test -n "$added"
+then
+	$as_root apt-get update || { sleep 5; $as_root apt-get update; } ||
+		echo "deps.sh: apt-get update had errors; going on" >&2
+fi
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	crossbuild-essential-arm64 crossbuild-essential-armhf \
+	libturbojpeg0-dev:arm64 libv4l-dev:arm64 \
+	libturbojpeg0-dev:armhf libv4l-dev:armhf qemu-user file strace
 cd "$(dirname "$0")"
 npm install --no-audit --no-fund --no-package-lock
