@@ -101,6 +101,29 @@ mutant watchdog-late server.c \
 	'MIN(s->next_tick, notify_due(&s->notify))' 's->next_tick' 't0500*'
 mutant stopping-unsaid server.c \
 	'notify_send(&s->notify, "STOPPING=1");' ';' 't0500*'
+# Access (issue "Safe to expose").
+mutant host-any access.c \
+	'return is_address(h, n) || our_name(c->env->cfg, h, n);' \
+	'return 1;' 't1300*'
+mutant share-unsigned share.c \
+	'if (!ct_equal(want + SIGNED, t + SIGNED, SHARE_BYTES - SIGNED) ||' \
+	'if (0 ||' 'unit-share t1300*'
+mutant csrf-open access.c \
+	'if ((flags & ACC_CHANGES) && foreign(c, r)) {' 'if (0) {' 't1300*'
+mutant viewer-is-admin access.c \
+	'if ((int)c->who.role >= (int)need)' \
+	'if ((int)c->who.role + 1 >= (int)need)' 't1300*'
+mutant logout-noop auth.c \
+	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+		memset(s, 0, sizeof(*s));' \
+	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+		(void)s;' 't1300*'
+mutant unknown-user-fast auth.c \
+	'pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
+	'if (j.known) pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
+	't1300*'
+mutant no-slowdown auth.c \
+	'if (f && f->until > now) {' 'if (0) {' 't1300*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0
