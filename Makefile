@@ -22,7 +22,7 @@ OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
-	tests/unit-json tests/unit-share
+	tests/unit-json tests/unit-share tests/unit-ctrl
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
 ifeq ($(V),)
@@ -50,6 +50,7 @@ tests/unit-base64: base64.o
 tests/unit-ws: ws.o sha1.o base64.o
 tests/unit-http: http.o
 tests/unit-json: json.o
+tests/unit-ctrl: ctrl.o obuf.o
 tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
