@@ -17,7 +17,7 @@ HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
-	source.c pattern.c capture.c util.c web.c
+	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
@@ -80,7 +80,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # server's calls there.
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
-	base64.c obuf.c adapt.c util.c web.c
+	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg
 $(FUZZERS): %: %.c
