@@ -140,13 +140,16 @@ static void kept_compact(struct controls *ctl)
 	ctl->nkept = n;
 }
 
-/* -?[0-9]+, short enough to be a value. */
+/* -?[0-9]+ within 32 bits. */
 static int number_text(const char *s)
 {
 	size_t n = strlen(s), sign = s[0] == '-';
+	long long v;
 
-	return n > sign && n < 12 &&
-	       strspn(s + sign, "0123456789") == n - sign;
+	if (n <= sign || n > 11 || strspn(s + sign, "0123456789") != n - sign)
+		return 0;
+	v = strtoll(s, NULL, 10);
+	return v >= INT32_MIN && v <= INT32_MAX;
 }
 
 int controls_want(struct controls *ctl, const char *spec, char *err,
