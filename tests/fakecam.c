@@ -48,8 +48,8 @@
  * balance temperature while white_balance_automatic is on, exposure time
  * unless auto_exposure is Manual Mode, focus while autofocus is on); the
  * exposure time is rounded to the nearest time the "sensor" has (3, 5,
- * 10, 20, 39, 78, 156, 312, 625, 1250, 2047), as many cameras do behind
- * a step of 1. The values belong to the camera, not to an fd: they last
+ * 10, 20, 39, 78, 156, 250, 312, 625, 1250, 2047), as many cameras do
+ * behind a step of 1. The values belong to the camera, not to an fd: they last
  * across opens and go back to their defaults when it is unplugged.
  * Brightness shows: its distance from the default (128) is added to the
  * luma of every YUYV frame, and MJPEG frames are then encoded per frame
@@ -306,8 +306,8 @@ static const struct fctrl fctrls[] = {
 typedef char cval_fits[sizeof(g.cval) / sizeof(g.cval[0]) >= NCTRLS ? 1 : -1];
 
 /* Exposure times the sensor really has (100 µs units). */
-static const int32_t exposures[] = { 3, 5, 10, 20, 39, 78, 156, 312, 625,
-				     1250, 2047 };
+static const int32_t exposures[] = { 3, 5, 10, 20, 39, 78, 156, 250, 312,
+				     625, 1250, 2047 };
 
 /* Every control back to its default: at start, and at an unplug (a
  * camera forgets its settings when it loses power). g.lock held, or
