@@ -94,9 +94,9 @@ static int add(int fd, const struct v4l2_queryctrl *q, struct ctrl_list *l)
 	k->step = (int32_t)q->step;
 	k->def = q->default_value;
 	k->flags = (q->flags & V4L2_CTRL_FLAG_INACTIVE ? CTRL_INACTIVE : 0) |
-		   (q->flags & V4L2_CTRL_FLAG_READ_ONLY ? CTRL_READ_ONLY : 0) |
-		   (q->flags & V4L2_CTRL_FLAG_WRITE_ONLY ? CTRL_WRITE_ONLY : 0) |
-		   (q->flags & V4L2_CTRL_FLAG_GRABBED ? CTRL_GRABBED : 0);
+		(q->flags & V4L2_CTRL_FLAG_READ_ONLY ? CTRL_READ_ONLY : 0) |
+		(q->flags & V4L2_CTRL_FLAG_WRITE_ONLY ? CTRL_WRITE_ONLY : 0) |
+		(q->flags & V4L2_CTRL_FLAG_GRABBED ? CTRL_GRABBED : 0);
 	if (t == CTRL_MENU || t == CTRL_INTEGER_MENU)
 		read_menu(fd, k);
 	if (ctrl_has_value(k) && camctl_get(fd, k->id, &k->value) < 0) {

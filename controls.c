@@ -511,7 +511,7 @@ static int check_pair(void *arg, const char *key, const char *val,
 		return 0;
 	}
 	if (k->bad)
-		return 0;		/* the first bad value is the one said */
+		return 0;	/* the first bad value is the one said */
 	if (ctrl_parse(c, val, is_str, &v, k->why, k->whysz) != 0) {
 		k->bad = 1;
 		return 0;

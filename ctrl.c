@@ -61,7 +61,8 @@ static int taken(const struct ctrl_list *l, int n, const char *name)
 void ctrl_names(struct ctrl_list *l)
 {
 	char base[CTRL_NAME - 4];
-	int i, k;
+	unsigned char k;	/* "_" and 3 digits at most after base */
+	int i;
 
 	for (i = 0; i < l->n; i++) {
 		struct ctrl *c = &l->c[i];

@@ -179,7 +179,7 @@ static int walk(const char *s, size_t n, struct walk *w)
 			if ((len = string(&c, k, sizeof(k))) < 0)
 				return JSON_BAD;
 			match = !w->key || ((size_t)len == strlen(w->key) &&
-					    memcmp(k, w->key, (size_t)len) == 0);
+				memcmp(k, w->key, (size_t)len) == 0);
 			skip_space(&c);
 			if (c.p == c.end || *c.p++ != ':')
 				return JSON_BAD;
