@@ -171,7 +171,8 @@ async function openServer(page) {
 	await page.locator('.ctl[data-name="brightness"] .ctl-reset').click();
 	check(await serverHas('brightness', 128), 'reset brightness to 128');
 	check(await page.locator('.ctl[data-name="brightness"] .ctl-reset')
-	    .isHidden(), 'its reset is hidden at the default');
+	    .waitFor({ state: 'hidden', timeout: 5000 }).then(() => true,
+	    () => false), 'its reset is hidden at the default');
 	await page.locator('#ctl-reset-all').click();
 	await page.waitForFunction(() => /defaults/.test(
 	    document.getElementById('ctl-msg').textContent), null,
