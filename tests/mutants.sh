@@ -96,6 +96,13 @@ mutant stall-clock-frozen conn.c \
 mutant ping-never stream.c \
 	'if (ws_send(c, WS_PING, "rerocctv", 8) != 0)' \
 	'if (0 && ws_send(c, WS_PING, "rerocctv", 8) != 0)' 't1200*'
+mutant controls-step-unchecked ctrl.c \
+	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
+mutant controls-not-put-back controls.c \
+	'if (set_all(src, back, m, berr) != 0)' \
+	'if (m < 0 && set_all(src, back, m, berr) != 0)' 't3100*'
+mutant controls-not-kept controls.c \
+	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0
