@@ -88,8 +88,8 @@ static const char usage[] =
 "Endpoints: / (browser client), /websocket/{30..95|auto|source},\n"
 "/stream[?quality=N|auto|source], /snapshot[?quality=N], /state, /metrics,\n"
 "/controls, /session, /login, /logout, /share; /s/TOKEN/ in front of a\n"
-"viewer path;\n"
-"/?action=stream and /?action=snapshot as mjpg-streamer has them.\n"
+"viewer path; /?action=stream and /?action=snapshot as mjpg-streamer has\n"
+"them.\n"
 "Signals: SIGINT, SIGTERM stop; SIGHUP reads FILE and the secret again.\n";
 
 struct opts {
