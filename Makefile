@@ -19,13 +19,13 @@ HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
-	source.c pattern.c capture.c util.c web.c
+	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
-	tests/unit-json tests/unit-share
+	tests/unit-json tests/unit-share tests/unit-ctrl
 UNITS += tests/unit-notify
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so
 
@@ -54,6 +54,7 @@ tests/unit-base64: base64.o
 tests/unit-ws: ws.o sha1.o base64.o
 tests/unit-http: http.o
 tests/unit-json: json.o
+tests/unit-ctrl: ctrl.o obuf.o
 tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
@@ -84,7 +85,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # server's calls there.
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
-	base64.c obuf.c adapt.c util.c web.c
+	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c
 tests/fuzz-server: notify.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg

@@ -14,6 +14,7 @@
 #include <linux/videodev2.h>
 #include <turbojpeg.h>
 
+#include "camctl.h"
 #include "mjpeg.h"
 #include "source.h"
 
@@ -571,6 +572,40 @@ static void cap_release(struct source *s)
 	c->held = -1;
 }
 
+/* The controls: camctl.c on our fd. */
+static int cap_ctrl_read(struct source *s, struct ctrl_list *l)
+{
+	struct cap *c = s->priv;
+
+	if (c->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return camctl_read(c->fd, l);
+}
+
+static int cap_ctrl_get(struct source *s, uint32_t id, int32_t *v)
+{
+	struct cap *c = s->priv;
+
+	if (c->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return camctl_get(c->fd, id, v);
+}
+
+static int cap_ctrl_set(struct source *s, uint32_t id, int32_t v)
+{
+	struct cap *c = s->priv;
+
+	if (c->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return camctl_set(c->fd, id, v);
+}
+
 static void cap_destroy(struct source *s)
 {
 	if (!s)
@@ -603,6 +638,9 @@ struct source *capture_new(const struct source_opts *o)
 	c->src.release = cap_release;
 	c->src.close = cap_close;
 	c->src.destroy = cap_destroy;
+	c->src.ctrl_read = cap_ctrl_read;
+	c->src.ctrl_get = cap_ctrl_get;
+	c->src.ctrl_set = cap_ctrl_set;
 	c->src.priv = c;
 	snprintf(c->src.info.name, sizeof(c->src.info.name), "v4l2:%.58s",
 		 c->device);

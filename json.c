@@ -148,12 +148,24 @@ static int scalar(struct cur *c, char *out, size_t outsz)
 	return (int)n;
 }
 
-int json_get(const char *s, size_t n, const char *key, char *out,
-	     size_t outsz, int *is_str)
+/* One walk over a flat object: each pair's value is copied into out when
+ * its key is the one wanted (every key, when key is NULL) and then handed
+ * to fn, if set. */
+struct walk {
+	const char *key;
+	char *out;
+	size_t outsz;
+	int (*fn)(void *arg, const char *key, const char *val, int is_str);
+	void *arg;
+	int found, is_str;
+};
+
+/* 0 once the whole object is read, JSON_BAD, or what fn returned. */
+static int walk(const char *s, size_t n, struct walk *w)
 {
 	struct cur c = { s, s + n };
 	char k[64];
-	int found = JSON_ABSENT, len, match, str;
+	int len, match, str, r;
 
 	skip_space(&c);
 	if (c.p == c.end || *c.p++ != '{')
@@ -166,21 +178,24 @@ int json_get(const char *s, size_t n, const char *key, char *out,
 			skip_space(&c);
 			if ((len = string(&c, k, sizeof(k))) < 0)
 				return JSON_BAD;
-			match = (size_t)len == strlen(key) &&
-				memcmp(k, key, (size_t)len) == 0;
+			match = !w->key || ((size_t)len == strlen(w->key) &&
+				memcmp(k, w->key, (size_t)len) == 0);
 			skip_space(&c);
 			if (c.p == c.end || *c.p++ != ':')
 				return JSON_BAD;
 			skip_space(&c);
 			str = c.p < c.end && *c.p == '"';
-			len = str ? string(&c, match ? out : NULL, outsz) :
-			      scalar(&c, match ? out : NULL, outsz);
+			len = str ? string(&c, match ? w->out : NULL, w->outsz)
+				  : scalar(&c, match ? w->out : NULL,
+					   w->outsz);
 			if (len < 0)
 				return JSON_BAD;
 			if (match) {
-				found = len;
-				if (is_str)
-					*is_str = str;
+				w->found = len;
+				w->is_str = str;
+				if (w->fn && (r = w->fn(w->arg, k, w->out,
+							str)) != 0)
+					return r;
 			}
 			skip_space(&c);
 			if (c.p < c.end && *c.p == ',') {
@@ -192,5 +207,32 @@ int json_get(const char *s, size_t n, const char *key, char *out,
 			break;
 		}
 	skip_space(&c);
-	return c.p == c.end ? found : JSON_BAD;
+	return c.p == c.end ? 0 : JSON_BAD;
+}
+
+int json_get(const char *s, size_t n, const char *key, char *out,
+	     size_t outsz, int *is_str)
+{
+	struct walk w = { key, out, outsz, NULL, NULL, JSON_ABSENT, 0 };
+
+	if (walk(s, n, &w) != 0)
+		return JSON_BAD;
+	if (is_str && w.found >= 0)
+		*is_str = w.is_str;
+	return w.found;
+}
+
+int json_each(const char *s, size_t n,
+	      int (*fn)(void *arg, const char *key, const char *val,
+			int is_str), void *arg)
+{
+	char v[JSON_EACH_MAX];
+	struct walk w = { NULL, v, sizeof(v), NULL, NULL, JSON_ABSENT, 0 };
+
+	/* The whole object is checked before fn sees any of it. */
+	if (walk(s, n, &w) != 0)
+		return JSON_BAD;
+	w.fn = fn;
+	w.arg = arg;
+	return walk(s, n, &w);
 }

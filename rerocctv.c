@@ -10,6 +10,7 @@
 
 #include "account.h"
 #include "auth.h"
+#include "controls.h"
 #include "hub.h"
 #include "server.h"
 #include "source.h"
@@ -31,6 +32,11 @@ static const char usage[] =
 "  --format F           camera format: auto (default), yuyv or mjpeg\n"
 "  --buffers N          V4L2 mmap buffers (default 4)\n"
 "  --list-formats       print what the device offers and exit\n"
+"  --ctrl NAME=VALUE    set a camera control when the camera opens (and\n"
+"                       again after a replug), e.g. brightness=140 or\n"
+"                       white_balance_automatic=false; NAME as GET\n"
+"                       /controls names it; repeatable. One the camera\n"
+"                       lacks or refuses is logged and skipped\n"
 "  --quality N          quality of /stream and /snapshot when the URL\n"
 "                       names none (30..95, default 80)\n"
 "  --subsampling S      chroma of the JPEGs sent: 420 (default) or 422\n"
@@ -82,8 +88,9 @@ static const char usage[] =
 "\n"
 "Endpoints: / (browser client), /websocket/{30..95|auto|source},\n"
 "/stream[?quality=N|auto|source], /snapshot[?quality=N], /state, /metrics,\n"
-"/session, /login, /logout, /share; /s/TOKEN/ in front of a viewer path;\n"
-"/?action=stream and /?action=snapshot as mjpg-streamer has them.\n"
+"/controls, /session, /login, /logout, /share; /s/TOKEN/ in front of a\n"
+"viewer path; /?action=stream and /?action=snapshot as mjpg-streamer has\n"
+"them.\n"
 "Signals: SIGINT, SIGTERM stop; SIGHUP reads FILE and the secret again.\n";
 
 struct opts {
@@ -91,6 +98,8 @@ struct opts {
 	struct source_opts src;
 	const char *source;
 	int workers, max_rungs, list_formats;
+	const char *ctrls[CONTROLS_KEPT_MAX];	/* --ctrl NAME=VALUE */
+	int nctrls;
 };
 
 static int to_int(const char *opt, const char *v, int lo, int hi)
@@ -188,6 +197,11 @@ static void parse(struct opts *o, int argc, char **argv)
 						&i, "--buffers"), 2, 32);
 		} else if (!strcmp(a, "--list-formats")) {
 			o->list_formats = 1;
+		} else if (is_opt(a, "--ctrl")) {
+			if (o->nctrls == (int)LEN(o->ctrls))
+				die("--ctrl: at most %d", (int)LEN(o->ctrls));
+			o->ctrls[o->nctrls++] = value(argc, argv, &i,
+						      "--ctrl");
 		} else if (is_opt(a, "--quality")) {
 			o->srv.default_q = to_int("--quality", value(argc,
 						  argv, &i, "--quality"),
@@ -388,9 +402,11 @@ int main(int argc, char **argv)
 	struct hub *hub;
 	struct source *src;
 	struct source_thread *st;
+	struct controls *ctl;
 	struct server srv;
 	struct auth *auth = NULL;
 	char err[512];
+	int i;
 
 	if (argc > 1 && strcmp(argv[1], "passwd") == 0)
 		return cmd_passwd(argc - 1, argv + 1);
@@ -417,17 +433,22 @@ int main(int argc, char **argv)
 	hub_set_subsamp(hub, o.src.subsamp);
 	src = strcmp(o.source, "test") == 0 ? pattern_new(&o.src)
 		: capture_new(&o.src);
-	if (!src)
+	if (!src || !(ctl = controls_new()))
 		die("out of memory");
-	if (!(st = source_start(src, hub)))
+	for (i = 0; i < o.nctrls; i++)
+		if (controls_want(ctl, o.ctrls[i], err, sizeof(err)) != 0)
+			die("%s", err);
+	if (!(st = source_start(src, hub, ctl)))
 		die("cannot start the source thread");
 	server_init(&srv, &o.srv, hub, auth);
+	srv.env.controls = ctl;
 	server_listen(&srv);
 
 	server_run(&srv);
 
 	server_close(&srv);
 	source_stop(st);
+	controls_free(ctl);
 	src->destroy(src);
 	hub_free(hub);
 	auth_close(auth);

@@ -14,6 +14,7 @@
 #include "access.h"
 #include "auth.h"
 #include "conn.h"
+#include "controls.h"
 #include "hub.h"
 #include "json.h"
 #include "route.h"
@@ -443,7 +444,41 @@ static void serve_share(struct conn *c, const struct req *q)
 	respond_json(c, &b, NULL);
 }
 
-/* The routes. A prefix route matches paths that start with its path. */
+/* The camera's controls: the source thread reads and sets them, so the
+ * request is held and asked about again at the loop's next tick (every
+ * 250 ms) until the answer is in; the loop never waits for the camera. */
+static void serve_controls(struct conn *c, const struct req *q)
+{
+	const struct http_req *r = q->h;
+	struct controls_req cr;
+	struct obuf b = {0};
+	char who[100], why[256];
+	int st;
+
+	snprintf(who, sizeof(who), "%s%s%s", c->client,
+		 c->who.name[0] ? ": " : "", c->who.name);
+	memset(&cr, 0, sizeof(cr));
+	cr.conn = c->serial;
+	cr.req = c->requests;
+	cr.body = http_method_is(r, "POST") ? r->body : NULL;
+	cr.len = cr.body ? r->content_length : 0;
+	cr.who = who;
+	cr.now = c->env->now;
+	st = controls_ask(c->env->controls, &cr, &b, why, sizeof(why));
+	if (st == CONTROLS_WAIT) {
+		conn_hold_request(c, c->env->now + 1);
+		return;
+	}
+	if (st == 200) {
+		respond_json(c, &b, NULL);
+		return;
+	}
+	obuf_free(&b);
+	conn_error(c, st, why, st == 503 ? "Retry-After: 1\r\n" : NULL);
+}
+
+/* The routes. A prefix route matches paths that start with its path; a
+ * path may have a GET route and a POST route. */
 static const struct route {
 	const char *path;
 	int prefix, post;		/* post: POST, else GET and HEAD */
@@ -460,6 +495,8 @@ static const struct route {
 	{ "/login", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_login },
 	{ "/logout", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_logout },
 	{ "/share", 0, 1, NEED_ADMIN, ACC_CHANGES, serve_share },
+	{ "/controls", 0, 0, NEED_ADMIN, 0, serve_controls },
+	{ "/controls", 0, 1, NEED_ADMIN, ACC_CHANGES, serve_controls },
 	{ "/", 1, 0, NEED_NOBODY, 0, serve_asset },
 };
 
@@ -473,12 +510,25 @@ static int path_is(const struct req *q, const char *p)
 	return q->path_len == strlen(p) && memcmp(q->path, p, q->path_len) == 0;
 }
 
-/* The route for q, or NULL. mjpg-streamer's /?action=stream and
- * /?action=snapshot name theirs in the query; another action is *bad. */
-static const struct route *find_route(const struct req *q, int *bad)
+static int route_path_is(const struct route *rt, const struct req *q)
 {
+	size_t n = strlen(rt->path);
+
+	return rt->prefix ? q->path_len >= n &&
+			    memcmp(q->path, rt->path, n) == 0 :
+			    path_is(q, rt->path);
+}
+
+/* The route for q, or NULL: the first whose path fits, or the one with
+ * the same path for q's method (post). mjpg-streamer's /?action=stream
+ * and /?action=snapshot name theirs in the query; another action is
+ * *bad. */
+static const struct route *find_route(const struct req *q, int post,
+				      int *bad)
+{
+	const struct route *first = NULL;
 	char action[16];
-	size_t i, n;
+	size_t i;
 
 	*bad = 0;
 	if (path_is(q, "/") && http_query(q->h->query, q->h->query_len,
@@ -490,14 +540,28 @@ static const struct route *find_route(const struct req *q, int *bad)
 		*bad = 1;
 		return NULL;
 	}
-	for (i = 0; i < LEN(routes); i++) {
-		n = strlen(routes[i].path);
-		if (routes[i].prefix ? q->path_len >= n &&
-		    memcmp(q->path, routes[i].path, n) == 0 :
-		    path_is(q, routes[i].path))
+	for (i = 0; i < LEN(routes) && !first; i++)
+		if (route_path_is(&routes[i], q))
+			first = &routes[i];
+	for (; first && first->post != post && i < LEN(routes); i++)
+		if (routes[i].post == post &&
+		    strcmp(routes[i].path, first->path) == 0)
 			return &routes[i];
-	}
-	return NULL;
+	return first;
+}
+
+/* The Allow header for a path that has no route for the method asked. */
+static const char *allow(const struct route *rt)
+{
+	size_t i;
+
+	for (i = 0; i < LEN(routes); i++)
+		if (routes[i].post != rt->post &&
+		    strcmp(routes[i].path, rt->path) == 0)
+			return "Allow: GET, HEAD, POST\r\n";
+	return rt->post ? "Allow: POST\r\n" :
+	       rt->serve == serve_websocket ? "Allow: GET\r\n" :
+	       "Allow: GET, HEAD\r\n";
 }
 
 /* A share link: /s/TOKEN/ in front of any path. Takes the prefix off q
@@ -538,16 +602,14 @@ int route_request(struct conn *c, const struct http_req *r)
 		conn_error(c, 404, NULL, NULL);
 		return 0;
 	}
-	rt = find_route(&q, &bad);
+	rt = find_route(&q, http_method_is(r, "POST"), &bad);
 	if (!rt) {
 		conn_error(c, bad ? 400 : 404, bad ? "action must be stream "
 			   "or snapshot" : NULL, NULL);
 		return 0;
 	}
 	if (rt->post ? !http_method_is(r, "POST") : !get) {
-		conn_error(c, 405, NULL, rt->post ? "Allow: POST\r\n" :
-			   rt->serve == serve_websocket ? "Allow: GET\r\n" :
-			   "Allow: GET, HEAD\r\n");
+		conn_error(c, 405, NULL, allow(rt));
 		return 0;
 	}
 	switch (access_decide(c, r, token, rt->need, rt->flags)) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "controls.h"
 #include "hub.h"
 #include "notify.h"
 #include "route.h"
@@ -31,7 +32,7 @@ enum {
 	SHUTDOWN_US = 2000000,		/* time to say goodbye */
 	EXTRA = 64,			/* slots for telling clients 503 */
 	SPARE_FDS = 32,			/* listener, pipes, camera, stdio */
-	NFIXED = 4			/* pollfds before the clients' */
+	NFIXED = 5			/* pollfds before the clients' */
 };
 
 static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
@@ -533,6 +534,7 @@ int server_turn(struct server *s)
 	pfd[1].fd = hub_wake_fd(e->hub);
 	pfd[2].fd = s->sig[0];
 	pfd[3].fd = e->auth ? auth_wake_fd(e->auth) : -1;
+	pfd[4].fd = controls_wake_fd(e->controls);
 	for (i = 0; i < NFIXED; i++)
 		pfd[i].events = POLLIN;
 	for (i = 0; i < e->nconns; i++) {
@@ -561,6 +563,10 @@ int server_turn(struct server *s)
 	}
 	if (n > 0 && (pfd[3].revents & POLLIN)) {
 		auth_collect(e->auth);
+		rerun_held(s);
+	}
+	if (n > 0 && (pfd[4].revents & POLLIN)) {
+		controls_woken(e->controls);	/* a camera's answers */
 		rerun_held(s);
 	}
 	for (i = 0; n > 0 && i < e->nconns; i++)

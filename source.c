@@ -8,6 +8,7 @@
 #include <time.h>
 #include <turbojpeg.h>
 
+#include "controls.h"
 #include "hub.h"
 #include "jpeg.h"
 #include "pattern.h"
@@ -25,6 +26,7 @@ enum {
 struct source_thread {
 	struct source *src;
 	struct hub *hub;
+	struct controls *ctl;		/* camera controls: served here */
 	pthread_t th;
 	int stop;		/* atomic */
 	char last[160];		/* last trouble logged */
@@ -128,6 +130,7 @@ static void *source_main(void *arg)
 				trouble(t, msg[0] ? msg : "cannot open");
 				hub_set_source(t->hub, &src->info, 0);
 				src->close(src);
+				controls_closed(t->ctl, src);
 				wait_retry(t);
 				continue;
 			}
@@ -138,7 +141,10 @@ static void *source_main(void *arg)
 			       src->info.format, src->info.w, src->info.h,
 			       src->info.fps);
 			hub_set_source(t->hub, &src->info, 1);
+			controls_opened(t->ctl, src);
 		}
+		/* Between frames: the camera's controls, if asked. */
+		controls_serve(t->ctl, src);
 		msg[0] = 0;
 		r = src->grab(src, &img, GRAB_MS, msg, sizeof(msg));
 		if (src->dropped != dropped) {
@@ -162,6 +168,7 @@ static void *source_main(void *arg)
 				 STUCK_US / 1000000);
 		trouble(t, msg[0] ? msg : "lost");
 		src->close(src);
+		controls_closed(t->ctl, src);
 		open = 0;
 		hub_set_source(t->hub, NULL, 0);
 		wait_retry(t);
@@ -170,7 +177,8 @@ static void *source_main(void *arg)
 	return NULL;
 }
 
-struct source_thread *source_start(struct source *src, struct hub *hub)
+struct source_thread *source_start(struct source *src, struct hub *hub,
+				   struct controls *ctl)
 {
 	struct source_thread *t = calloc(1, sizeof(*t));
 
@@ -178,6 +186,7 @@ struct source_thread *source_start(struct source *src, struct hub *hub)
 		return NULL;
 	t->src = src;
 	t->hub = hub;
+	t->ctl = ctl;
 	hub_set_source(hub, &src->info, 0);
 	if (pthread_create(&t->th, NULL, source_main, t) != 0) {
 		free(t);

@@ -12,6 +12,8 @@ enum img_fmt {
 	IMG_MJPEG	/* one JPEG as a camera sends it */
 };
 
+struct ctrl_list;
+
 /* One captured image, valid from grab() until release(). */
 struct image {
 	enum img_fmt fmt;
@@ -50,6 +52,13 @@ struct source {
 	/* Idempotent: safe after a failed open and safe twice. */
 	void (*close)(struct source *s);
 	void (*destroy)(struct source *s);
+	/* The camera's controls (capture.c, through camctl.c); NULL for a
+	 * source without any (the test pattern). Source thread only, while
+	 * open. ctrl_read fills l; ctrl_get and ctrl_set are VIDIOC_G_CTRL
+	 * and VIDIOC_S_CTRL. 0, or -1 with errno. */
+	int (*ctrl_read)(struct source *s, struct ctrl_list *l);
+	int (*ctrl_get)(struct source *s, uint32_t id, int32_t *v);
+	int (*ctrl_set)(struct source *s, uint32_t id, int32_t v);
 	struct source_info info;
 	unsigned long dropped;		/* frames dropped: corrupt, or
 					   of another size than info's */
@@ -76,10 +85,14 @@ int capture_list_formats(const char *dev, char *err, size_t errsz);
 
 /* The source thread (source.c): runs a source, feeding the hub. While the
  * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and
- * retries open() every second; each distinct trouble is logged once. */
+ * retries open() every second; each distinct trouble is logged once.
+ * Between frames it serves the camera controls' requests (controls.c),
+ * and sets the values kept again each time the source opens. */
 struct hub;
+struct controls;
 struct source_thread;
-struct source_thread *source_start(struct source *src, struct hub *hub);
+struct source_thread *source_start(struct source *src, struct hub *hub,
+				   struct controls *ctl);
 /* Stops the thread and closes the source. NULL is fine. */
 void source_stop(struct source_thread *t);
 #endif

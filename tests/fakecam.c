@@ -35,6 +35,25 @@
  *   FAKECAM_DUMP=FILE     writes the first YUYV frame it delivers to FILE
  *                         (raw, w*2 bytes per row): the source picture.
  *   FAKECAM_DEBUG=1       report unknown ioctls on stderr.
+ *   FAKECAM_CTRLS=0       a camera without controls (VIDIOC_QUERYCTRL
+ *                         finds none).
+ *
+ * Controls: those of a typical UVC webcam (a Logitech C920's, plus a pan
+ * reset button and a read-only privacy switch), answered as uvcvideo
+ * does: VIDIOC_QUERYCTRL (with V4L2_CTRL_FLAG_NEXT_CTRL, control classes
+ * included), VIDIOC_QUERYMENU (auto_exposure's menu skips indices 0 and
+ * 2), VIDIOC_G_CTRL and VIDIOC_S_CTRL. Integers and booleans are clamped
+ * and rounded to the step; a menu index out of range is ERANGE, a
+ * skipped one EINVAL; a read-only or inactive control is EACCES (white
+ * balance temperature while white_balance_automatic is on, exposure time
+ * unless auto_exposure is Manual Mode, focus while autofocus is on); the
+ * exposure time is rounded to the nearest time the "sensor" has (3, 5,
+ * 10, 20, 39, 78, 156, 250, 312, 625, 1250, 2047), as many cameras do
+ * behind a step of 1. The values belong to the camera, not to an fd: they last
+ * across opens and go back to their defaults when it is unplugged.
+ * Brightness shows: its distance from the default (128) is added to the
+ * luma of every YUYV frame, and MJPEG frames are then encoded per frame
+ * from that picture instead of taken from the ready-made cycle.
  *
  * Besides the v4l2_* calls it answers open/open64/openat(64), access and
  * faccessat for the emulated path and ioctl/mmap/mmap64/close for its fds,
@@ -129,7 +148,8 @@ static struct {
 	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
 	long wrong_size;
 	long missing_ms, still;
-	int nodht, debug, dumped;
+	int nodht, debug, dumped, noctrls;
+	int32_t cval[32];		/* control values, as fctrls[] */
 	char dump[256];
 	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
 	unsigned plug_gen;
@@ -220,6 +240,263 @@ static void init_syms(void)
 	*(void **)&g.v4l2_munmap = next_sym("v4l2_munmap");
 }
 
+/* ---- Controls ---- */
+
+struct fctrl {
+	uint32_t id;
+	const char *name;
+	uint32_t type;
+	int32_t min, max, step, def;
+	uint32_t flags;
+	const char *const *menu;	/* a name per index; NULL: skipped */
+};
+
+static const char *const plf_menu[] = { "Disabled", "50 Hz", "60 Hz" };
+static const char *const ae_menu[] = { NULL, "Manual Mode", NULL,
+				       "Aperture Priority Mode" };
+
+#define CLASS_FLAGS (V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY)
+
+/* In id order, as NEXT_CTRL walks them. */
+static const struct fctrl fctrls[] = {
+	{ V4L2_CID_USER_CLASS, "User Controls", V4L2_CTRL_TYPE_CTRL_CLASS,
+	  0, 0, 0, 0, CLASS_FLAGS, NULL },
+	{ V4L2_CID_BRIGHTNESS, "Brightness", V4L2_CTRL_TYPE_INTEGER,
+	  0, 255, 1, 128, 0, NULL },
+	{ V4L2_CID_CONTRAST, "Contrast", V4L2_CTRL_TYPE_INTEGER,
+	  0, 255, 1, 128, 0, NULL },
+	{ V4L2_CID_SATURATION, "Saturation", V4L2_CTRL_TYPE_INTEGER,
+	  0, 255, 1, 128, 0, NULL },
+	{ V4L2_CID_AUTO_WHITE_BALANCE, "White Balance, Automatic",
+	  V4L2_CTRL_TYPE_BOOLEAN, 0, 1, 1, 1, 0, NULL },
+	{ V4L2_CID_GAIN, "Gain", V4L2_CTRL_TYPE_INTEGER,
+	  0, 255, 1, 0, 0, NULL },
+	{ V4L2_CID_POWER_LINE_FREQUENCY, "Power Line Frequency",
+	  V4L2_CTRL_TYPE_MENU, 0, 2, 1, 2, 0, plf_menu },
+	{ V4L2_CID_WHITE_BALANCE_TEMPERATURE, "White Balance Temperature",
+	  V4L2_CTRL_TYPE_INTEGER, 2000, 6500, 1, 4000, 0, NULL },
+	{ V4L2_CID_SHARPNESS, "Sharpness", V4L2_CTRL_TYPE_INTEGER,
+	  0, 255, 1, 128, 0, NULL },
+	{ V4L2_CID_BACKLIGHT_COMPENSATION, "Backlight Compensation",
+	  V4L2_CTRL_TYPE_INTEGER, 0, 1, 1, 0, 0, NULL },
+	{ V4L2_CID_CAMERA_CLASS, "Camera Controls", V4L2_CTRL_TYPE_CTRL_CLASS,
+	  0, 0, 0, 0, CLASS_FLAGS, NULL },
+	{ V4L2_CID_EXPOSURE_AUTO, "Auto Exposure", V4L2_CTRL_TYPE_MENU,
+	  0, 3, 1, 3, 0, ae_menu },
+	{ V4L2_CID_EXPOSURE_ABSOLUTE, "Exposure Time, Absolute",
+	  V4L2_CTRL_TYPE_INTEGER, 3, 2047, 1, 250, 0, NULL },
+	{ V4L2_CID_EXPOSURE_AUTO_PRIORITY, "Exposure, Dynamic Framerate",
+	  V4L2_CTRL_TYPE_BOOLEAN, 0, 1, 1, 0, 0, NULL },
+	{ V4L2_CID_PAN_RESET, "Pan, Reset", V4L2_CTRL_TYPE_BUTTON,
+	  0, 0, 0, 0, V4L2_CTRL_FLAG_WRITE_ONLY, NULL },
+	{ V4L2_CID_PAN_ABSOLUTE, "Pan, Absolute", V4L2_CTRL_TYPE_INTEGER,
+	  -36000, 36000, 3600, 0, 0, NULL },
+	{ V4L2_CID_TILT_ABSOLUTE, "Tilt, Absolute", V4L2_CTRL_TYPE_INTEGER,
+	  -36000, 36000, 3600, 0, 0, NULL },
+	{ V4L2_CID_FOCUS_ABSOLUTE, "Focus, Absolute", V4L2_CTRL_TYPE_INTEGER,
+	  0, 250, 5, 0, 0, NULL },
+	{ V4L2_CID_FOCUS_AUTO, "Focus, Automatic Continuous",
+	  V4L2_CTRL_TYPE_BOOLEAN, 0, 1, 1, 1, 0, NULL },
+	{ V4L2_CID_ZOOM_ABSOLUTE, "Zoom, Absolute", V4L2_CTRL_TYPE_INTEGER,
+	  100, 500, 1, 100, 0, NULL },
+	{ V4L2_CID_PRIVACY, "Privacy", V4L2_CTRL_TYPE_BOOLEAN,
+	  0, 1, 1, 0, V4L2_CTRL_FLAG_READ_ONLY, NULL },
+};
+#define NCTRLS (sizeof(fctrls) / sizeof(fctrls[0]))
+typedef char cval_fits[sizeof(g.cval) / sizeof(g.cval[0]) >= NCTRLS ? 1 : -1];
+
+/* Exposure times the sensor really has (100 µs units). */
+static const int32_t exposures[] = { 3, 5, 10, 20, 39, 78, 156, 250, 312,
+				     625, 1250, 2047 };
+
+/* Every control back to its default: at start, and at an unplug (a
+ * camera forgets its settings when it loses power). g.lock held, or
+ * before any thread runs. */
+static void ctrls_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCTRLS; i++)
+		g.cval[i] = fctrls[i].def;
+}
+
+/* The index of control id (next: of the first one after it), or -1. */
+static int ctrl_index(uint32_t id, int next)
+{
+	size_t i;
+
+	if (g.noctrls)
+		return -1;
+	for (i = 0; i < NCTRLS; i++)
+		if (next ? fctrls[i].id > id : fctrls[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+static int32_t cval(uint32_t id)
+{
+	int i = ctrl_index(id, 0);
+
+	return i < 0 ? 0 : g.cval[i];
+}
+
+/* Set by an automatic mode that is on now. g.lock held. */
+static int ctrl_inactive(const struct fctrl *f)
+{
+	switch (f->id) {
+	case V4L2_CID_WHITE_BALANCE_TEMPERATURE:
+		return cval(V4L2_CID_AUTO_WHITE_BALANCE) != 0;
+	case V4L2_CID_EXPOSURE_ABSOLUTE:
+		return cval(V4L2_CID_EXPOSURE_AUTO) != V4L2_EXPOSURE_MANUAL;
+	case V4L2_CID_FOCUS_ABSOLUTE:
+		return cval(V4L2_CID_FOCUS_AUTO) != 0;
+	default:
+		return 0;
+	}
+}
+
+static int queryctrl(struct v4l2_queryctrl *q)
+{
+	uint32_t next = q->id & V4L2_CTRL_FLAG_NEXT_CTRL;
+	uint32_t id = q->id & ~(V4L2_CTRL_FLAG_NEXT_CTRL |
+				V4L2_CTRL_FLAG_NEXT_COMPOUND);
+	const struct fctrl *f;
+	int i = ctrl_index(id, next != 0);
+
+	if (i < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	f = &fctrls[i];
+	memset(q, 0, sizeof(*q));
+	q->id = f->id;
+	q->type = f->type;
+	snprintf((char *)q->name, sizeof(q->name), "%s", f->name);
+	q->minimum = f->min;
+	q->maximum = f->max;
+	q->step = (uint32_t)f->step;
+	q->default_value = f->def;
+	q->flags = f->flags | (ctrl_inactive(f) ? V4L2_CTRL_FLAG_INACTIVE : 0);
+	return 0;
+}
+
+static int querymenu(struct v4l2_querymenu *m)
+{
+	int i = ctrl_index(m->id, 0);
+	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
+
+	if (!f || !f->menu || (int64_t)m->index < f->min ||
+	    (int64_t)m->index > f->max || !f->menu[m->index]) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(m->name, 0, sizeof(m->name));
+	snprintf((char *)m->name, sizeof(m->name), "%s", f->menu[m->index]);
+	m->reserved = 0;
+	return 0;
+}
+
+/* What the camera makes of v for f: integers and booleans clamped and
+ * rounded to the step, the exposure to a time the sensor has. -1 with
+ * errno for a menu index it does not have. */
+static int ctrl_take(const struct fctrl *f, int32_t v, int32_t *out)
+{
+	int64_t x = v;
+	size_t i;
+
+	if (f->type == V4L2_CTRL_TYPE_MENU) {
+		if (x < f->min || x > f->max) {
+			errno = ERANGE;
+			return -1;
+		}
+		if (!f->menu[x]) {
+			errno = EINVAL;
+			return -1;
+		}
+		*out = v;
+		return 0;
+	}
+	x = x < f->min ? f->min : x > f->max ? f->max : x;
+	if (f->step > 1)
+		x = f->min + (x - f->min + f->step / 2) / f->step * f->step;
+	if (x > f->max)
+		x -= f->step;
+	*out = (int32_t)x;
+	if (f->id != V4L2_CID_EXPOSURE_ABSOLUTE)
+		return 0;
+	for (i = 0; i < sizeof(exposures) / sizeof(exposures[0]); i++)
+		if (llabs(exposures[i] - x) < llabs(*out - x) ||
+		    i == 0)
+			*out = exposures[i];
+	return 0;
+}
+
+static int g_ctrl(struct v4l2_control *c)
+{
+	int i = ctrl_index(c->id, 0);
+
+	if (i < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fctrls[i].flags & V4L2_CTRL_FLAG_WRITE_ONLY) {
+		errno = EACCES;
+		return -1;
+	}
+	c->value = g.cval[i];
+	return 0;
+}
+
+static int s_ctrl(struct v4l2_control *c)
+{
+	int i = ctrl_index(c->id, 0);
+	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
+	int32_t v;
+
+	if (!f) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((f->flags & V4L2_CTRL_FLAG_READ_ONLY) || ctrl_inactive(f)) {
+		errno = EACCES;
+		return -1;
+	}
+	if (f->type == V4L2_CTRL_TYPE_BUTTON) {
+		if (f->id == V4L2_CID_PAN_RESET)
+			g.cval[ctrl_index(V4L2_CID_PAN_ABSOLUTE, 0)] = 0;
+		return 0;
+	}
+	if (ctrl_take(f, c->value, &v) < 0)
+		return -1;
+	g.cval[i] = v;
+	c->value = v;
+	return 0;
+}
+
+/* The control ioctls, with g.lock taken: the values are the camera's. */
+static int ctrl_ioctl(unsigned long req, void *arg)
+{
+	int r;
+
+	pthread_mutex_lock(&g.lock);
+	r = req == VIDIOC_QUERYCTRL ? queryctrl(arg) :
+	    req == VIDIOC_QUERYMENU ? querymenu(arg) :
+	    req == VIDIOC_G_CTRL ? g_ctrl(arg) : s_ctrl(arg);
+	pthread_mutex_unlock(&g.lock);
+	return r;
+}
+
+/* Brightness away from its default, to add to the luma. */
+static int bright_delta(void)
+{
+	int d;
+
+	pthread_mutex_lock(&g.lock);
+	d = g.noctrls ? 0 : cval(V4L2_CID_BRIGHTNESS) - 128;
+	pthread_mutex_unlock(&g.lock);
+	return d;
+}
+
 static void init(void)
 {
 	const char *s;
@@ -246,6 +523,8 @@ static void init(void)
 	g.wrong_size = env_long("FAKECAM_WRONG_SIZE", 0);
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
 	g.still = env_long("FAKECAM_STILL", -1);
+	g.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
+	ctrls_reset();
 	s = getenv("FAKECAM_DUMP");
 	snprintf(g.dump, sizeof(g.dump), "%s", s ? s : "");
 	g.start_ms = now_ms();
@@ -402,9 +681,35 @@ static size_t strip_dht(unsigned char *p, size_t len)
 	return len;
 }
 
+/* A YUYV picture of ysz pixels into 4:2:2 planes: Y, then U, then V. */
+static void split_422(const unsigned char *yuyv, unsigned char *pl,
+		      size_t ysz)
+{
+	size_t i;
+
+	for (i = 0; i < ysz / 2; i++) {
+		pl[2 * i] = yuyv[4 * i];
+		pl[ysz + i] = yuyv[4 * i + 1];
+		pl[2 * i + 1] = yuyv[4 * i + 2];
+		pl[ysz + ysz / 2 + i] = yuyv[4 * i + 3];
+	}
+}
+
+/* Brightness: delta added to every luma sample of a YUYV picture. */
+static void add_luma(unsigned char *p, size_t len, int delta)
+{
+	size_t i;
+	int v;
+
+	for (i = 0; i < len; i += 2) {
+		v = p[i] + delta;
+		p[i] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+	}
+}
+
 static int encode_cycle(struct pics *pc)
 {
-	size_t ysz = (size_t)pc->w * (size_t)pc->h, i;
+	size_t ysz = (size_t)pc->w * (size_t)pc->h;
 	unsigned char *yuyv = malloc(ysz * 2), *pl = malloc(ysz * 2);
 	const unsigned char *planes[3];
 	int strides[3] = { pc->w, pc->w / 2, pc->w / 2 }, k, ok = 0;
@@ -419,12 +724,7 @@ static int encode_cycle(struct pics *pc)
 		goto out;
 	for (k = 0; k < MJPEG_CYCLE; k++) {
 		render_yuyv(pc, yuyv, (unsigned long)k);
-		for (i = 0; i < ysz / 2; i++) {
-			pl[2 * i] = yuyv[4 * i];
-			pl[ysz + i] = yuyv[4 * i + 1];
-			pl[2 * i + 1] = yuyv[4 * i + 2];
-			pl[ysz + ysz / 2 + i] = yuyv[4 * i + 3];
-		}
+		split_422(yuyv, pl, ysz);
 		out = NULL;
 		olen = 0;
 		if (tjCompressFromYUVPlanes(tj, planes, pc->w, strides, pc->h,
@@ -516,11 +816,65 @@ static void dump_frame(const unsigned char *p, size_t len)
 		fclose(f);
 }
 
-/* Fills buffer b with frame n (the process-wide count, from 1); half: the
- * pictures at half size, for FAKECAM_WRONG_SIZE. */
-static void fill(struct fdev *d, struct pics *pc, struct pics *half,
-		 struct buf *b, unsigned long n)
+/* A camera thread's own encoder, for MJPEG frames that are not the
+ * ready-made ones (brightness away from its default). */
+struct enc {
+	tjhandle tj;
+	unsigned char *yuyv, *pl;
+};
+
+static void enc_free(struct enc *e)
 {
+	if (e->tj)
+		tjDestroy(e->tj);
+	free(e->yuyv);
+	free(e->pl);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Picture k with its luma moved by delta, encoded now into p (at most cap
+ * bytes) as the camera's own encoder would. Its length, 0 if it fails. */
+static size_t encode_now(struct enc *e, const struct pics *pc,
+			 unsigned long k, int delta, unsigned char *p,
+			 size_t cap)
+{
+	size_t ysz = (size_t)pc->w * (size_t)pc->h, len;
+	const unsigned char *planes[3];
+	int strides[3] = { pc->w, pc->w / 2, pc->w / 2 };
+	unsigned char *out = NULL;
+	unsigned long olen = 0;
+
+	if (!e->tj) {
+		e->tj = tjInitCompress();
+		e->yuyv = malloc(ysz * 2);
+		e->pl = malloc(ysz * 2);
+	}
+	if (!e->tj || !e->yuyv || !e->pl)
+		return 0;
+	render_yuyv(pc, e->yuyv, k);
+	add_luma(e->yuyv, ysz * 2, delta);
+	split_422(e->yuyv, e->pl, ysz);
+	planes[0] = e->pl;
+	planes[1] = e->pl + ysz;
+	planes[2] = e->pl + ysz + ysz / 2;
+	if (tjCompressFromYUVPlanes(e->tj, planes, pc->w, strides, pc->h,
+				    TJSAMP_422, &out, &olen, 85, 0) < 0) {
+		tjFree(out);
+		return 0;
+	}
+	len = olen < cap ? olen : cap;
+	memcpy(p, out, len);
+	tjFree(out);
+	return g.nodht ? strip_dht(p, len) : len;
+}
+
+/* Fills buffer b with frame n (the process-wide count, from 1); half: the
+ * pictures at half size, for FAKECAM_WRONG_SIZE; e: for frames that must
+ * be encoded now. */
+static void fill(struct fdev *d, struct pics *pc, struct pics *half,
+		 struct enc *e, struct buf *b, unsigned long n)
+{
+	int delta = bright_delta();
 	unsigned char *p = d->mem + (size_t)b->v.index * d->bufsize;
 	int broken = (g.corrupt_at > 0 && (long)n == g.corrupt_at) ||
 		     (g.corrupt_every > 0 && n % (unsigned long)
@@ -536,7 +890,10 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 		if (wrong && half && n / (unsigned long)g.wrong_size % 2)
 			pc = half;
 		len = pc->jlen[k] < d->sizeimage ? pc->jlen[k] : d->sizeimage;
-		memcpy(p, pc->jpg[k], len);
+		if (delta && pc != half)
+			len = encode_now(e, pc, k, delta, p, d->sizeimage);
+		else
+			memcpy(p, pc->jpg[k], len);
 		if (wrong && pc != half)
 			forge_sof(p, len, 65000, 65000);
 		if (broken && n % 2) {
@@ -548,6 +905,8 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 	} else {
 		render_yuyv(pc, p, pic);
 		len = d->sizeimage;
+		if (delta)
+			add_luma(p, len, delta);
 		if (g.dump[0] && !__atomic_exchange_n(&g.dumped, 1,
 						      __ATOMIC_ACQ_REL))
 			dump_frame(p, len);
@@ -562,6 +921,7 @@ static void *cam_thread(void *arg)
 	struct fdev *d = arg;
 	struct pics *pc, *half = NULL;
 	struct timespec next, now;
+	struct enc enc = { NULL, NULL, NULL };
 	struct buf *b;
 	unsigned long n;
 	long interval;
@@ -598,6 +958,7 @@ static void *cam_thread(void *arg)
 		if (unplug) {
 			g.unplug_t = now_ms();
 			__atomic_add_fetch(&g.plug_gen, 1, __ATOMIC_RELEASE);
+			ctrls_reset();
 		}
 		pthread_mutex_unlock(&g.lock);
 		if (dead(d)) {
@@ -617,7 +978,7 @@ static void *cam_thread(void *arg)
 		pthread_mutex_unlock(&d->lock);
 
 		/* The buffer is ours alone until it is marked done. */
-		fill(d, pc, half, b, n);
+		fill(d, pc, half, &enc, b, n);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 
 		pthread_mutex_lock(&d->lock);
@@ -629,6 +990,7 @@ static void *cam_thread(void *arg)
 		ev_post(d);
 	}
 	pthread_mutex_unlock(&d->lock);
+	enc_free(&enc);
 	return NULL;
 }
 
@@ -1132,13 +1494,15 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 		if (*(int *)arg != 0)
 			break;
 		return 0;
-	/* A UVC camera has no controls here, and no TV standards, DV
-	 * timings or JPEG compression settings at all. */
 	case VIDIOC_QUERYCTRL:
-	case VIDIOC_QUERY_EXT_CTRL:
 	case VIDIOC_QUERYMENU:
 	case VIDIOC_G_CTRL:
 	case VIDIOC_S_CTRL:
+		return ctrl_ioctl(req, arg);
+	/* The extended control calls are not emulated; a UVC camera has
+	 * no TV standards, DV timings or JPEG compression settings at
+	 * all. */
+	case VIDIOC_QUERY_EXT_CTRL:
 	case VIDIOC_G_EXT_CTRLS:
 	case VIDIOC_S_EXT_CTRLS:
 	case VIDIOC_TRY_EXT_CTRLS:

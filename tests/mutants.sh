@@ -124,6 +124,13 @@ mutant unknown-user-fast auth.c \
 	't1300*'
 mutant no-slowdown auth.c \
 	'if (f && f->until > now) {' 'if (0) {' 't1300*'
+mutant controls-step-unchecked ctrl.c \
+	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
+mutant controls-not-put-back controls.c \
+	'if (set_all(src, back, m, berr) != 0)' \
+	'if (m < 0 && set_all(src, back, m, berr) != 0)' 't3100*'
+mutant controls-not-kept controls.c \
+	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0

@@ -10,6 +10,24 @@ static int get(const char *s, const char *key)
 	return json_get(s, strlen(s), key, out, sizeof(out), &str);
 }
 
+/* json_each: "key=value/s " per pair (s: a string) into seen. */
+static char seen[256];
+
+static int note(void *arg, const char *key, const char *val, int is_str)
+{
+	size_t n = strlen(seen);
+
+	snprintf(seen + n, sizeof(seen) - n, "%s=%s%s ", key, val,
+		 is_str ? "/s" : "");
+	return arg && strcmp(key, (const char *)arg) == 0 ? 7 : 0;
+}
+
+static int each(const char *s, const char *stop)
+{
+	seen[0] = 0;
+	return json_each(s, strlen(s), note, (void *)stop);
+}
+
 int main(void)
 {
 	CHECK_INT(get("{\"quality\":70}", "quality"), 2, "a number");
@@ -59,5 +77,21 @@ int main(void)
 		  "a long value of another key is fine");
 	CHECK_INT(json_get("{\"p\":\"a\"}", 7, "p", out, sizeof(out), NULL),
 		  JSON_BAD, "cut short");
+
+	CHECK_INT(each("{\"b\":1,\"a\":\"x\",\"c\":true}", NULL), 0,
+		  "each: a flat object");
+	CHECK_STR(seen, "b=1 a=x/s c=true ", "each: every pair, in order");
+	CHECK_INT(each("{}", NULL), 0, "each: empty");
+	CHECK_STR(seen, "", "each: nothing seen");
+	CHECK_INT(each("{\"a\":1,\"b\":2,\"c\":3}", "b"), 7,
+		  "each: what fn returned");
+	CHECK_STR(seen, "a=1 b=2 ", "each: stops there");
+	CHECK_INT(each("{\"a\":1,\"b\":[2]}", NULL), JSON_BAD,
+		  "each: a bad object");
+	CHECK_STR(seen, "", "each: fn never called for it");
+	CHECK_INT(each("{\"a\":1} {", NULL), JSON_BAD, "each: bytes after");
+	CHECK_INT(each("{\"a\":\"0123456789012345678901234567890123456789"
+		       "0123456789012345678901234\"}", NULL), JSON_BAD,
+		  "each: a value over 63 bytes");
 	return unit_done();
 }

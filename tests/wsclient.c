@@ -35,6 +35,7 @@ static const char usage[] =
 "usage: wsclient load [-n CLIENTS] [-t SECONDS] [-f FRAMES] [--origin O]\n"
 "                     [--protocol P] [--send TEXT@N] [--stall] [--decode]\n"
 "                     [--rate KB] [--rcvbuf BYTES] [--size WxH] [--json]\n"
+"                     [--luma FILE]\n"
 "                     URL\n"
 "       wsclient ws [--origin O] [--protocol P] [-T SECONDS] [--frames N]\n"
 "                   [--no-pong] URL [SPEC...]\n"
@@ -54,7 +55,9 @@ static const char usage[] =
 "  --send sends the text message TEXT after the N-th\n"
 "  frame; --stall completes the handshake then never reads; --decode also\n"
 "  decodes each JPEG header and checks its size against w=/h=; --size WxH\n"
-"  makes a frame whose w=/h= (and decoded size) is not WxH invalid. Prints\n"
+"  makes a frame whose w=/h= (and decoded size) is not WxH invalid;\n"
+"  --luma FILE writes a line per frame: its arrival and capture time\n"
+"  (CLOCK_REALTIME µs) and its mean luma (decoded at 1/8 size). Prints\n"
 "  one line: clients= connected= frames= fps= (median per client) fps_min=\n"
 "  bytes= avg_size= lat_p50= lat_p99= (ms, arrival - ts) skipped= (seq\n"
 "  gaps) invalid= q= w= h= (last frame) texts= errors=; --json first prints\n"
@@ -165,6 +168,7 @@ static struct {
 	double rate;			/* load: bytes/s each client reads */
 	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
 	int size_w, size_h;	/* --size: every frame must be this */
+	FILE *luma;		/* --luma: a line per frame */
 } o;
 
 static int last_q, last_w, last_h, nerrmsg;
@@ -715,6 +719,32 @@ static int jpeg_check(struct conn *c, struct com *m)
 
 static void begin_close(struct conn *c);
 
+/* --luma: the mean luma of the JPEG p[0..n), decoded small, or -1. */
+static double mean_luma(const unsigned char *p, size_t n)
+{
+	static unsigned char g[1 << 20];
+	tjhandle tj = tjInitDecompress();
+	int w, h, sub, cs, sw, sh, i;
+	double sum = 0;
+
+	if (!tj || tjDecompressHeader3(tj, p, n, &w, &h, &sub, &cs) < 0) {
+		if (tj)
+			tjDestroy(tj);
+		return -1;
+	}
+	sw = (w + 7) / 8;
+	sh = (h + 7) / 8;
+	if ((size_t)sw * sh > sizeof(g) ||
+	    tjDecompress2(tj, p, n, g, sw, 0, sh, TJPF_GRAY, 0) < 0) {
+		tjDestroy(tj);
+		return -1;
+	}
+	tjDestroy(tj);
+	for (i = 0; i < sw * sh; i++)
+		sum += g[i];
+	return sum / (sw * sh);
+}
+
 /* A binary message or MJPEG part is complete. */
 static void frame_done(struct conn *c)
 {
@@ -734,6 +764,10 @@ static void frame_done(struct conn *c)
 	}
 	c->t_last = now_us(CLOCK_MONOTONIC);
 	lat = now_us(CLOCK_REALTIME) - m.ts;
+	if (o.luma)
+		fprintf(o.luma, "%lld %lld %.2f\n",
+			(long long)now_us(CLOCK_REALTIME), m.ts,
+			mean_luma(c->full, c->fulllen));
 	if (!c->frames)
 		c->t_first = c->t_last;
 	c->frames++;
@@ -1375,6 +1409,11 @@ static int cmd_load(int argc, char **argv)
 		} else if (!strcmp(a, "--json")) {
 			o.json = 1;
 		} else if (!strcmp(a, "--decode")) {
+			o.decode = 1;
+		} else if (!strcmp(a, "--luma") && i + 1 < argc) {
+			if (!(o.luma = fopen(argv[++i], "w")))
+				die("%s:", argv[i]);
+			setvbuf(o.luma, NULL, _IOLBF, 0);
 			o.decode = 1;
 		} else if (!strcmp(a, "--rate") && i + 1 < argc) {
 			o.rate = arg_double(argv[++i]) * 1000;

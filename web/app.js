@@ -904,6 +904,8 @@ function applySession(s) {
 	$('btn-logout').title = mine ? 'Log out ' + s.user : '';
 	$('btn-share').hidden = !(s.accounts && s.role === 'admin' &&
 	    s.via !== 'share');
+	ctl.allowed = s.role === 'admin';
+	loadControls();
 	qmax = s.max_quality >= QMIN && s.max_quality <= QMAX ?
 	    s.max_quality : QMAX;
 	$('q-slider').max = String(qmax);
@@ -1095,6 +1097,279 @@ function initAccounts() {
 	};
 }
 
+/* ---- camera controls -------------------------------------------------- */
+
+/* For an admin (everyone on an open server) when the camera has any: as
+ * GET controls lists them, a slider per integer, a switch per boolean, a
+ * list per menu, and a way back to each default. A change is a POST
+ * controls; per control one is in flight and the newest value waits
+ * behind it, and a slider being dragged sends at most every DRAG_MS. The
+ * answer says what the camera took and which controls an automatic mode
+ * now sets (those are greyed out and cannot be changed). */
+
+var DRAG_MS = 150;
+var REFRESH_MS = 5000;		/* while the section is open, or empty */
+var ctl = { allowed: false, list: [], rows: {}, timer: 0, loading: false };
+
+function ctlSchedule() {
+	clearTimeout(ctl.timer);
+	if (ctl.allowed)
+		ctl.timer = setTimeout(function () {
+			if (!document.hidden &&
+			    (!ctl.list.length || $('camera-box').open))
+				loadControls();
+			else
+				ctlSchedule();
+		}, REFRESH_MS);
+}
+
+function loadControls() {
+	if (!ctl.allowed) {
+		$('camera').hidden = true;
+		return;
+	}
+	if (ctl.loading)
+		return;
+	ctl.loading = true;
+	call('controls').then(function (a) {
+		var list = a.status === 200 && a.json &&
+		    Array.isArray(a.json.controls) ? a.json.controls : [];
+		showControls(list);
+	}, function () {}).then(function () {
+		ctl.loading = false;
+		ctlSchedule();
+	});
+}
+
+/* The same controls as the rows shown? Else the rows are built again. */
+function sameControls(list) {
+	return list.length === ctl.list.length && list.every(function (c, i) {
+		return c.name === ctl.list[i].name && c.type === ctl.list[i].type;
+	});
+}
+
+function showControls(list) {
+	if (!sameControls(list))
+		buildControls(list);
+	else
+		list.forEach(function (c) {
+			updateRow(ctl.rows[c.name], c);
+		});
+	ctl.list = list;
+	$('camera-count').textContent = list.length ? String(list.length) : '';
+	$('camera').hidden = !ctl.allowed || !list.length;
+}
+
+function ctlElement(tag, cls, text) {
+	var el = document.createElement(tag);
+	if (cls)
+		el.className = cls;
+	if (text !== undefined)
+		el.textContent = text;
+	return el;
+}
+
+/* The input for control c: a slider, a switch, a list or a button. */
+function ctlInput(c) {
+	var el;
+	if (c.type === 'integer') {
+		el = ctlElement('input');
+		el.type = 'range';
+		el.min = String(c.min);
+		el.max = String(c.max);
+		el.step = String(c.step > 0 ? c.step : 1);
+	} else if (c.type === 'boolean') {
+		el = ctlElement('input');
+		el.type = 'checkbox';
+		el.setAttribute('role', 'switch');
+	} else if (c.type === 'button') {
+		el = ctlElement('button', 'btn btn-small', 'Press');
+		el.type = 'button';
+	} else {
+		el = ctlElement('select');
+		(c.menu || []).forEach(function (m) {
+			var o = ctlElement('option', '', m.name);
+			o.value = String(m.index);
+			el.appendChild(o);
+		});
+	}
+	el.id = 'ctl-' + c.name;
+	return el;
+}
+
+function buildControls(list) {
+	var box = $('ctl-list');
+	box.textContent = '';
+	ctl.rows = {};
+	list.forEach(function (c) {
+		var r = { c: c, row: ctlElement('div', 'ctl'), input: ctlInput(c),
+		    out: null, reset: null, inflight: false, pending: null,
+		    timer: 0, dragging: false };
+		var label = ctlElement('label', 'ctl-label', c.label);
+		label.htmlFor = r.input.id;
+		r.row.dataset.name = c.name;
+		r.row.dataset.type = c.type;
+		r.row.appendChild(label);
+		if (c.type === 'integer') {
+			r.out = ctlElement('output', 'ctl-value');
+			r.out.htmlFor = r.input.id;
+			r.row.appendChild(r.out);
+		} else {
+			r.row.appendChild(r.input);
+		}
+		if (c.type !== 'button' && !c.read_only && !c.write_only) {
+			r.reset = ctlElement('button', 'ctl-reset', '↺');
+			r.reset.type = 'button';
+			r.reset.title = 'Back to the default (' + fmtControl(c, c['default']) + ')';
+			r.reset.setAttribute('aria-label', 'Reset ' + c.label);
+			r.row.appendChild(r.reset);
+		}
+		if (c.type === 'integer')
+			r.row.appendChild(r.input);
+		wireRow(r);
+		ctl.rows[c.name] = r;
+		box.appendChild(r.row);
+		updateRow(r, c);
+	});
+}
+
+function fmtControl(c, v) {
+	if (c.type === 'boolean')
+		return v ? 'on' : 'off';
+	if (c.menu)
+		for (var i = 0; i < c.menu.length; i++)
+			if (c.menu[i].index === v)
+				return c.menu[i].name;
+	return String(v);
+}
+
+function wireRow(r) {
+	var el = r.input, c = r.c;
+	if (c.type === 'integer') {
+		el.addEventListener('pointerdown', function () { r.dragging = true; });
+		el.addEventListener('input', function () {
+			r.dragging = true;
+			r.out.textContent = el.value;
+			setControl(r, Number(el.value), DRAG_MS);
+		});
+		el.addEventListener('change', function () {
+			r.dragging = false;
+			setControl(r, Number(el.value), 0);
+		});
+		el.addEventListener('blur', function () { r.dragging = false; });
+	} else if (c.type === 'boolean') {
+		el.addEventListener('change', function () {
+			setControl(r, el.checked, 0);
+		});
+	} else if (c.type === 'button') {
+		el.addEventListener('click', function () { setControl(r, true, 0); });
+	} else {
+		el.addEventListener('change', function () {
+			setControl(r, Number(el.value), 0);
+		});
+	}
+	if (r.reset)
+		r.reset.addEventListener('click', function () {
+			setControl(r, r.c.type === 'boolean' ? !!r.c['default'] :
+			    r.c['default'], 0);
+		});
+}
+
+/* Shows what the camera says of c, except a value the user is changing. */
+function updateRow(r, c) {
+	var off = !!(c.inactive || c.read_only);
+	r.c = c;
+	r.row.classList.toggle('inactive', !!c.inactive);
+	r.row.classList.toggle('readonly', !!c.read_only);
+	r.row.title = c.inactive ? 'Set by an automatic mode now: ' +
+	    'switch that off to change it' : c.read_only ? 'Read-only' : '';
+	r.input.disabled = off;
+	r.row.dataset.inactive = String(!!c.inactive);
+	if (r.reset)
+		r.reset.disabled = off || c.value === c['default'];
+	if (r.dragging || r.inflight || r.pending !== null ||
+	    c.value === null)
+		return;
+	r.row.dataset.value = String(c.value);
+	if (c.type === 'integer') {
+		r.input.value = String(c.value);
+		r.out.textContent = String(c.value);
+	} else if (c.type === 'boolean') {
+		r.input.checked = !!c.value;
+	} else if (c.type !== 'button') {
+		r.input.value = String(c.value);
+	}
+}
+
+function setControl(r, v, delay) {
+	r.pending = v;
+	clearTimeout(r.timer);
+	r.timer = setTimeout(function () { flushControl(r); }, delay);
+}
+
+function flushControl(r) {
+	if (r.inflight || r.pending === null)
+		return;
+	var body = {};
+	body[r.c.name] = r.pending;
+	r.pending = null;
+	r.inflight = true;
+	postControls(body, r).then(function () { flushControl(r); });
+}
+
+/* Resolves true when the camera took it all. */
+function postControls(body, r) {
+	say('ctl-msg', '');
+	return call('controls', body).then(function (a) {
+		if (r)
+			r.inflight = false;
+		if (a.status === 200 && a.json && Array.isArray(a.json.controls)) {
+			showControls(a.json.controls);
+			return true;
+		}
+		say('ctl-msg', reason(a), true);
+		loadControls();		/* back to what the camera has */
+		return false;
+	}, function () {
+		if (r)
+			r.inflight = false;
+		say('ctl-msg', 'Cannot reach the server.', true);
+		return false;
+	});
+}
+
+/* Every control back to its default in one request, the manual values
+ * before the switches and modes: a value an automatic mode is about to
+ * take over is set while it still may be. */
+function resetAll() {
+	var values = {}, modes = {}, btn = $('ctl-reset-all');
+	ctl.list.forEach(function (c) {
+		if (c.type === 'button' || c.read_only || c.write_only ||
+		    c.inactive || c.value === c['default'])
+			return;
+		(c.type === 'integer' ? values : modes)[c.name] = c['default'];
+	});
+	Object.keys(modes).forEach(function (k) { values[k] = modes[k]; });
+	if (!Object.keys(values).length) {
+		say('ctl-msg', 'Every control is at its default.');
+		return;
+	}
+	btn.disabled = true;
+	postControls(values).then(function (ok) {
+		btn.disabled = false;
+		if (ok)
+			say('ctl-msg', 'Back to the defaults.');
+	});
+}
+
+function initControls() {
+	$('ctl-reset-all').addEventListener('click', resetAll);
+	$('camera-box').addEventListener('toggle', function () {
+		if ($('camera-box').open)
+			loadControls();
+	});
+}
+
 /* ---- debug hook for tests (read-only copies) -------------------------- */
 
 window.rerocctv = Object.freeze({
@@ -1112,6 +1387,7 @@ initSnapshot();
 initPip();
 document.addEventListener('visibilitychange', onVisibility);
 initAccounts();
+initControls();
 boot();
 setInterval(function () { watchdog(); render(); }, 250);
 setInterval(sample, 1000);
