@@ -104,12 +104,14 @@ mutant stopping-unsaid server.c \
 # Access (issue "Safe to expose").
 mutant host-any access.c \
 	'return is_address(h, n) || our_name(c->env->cfg, h, n);' \
-	'return 1;' 't1300*'
+	'return 1 || is_address(h, n) || our_name(c->env->cfg, h, n);' \
+	't1300*'
 mutant share-unsigned share.c \
 	'if (!ct_equal(want + SIGNED, t + SIGNED, SHARE_BYTES - SIGNED) ||' \
 	'if (0 ||' 'unit-share t1300*'
 mutant csrf-open access.c \
-	'if ((flags & ACC_CHANGES) && foreign(c, r)) {' 'if (0) {' 't1300*'
+	'if ((flags & ACC_CHANGES) && foreign(c, r)) {' \
+	'if ((flags & ACC_CHANGES) && foreign(c, r) && 0) {' 't1300*'
 mutant viewer-is-admin access.c \
 	'if ((int)c->who.role >= (int)need)' \
 	'if ((int)c->who.role + 1 >= (int)need)' 't1300*'
@@ -123,7 +125,8 @@ mutant unknown-user-fast auth.c \
 	'if (j.known) pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
 	't1300*'
 mutant no-slowdown auth.c \
-	'if (f && f->until > now) {' 'if (0) {' 't1300*'
+	'if (f && f->until > now) {' 'if (f && f->until > now && 0) {' \
+	't1300*'
 mutant controls-step-unchecked ctrl.c \
 	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
 mutant controls-not-put-back controls.c \
