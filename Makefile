@@ -132,6 +132,9 @@ bench-auth: rerocctv tests/wsclient
 bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
+bench-device: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/device.sh
+
 install: rerocctv
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 rerocctv $(DESTDIR)$(BINDIR)/rerocctv
@@ -145,4 +148,5 @@ clean:
 	rm -rf build tests/trash.*
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
+.PHONY: bench-device
 -include $(OBJ:.o=.d)
