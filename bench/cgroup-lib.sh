@@ -34,7 +34,8 @@ cg_root () {
 		return 0
 	fi
 	cg_r=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-	if test -n "$cg_r" && grep -qw cpu "$cg_r/cgroup.controllers" 2>/dev/null
+	if test -n "$cg_r" &&
+	   grep -qw cpu "$cg_r/cgroup.controllers" 2>/dev/null
 	then
 		echo "v2 $cg_r"
 		return 0
@@ -44,9 +45,14 @@ cg_root () {
 
 # Why a cgroup with a CPU quota cannot be made here, or nothing.
 cg_cannot () {
-	cg_where=$(cg_root) || { echo "no cgroup with the cpu controller"; return; }
-	test -w "${cg_where#* }" ||
-		{ echo "cannot write ${cg_where#* } (needs root)"; return; }
+	cg_where=$(cg_root) ||
+		{ echo "no cgroup with the cpu controller"; return; }
+	if ! test -w "${cg_where#* }"
+	then
+		echo "cannot write ${cg_where#* } (needs root and a writable" \
+			"cgroup tree)"
+		return
+	fi
 	if ! cg_make
 	then
 		echo "cannot make a cpu cgroup with a quota in ${cg_where#* }"

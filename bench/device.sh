@@ -135,13 +135,14 @@ start_rr () {
 	while test -z "$PORT" && test $sr_i -lt 100
 	do
 		sleep 0.1
-		PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+		PORT=$(sed -n \
+			's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 			"$sr_log")
 		sr_i=$((sr_i + 1))
 	done
 	test -n "$PORT" || { cat >&2 "$sr_log"; die "rerocctv did not start"; }
 	BASE=http://127.0.0.1:$PORT
-	SNAP=$BASE/snapshot?quality=80
+	SNAP="$BASE/snapshot?quality=80"
 	# No request before the first camera frame: one that waits for it
 	# leaves the budget at 0 ms (hub.c: the first one-second window
 	# is measured from time 0, "the source fell to 0 fps").
@@ -377,8 +378,8 @@ crowd () {
 	# Per client: frames over the window from /state (first and last
 	# sample, at their own times), the lowest one-second fps, the share
 	# of seconds on its own rung, the rung serving it at the end.
-	cr_span=$(awk 'NR == 1 { a = $1 } { b = $1 } END { print (b - a) / 1e9 }' \
-		"$OUT/$cr_tag.times")
+	cr_span=$(awk 'NR == 1 { a = $1 } { b = $1 }
+		END { print (b - a) / 1e9 }' "$OUT/$cr_tag.times")
 	awk -v span="$cr_span" -v f0="$OUT/$cr_tag.frames.0" \
 	    -v fl="$OUT/$cr_tag.frames.$BSECS" '
 		FILENAME == f0 { a0[$1] = $2; next }
@@ -387,14 +388,17 @@ crowd () {
 		  if (!($1 in lo) || $4 + 0 < lo[$1]) lo[$1] = $4 + 0 }
 		END { for (c in a1) printf "%s %.2f %.1f %.0f %s\n", c,
 			(a1[c] - a0[c]) / span, lo[c], own[c] / n[c] * 100,
-			rung[c] }' "$OUT/$cr_tag.frames.0" "$OUT/$cr_tag".frames.* |
+			rung[c] }' "$OUT/$cr_tag.frames.0" \
+			"$OUT/$cr_tag".frames.* |
 		sort -k 1.2n >"$OUT/$cr_tag.clients"
 	{
-		echo "cpu $(awk -v c=$((cr_c1 - cr_c0)) -v w=$((cr_w1 - cr_w0)) \
+		echo "cpu $(awk -v c=$((cr_c1 - cr_c0)) \
+			-v w=$((cr_w1 - cr_w0)) \
 			'BEGIN { printf "%.1f", c / w * 100 }')"
 		echo "window $(awk -v w=$((cr_w1 - cr_w0)) \
 			'BEGIN { printf "%.1f", w / 1e9 }')"
-		echo "throttled $((cr_thr1 - cr_thr0)) of $((cr_per1 - cr_per0))"
+		echo "throttled $((cr_thr1 - cr_thr0))" \
+			"of $((cr_per1 - cr_per0))"
 		echo "changes $((cr_log1 - cr_log0))"
 	} >"$OUT/$cr_tag.sum"
 }
@@ -489,7 +493,8 @@ echo "Bisection over $LO..100 % to $RES %: each step sets the quota," \
 	"(\`wsclient load\`, \`/stream\`) receives in $SECS s; a step passes" \
 	"at >= $GOAL_FPS fps (frames / $SECS s); a step that fails is run" \
 	"again and fails only if it fails twice (on a shared machine a run" \
-	"can lose frames to other work for a moment; nothing adds frames). CPU" \
+	"can lose frames to other work for a moment; nothing adds" \
+	"frames). CPU" \
 	"is the server's whole process (schedstat of every thread) over" \
 	"that run; *unlimited* is the same client with no quota."
 echo
@@ -566,7 +571,8 @@ echo "|---|---|---|---|---|---|---|"
 join_clients () {
 	awk 'NR == FNR { off[$1] = $2 " | " $3; next }
 		{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4,
-			$5, off[$1] }' "$OUT/b-off.clients" "$OUT/b-auto.clients"
+			$5, off[$1] }' "$OUT/b-off.clients" \
+			"$OUT/b-auto.clients"
 }
 join_clients
 echo
