@@ -454,6 +454,14 @@ sets () {
 		END { print n + 0 }' "$OUT/$1.trace"
 }
 
+# lat TAG: frame age (capture to arrival) over the clients' whole runs:
+# the median of their p50 and the highest p99, "P50 / P99".
+lat () {
+	echo "$(for lt_f in "$OUT/$1".q*.out; do kv lat_p50 "$lt_f"; done |
+		med) / $(for lt_f in "$OUT/$1".q*.out; do kv lat_p99 "$lt_f"
+		done | sort -g | tail -n 1)"
+}
+
 # at_goal TAG: how many clients got >= 90 % of the source rate (27 fps)
 # over the window, and how many seconds of all clients fell below it.
 at_goal () {
@@ -556,6 +564,8 @@ echo "| seconds the encoded set changed / log lines \"encoder:\" |" \
 	{ print $2 }' "$OUT/b-off.sum") |"
 echo "| own rung, % of seconds, median / min | $(bcol b-auto 4) |" \
 	"$(bcol b-off 4) |"
+echo "| frame age p50 / p99, ms (median of the clients' p50, highest" \
+	"p99; wsclient, whole run) | $(lat b-auto) | $(lat b-off) |"
 echo "| server CPU % (whole process) | $(awk '$1 == "cpu" { print $2 }' \
 	"$OUT/b-auto.sum") | $(awk '$1 == "cpu" { print $2 }' \
 	"$OUT/b-off.sum") |"
