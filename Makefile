@@ -198,6 +198,9 @@ bench-auth: rerocctv tests/wsclient
 bench-adapt: rerocctv tests/wsclient
 	$(Q)sh bench/adapt.sh
 
+bench-device: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/device.sh
+
 # The unit names the binary where BINDIR puts it.
 install: rerocctv
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -220,6 +223,7 @@ clean:
 	rm -rf build tests/trash.*
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
+.PHONY: bench-device
 -include $(OBJ:.o=.d)
 -include $(SOBJ:.o=.d)
 .PHONY: static dist dist-one
