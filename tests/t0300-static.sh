@@ -74,11 +74,12 @@ test_expect_success 'armhf is ARMv7 hard-float' '
 	grep "Tag_ABI_VFP_args: VFP registers" attr
 '
 
-# The goal is 1.5 MB each. armhf meets it; aarch64 (~1.6 MB) and x86_64
-# (~2.1 MB) do not with Debian's glibc: its static stdio, resolver and
+# The goal is 1.5 MB each. armhf meets it; aarch64 (~1.7 MB) and x86_64
+# (~2.2 MB) do not with Debian's glibc: its static stdio, resolver and
 # loader weigh ~0.8 MB (1 MB on x86_64, with each string function in
 # several SIMD flavours), the whole codec ~0.4 MB (0.65 MB on x86_64, its
-# Huffman tables and SSE2/AVX2 code). These bounds catch growth.
+# Huffman tables and SSE2/AVX2 code). These bounds catch growth, with
+# room (~9 %) for a Debian point release of glibc or libjpeg-turbo.
 test_expect_success 'sizes: armhf under 1.5 MB, the others within bounds' '
 	for a in $ARCHS
 	do
@@ -88,8 +89,8 @@ test_expect_success 'sizes: armhf under 1.5 MB, the others within bounds' '
 	done >sizes &&
 	cat sizes &&
 	test "$(awk "/^armhf/ { print \$2 }" sizes)" -lt 1500000 &&
-	test "$(awk "/^aarch64/ { print \$2 }" sizes)" -lt 1800000 &&
-	test "$(awk "/^x86_64/ { print \$2 }" sizes)" -lt 2300000
+	test "$(awk "/^aarch64/ { print \$2 }" sizes)" -lt 1900000 &&
+	test "$(awk "/^x86_64/ { print \$2 }" sizes)" -lt 2400000
 '
 
 # serve ARCH [WRAPPER]: the binary on the 640x480 30 fps test pattern;
