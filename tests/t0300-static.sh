@@ -159,9 +159,11 @@ then
 			pid=$! &&
 			started log $pid || return 1
 			# strace holds off SIGTERM: the server itself is
-			# stopped, and strace ends with it.
-			srv=$(ps -o pid= --ppid $pid)
-			test -z "$srv" || kill $srv
+			# stopped, and strace ends with it. The server is
+			# the pid on the first line of the trace (its
+			# threads come later).
+			srv=$(awk "NR == 1 { print \$1; exit }" trace)
+			test -n "$srv" && kill $srv || kill $pid
 			wait $pid
 			head -n 5 log &&
 			grep -E "listening on|Name or service not known" log &&

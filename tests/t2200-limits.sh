@@ -105,19 +105,19 @@ test_expect_success 'per server: streams are kept, another address gets 503' '
 	stop_server &&
 	start_server --source test --size 320x240 --fps 30 --max-clients 4 &&
 	base_fds=$(nfds) &&
-	{ "$WSC" load -n 4 -t 4 "$WSBASE/websocket/40" >four.out & } &&
+	{ "$WSC" load -n 4 -t 8 "$WSBASE/websocket/40" >four.out & } &&
 	wait_conns 4 && sleep 0.5 &&
-	test "$(curl -s -o /dev/null --interface 127.0.0.2 -w "%{http_code}" \
-		"$BASE/state")" = 503 &&
+	test "$(curl -s -m 5 -o /dev/null --interface 127.0.0.2 \
+		-w "%{http_code}" "$BASE/state")" = 503 &&
 	wait &&
 	test "$(kv errors <four.out)" = 0
 '
 
 test_expect_success 'per server: idle heads of any address make room' '
-	{ "$HOSTILE" idle -n 4 -t 3 127.0.0.1:$PORT >idle.out & } &&
+	{ "$HOSTILE" idle -n 4 -t 6 127.0.0.1:$PORT >idle.out & } &&
 	wait_conns 4 &&
-	test "$(curl -s -o /dev/null --interface 127.0.0.2 -w "%{http_code}" \
-		"$BASE/state")" = 200 &&
+	test "$(curl -s -m 5 -o /dev/null --interface 127.0.0.2 \
+		-w "%{http_code}" "$BASE/state")" = 200 &&
 	wait &&
 	test "$(kv closed <idle.out)" = 1
 '
