@@ -39,6 +39,7 @@ struct hub {
 					   keeps the source at its rate */
 	int calm, backoff, probing;	/* auto: seconds of health, and the
 					   wait before trying one more rung */
+	int settle;			/* auto: a second to pass unjudged */
 	int64_t busy_us;		/* producer time in hub_put_image,
 					   this second */
 	int active[HUB_NRUNGS];
@@ -201,7 +202,9 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 {
 	const struct jpeg_in *in = &h->src[hub_rung_half(rung)];
 	int w = in->yuv ? in->yuv->w : in->w, ht = in->yuv ? in->yuv->h : in->h;
-	int64_t t0 = mono_us();
+	/* The encoder's own CPU time: what the rung costs, whatever else
+	 * runs (a CPU quota's throttling would count in wall time). */
+	int64_t t0 = thread_cpu_us();
 	/* Without a camera JPEG, "source" is our best quality. */
 	int q = rung == HUB_RUNG_SOURCE ? HUB_QMAX : hub_rung_q(rung);
 	struct jpeg_out out = { .head = offsetof(struct frame, data),
@@ -216,7 +219,7 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 	}
 	h->hint[rung] = out.len;
 	frame_init(out.mem, rung, q, w, ht, seq, ts, out.len);
-	publish(h, out.mem, (double)(mono_us() - t0) / 1000.0);
+	publish(h, out.mem, (double)(thread_cpu_us() - t0) / 1000.0);
 }
 
 /* Takes rungs of the current job until none is left. Called with the lock
@@ -428,15 +431,19 @@ static int fits(const struct hub *h, int n, double used, double c)
 /* Decides which rungs are encoded, with the lock held: the rungs asked
  * for, first asked first, while the budget allows (--max-rungs N rungs,
  * or the CPU budget's cap_ms); then every asked rung is mapped to the
- * rung serving it. */
+ * rung serving it. The order is strict: once a rung does not fit, no
+ * later costing one is taken, however cheap (a cheap late rung slipping
+ * in would be pushed out again by the next estimate: churn). Rungs that
+ * cost nothing (the camera's own JPEG) are always taken. */
 static void budget(struct hub *h)
 {
-	int r, n = 0, merged = 0, done[HUB_NRUNGS] = {0};
+	int r, n = 0, merged = 0, full = 0, done[HUB_NRUNGS] = {0};
 	double used = 0;
 
 	memset(h->active, 0, sizeof(h->active));
 	for (;;) {
 		int next = -1;
+		double c;
 
 		for (r = 0; r < HUB_NRUNGS; r++)
 			if (h->need[r] > 0 && !done[r] &&
@@ -445,11 +452,14 @@ static void budget(struct hub *h)
 		if (next < 0)
 			break;
 		done[next] = 1;
-		if (!fits(h, n, used, rung_cost(h, next)))
+		c = rung_cost(h, next);
+		if (c > 0 && (full || !fits(h, n, used, c))) {
+			full = 1;
 			continue;
+		}
 		h->active[next] = 1;
-		n += costs(h, next);
-		used += rung_cost(h, next);
+		n += c > 0;
+		used += c;
 	}
 	for (r = 0; r < HUB_NRUNGS; r++) {
 		h->serve_fixed[r] = h->st.serve[r] = serve_fixed(h, r);
@@ -474,27 +484,42 @@ static void budget(struct hub *h)
 
 /* --max-rungs auto, once a second with the lock held: is the source
  * keeping its rate, and do the encoders leave headroom? If not, encode
- * less at once, in proportion to the shortfall; after calm seconds, try
+ * less at once, in proportion to the shortfall, and let the next second
+ * pass unjudged (it still shows the old load); after calm seconds, try
  * one more rung, and wait twice as long after a try that failed (as
  * adapt.c does with a probe): on a machine between two budgets the
- * choice settles on the lower one. */
-static void tune(struct hub *h, double busy)
+ * choice settles on the lower one. A source that is slow while the
+ * encoders idle (a camera lengthening its exposure) is not our doing and
+ * shrinks nothing. Costs are CPU time, so they hold under a quota's
+ * throttling. Returns whether the budget changed. */
+static int tune(struct hub *h, double busy)
 {
-	double used = 0, nominal = h->st.info.fps, ratio, next = 0;
-	int r;
+	double used = 0, nominal = h->st.info.fps, ratio, next = 0, cap;
+	int r, first = -1;
 
 	for (r = 0; r < HUB_NRUNGS; r++)
 		if (h->active[r])
 			used += rung_cost(h, r);
-		else if (h->need[r] > 0 && next == 0)
-			next = rung_cost(h, r);
+	/* The rung to try next is the first asked of those left out:
+	 * budget() takes them in that order. */
+	for (r = 0; r < HUB_NRUNGS; r++)
+		if (h->need[r] > 0 && !h->active[r] && costs(h, r) &&
+		    (first < 0 || h->asked_at[r] < h->asked_at[first]))
+			first = r;
+	if (first >= 0)
+		next = rung_cost(h, first);
 	ratio = nominal > 0 ? h->st.fps / nominal : 1;
 	if (!h->st.source_ok || used == 0) {
 		h->calm = 0;
-		return;
+		return 0;
 	}
-	if (ratio < HEALTHY_FPS || busy > BUSY_MAX) {
-		h->cap_ms = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
+	if (h->settle) {
+		h->settle = 0;
+		return 0;
+	}
+	if (busy > BUSY_MAX || (ratio < HEALTHY_FPS && busy > BUSY_MAX / 2)) {
+		cap = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
+		h->cap_ms = MIN(h->cap_ms, cap);
 		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
 			 ratio < HEALTHY_FPS ? "the source fell to %.0f of "
 			 "%.0f fps" : "the encoders were busy %.0f%% of %.0f "
@@ -503,17 +528,20 @@ static void tune(struct hub *h, double busy)
 		if (h->probing)
 			h->backoff = MIN(h->backoff * 2, BACKOFF_MAX_S);
 		h->probing = h->calm = 0;
-		return;
+		h->settle = 1;
+		return 1;
 	}
 	if (h->probing) {		/* the last rung added holds */
 		h->backoff = MAX(h->backoff / 2, BACKOFF_MIN_S);
 		h->probing = 0;
 	}
 	if (h->st.merged && ++h->calm >= h->backoff && next > 0) {
-		h->cap_ms = used + next;
+		h->cap_ms = MAX(h->cap_ms, used + next);
 		h->probing = 1;
 		h->calm = 0;
+		return 1;
 	}
+	return 0;
 }
 
 /* Poll thread side */
@@ -591,6 +619,8 @@ void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 	pthread_mutex_lock(&h->lock);
 	if (info)
 		h->st.info = *info;
+	if (ok != h->st.source_ok)
+		h->fps_t0 = 0;		/* a new source: a new first window */
 	h->st.source_ok = ok;
 	h->src_mjpeg = strcmp(h->st.info.format, "mjpeg") == 0;
 	budget(h);
@@ -621,15 +651,19 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 	int r, n = 0;
 
 	h->st.seq++;
-	if (t - h->fps_t0 >= 1000000) {
+	if (!h->fps_t0) {		/* the first frame: a window opens */
+		h->fps_t0 = t;
+		h->busy_us = 0;
+	} else if (t - h->fps_t0 >= 1000000) {
 		h->st.fps = h->fps_n * 1e6 / (double)(t - h->fps_t0);
 		h->st.busy = (double)h->busy_us / (double)(t - h->fps_t0);
 		h->busy_us = 0;
 		h->fps_t0 = t;
 		h->fps_n = 0;
-		if (!h->max_rungs)
-			tune(h, h->st.busy);
-		budget(h);		/* costs are measured anew */
+		/* The set changes only with the budget (and the asks, in
+		 * hub_need): costs measured anew do not reshuffle it. */
+		if (!h->max_rungs && tune(h, h->st.busy))
+			budget(h);
 	}
 	h->fps_n++;
 	*pass = 0;

@@ -62,6 +62,11 @@ int64_t mono_us(void)
 	return clock_us(CLOCK_MONOTONIC);
 }
 
+int64_t thread_cpu_us(void)
+{
+	return clock_us(CLOCK_THREAD_CPUTIME_ID);
+}
+
 int random_bytes(void *p, size_t n)
 {
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);

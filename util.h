@@ -26,5 +26,6 @@ int parse_duration(const char *s, int64_t *secs);
 /* Fills p with n bytes from the kernel's random source. 0 or -1. */
 int random_bytes(void *p, size_t n);
 int64_t mono_us(void);		/* CLOCK_MONOTONIC, µs */
+int64_t thread_cpu_us(void);	/* this thread's CPU time, µs */
 
 #endif
