@@ -22,11 +22,13 @@
 
 enum {
 	MAX_WORKERS = 16,
-	BACKOFF_MIN_S = 2, BACKOFF_MAX_S = 32	/* auto: between tries */
+	BACKOFF_MIN_S = 2, BACKOFF_MAX_S = 32,	/* auto: between tries */
+	PROBE_S = 3		/* auto: a rung tried holds this long */
 };
 
 #define HEALTHY_FPS 0.95	/* auto: the source rate to keep */
 #define BUSY_MAX 0.8		/* auto: the producer's share of the time */
+#define DEEP_FALL 0.8		/* auto: a source rate lower than this */
 
 struct hub {
 	pthread_mutex_t lock;
@@ -37,9 +39,11 @@ struct hub {
 	int workers;
 	double cap_ms;			/* auto: encode time per frame that
 					   keeps the source at its rate */
-	int calm, backoff, probing;	/* auto: seconds of health, and the
-					   wait before trying one more rung */
+	int calm, backoff, probing;	/* auto: seconds of health, the wait
+					   before trying one more rung, and
+					   seconds left for the one tried */
 	int settle;			/* auto: a second to pass unjudged */
+	double cap_before;		/* auto: the budget before a probe */
 	int64_t busy_us;		/* producer time in hub_put_image,
 					   this second */
 	int active[HUB_NRUNGS];
@@ -418,14 +422,17 @@ static double rung_cost(const struct hub *h, int rung)
 	return hub_rung_half(rung) ? full / 4 : full;
 }
 
-/* Does one more rung of cost c fit, on top of n rungs costing used? */
-static int fits(const struct hub *h, int n, double used, double c)
+/* Does one more rung of cost c fit, on top of n rungs costing used? A
+ * rung being encoded already keeps its place with a tenth over the
+ * budget: costs drift from frame to frame, and a set that fits should
+ * not lose a rung to the drift. */
+static int fits(const struct hub *h, int n, double used, double c, int was)
 {
 	if (c == 0)
 		return 1;		/* passed through: free */
 	if (h->max_rungs)
 		return n < h->max_rungs;
-	return n == 0 || used + c <= h->cap_ms;
+	return n == 0 || used + c <= h->cap_ms * (was ? 1.1 : 1);
 }
 
 /* Decides which rungs are encoded, with the lock held: the rungs asked
@@ -438,8 +445,10 @@ static int fits(const struct hub *h, int n, double used, double c)
 static void budget(struct hub *h)
 {
 	int r, n = 0, merged = 0, full = 0, done[HUB_NRUNGS] = {0};
+	int was[HUB_NRUNGS];
 	double used = 0;
 
+	memcpy(was, h->active, sizeof(was));
 	memset(h->active, 0, sizeof(h->active));
 	for (;;) {
 		int next = -1;
@@ -453,7 +462,7 @@ static void budget(struct hub *h)
 			break;
 		done[next] = 1;
 		c = rung_cost(h, next);
-		if (c > 0 && (full || !fits(h, n, used, c))) {
+		if (c > 0 && (full || !fits(h, n, used, c, was[next]))) {
 			full = 1;
 			continue;
 		}
@@ -486,7 +495,7 @@ static void budget(struct hub *h)
  * keeping its rate, and do the encoders leave headroom? If not, encode
  * less at once, in proportion to the shortfall, and let the next second
  * pass unjudged (it still shows the old load); after calm seconds, try
- * one more rung, and wait twice as long after a try that failed (as
+ * one more rung (which, if it does not hold, alone goes again), and wait twice as long after a try that failed (as
  * adapt.c does with a probe): on a machine between two budgets the
  * choice settles on the lower one. A source that is slow while the
  * encoders idle (a camera lengthening its exposure) is not our doing and
@@ -495,11 +504,17 @@ static void budget(struct hub *h)
 static int tune(struct hub *h, double busy)
 {
 	double used = 0, nominal = h->st.info.fps, ratio, next = 0, cap;
-	int r, first = -1;
+	double newest;
+	int r, first = -1, last = -1;
 
 	for (r = 0; r < HUB_NRUNGS; r++)
-		if (h->active[r])
+		if (h->active[r] && costs(h, r)) {
 			used += rung_cost(h, r);
+			if (last < 0 || h->asked_at[r] > h->asked_at[last])
+				last = r;
+		}
+	/* Just under the set without its newest rung: what it costs. */
+	newest = last < 0 ? 0 : rung_cost(h, last) + 0.01;
 	/* The rung to try next is the first asked of those left out:
 	 * budget() takes them in that order. */
 	for (r = 0; r < HUB_NRUNGS; r++)
@@ -518,7 +533,17 @@ static int tune(struct hub *h, double busy)
 		return 0;
 	}
 	if (busy > BUSY_MAX || (ratio < HEALTHY_FPS && busy > BUSY_MAX / 2)) {
-		cap = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
+		/* A probe that fails takes back its own rung; a source that
+		 * nearly kept its rate loses the newest rung; a deep fall
+		 * shrinks in proportion. Busy is no gauge of how far over a
+		 * quota we are (throttled, it reads 1), so one rung a judged
+		 * second is the step unless frames were lost. */
+		if (h->probing)
+			cap = h->cap_before;
+		else if (ratio >= DEEP_FALL)
+			cap = used - newest;
+		else
+			cap = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
 		h->cap_ms = MIN(h->cap_ms, cap);
 		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
 			 ratio < HEALTHY_FPS ? "the source fell to %.0f of "
@@ -531,13 +556,12 @@ static int tune(struct hub *h, double busy)
 		h->settle = 1;
 		return 1;
 	}
-	if (h->probing) {		/* the last rung added holds */
+	if (h->probing && --h->probing == 0)	/* the rung tried holds */
 		h->backoff = MAX(h->backoff / 2, BACKOFF_MIN_S);
-		h->probing = 0;
-	}
 	if (h->st.merged && ++h->calm >= h->backoff && next > 0) {
+		h->cap_before = MAX(h->cap_ms, used);
 		h->cap_ms = MAX(h->cap_ms, used + next);
-		h->probing = 1;
+		h->probing = PROBE_S;
 		h->calm = 0;
 		return 1;
 	}
