@@ -122,7 +122,7 @@ check-valgrind: rerocctv $(TOOLS)
 # well-behaved clients against the ASan build.
 soak: build/asan/rerocctv $(TOOLS)
 	$(Q)RR_BIN=$(CURDIR)/build/asan/rerocctv RR_MEMCHECK=1 \
-	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
+	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:quarantine_size_mb=4 \
 	RR_TEST_TIMEOUT=$$(( $${RR_SOAK_SECS:-600} + 300 )) \
 	RR_TESTS='t9*' sh tests/run.sh
 
