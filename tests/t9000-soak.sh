@@ -81,19 +81,24 @@ test_expect_success "$SECS s: every viewer keeps the source rate" '
 	wait $crowd
 '
 
-test_expect_success 'RSS and fds are back where they started' '
+# Flat: what the server holds once the crowd has come (the first loaded
+# segment) it still holds at the last one and after everyone left, give
+# or take 4 MB (8 MB in the ASan build, whose allocator keeps more);
+# the start, before any client, is only reported: heaps grow to a
+# working set and keep it. fds go back to where they started.
+test_expect_success 'RSS stays flat under the crowd, fds come back' '
 	state_until ".clients == []" &&
 	sleep 6 &&
 	rss1=$(rss_kb) && fd1=$(nfds) &&
 	cat start.txt &&
 	echo "end: rss $rss1 kB, $fd1 fds" &&
 	test "$fd1" -le $((fd0 + 2)) &&
-	{ test -z "$RR_MEMCHECK" || slack=16384; } &&
-	test "$rss1" -lt $((rss0 + ${slack:-4096})) &&
 	first=$(sed -n "1s/.*rss \([0-9]*\) kB.*/\1/p" segments.log) &&
 	last=$(sed -n "\$s/.*rss \([0-9]*\) kB.*/\1/p" segments.log) &&
 	echo "under load: segment 0 rss $first kB, last segment $last kB" &&
-	test "$last" -lt $((first + ${slack:-4096}))
+	{ test -z "$RR_MEMCHECK" || slack=8192; } &&
+	test "$last" -lt $((first + ${slack:-4096})) &&
+	test "$rss1" -lt $((first + ${slack:-4096}))
 '
 
 test_expect_success 'the server stops cleanly (no sanitizer report)' '
