@@ -124,7 +124,7 @@ soak: build/asan/rerocctv $(TOOLS)
 	$(Q)RR_BIN=$(CURDIR)/build/asan/rerocctv RR_MEMCHECK=1 \
 	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:quarantine_size_mb=4 \
 	RR_TEST_TIMEOUT=$$(( $${RR_SOAK_SECS:-600} + 300 )) \
-	RR_TESTS='t9*' sh tests/run.sh
+	RR_TESTS='t9*' sh tests/run.sh && cat build/soak.txt
 
 # Plants bugs one at a time; each must fail a test (slow: ~20 minutes).
 mutants: rerocctv $(UNITS) $(TOOLS)

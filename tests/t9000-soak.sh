@@ -96,6 +96,8 @@ test_expect_success 'RSS stays flat under the crowd, fds come back' '
 	first=$(sed -n "1s/.*rss \([0-9]*\) kB.*/\1/p" segments.log) &&
 	last=$(sed -n "\$s/.*rss \([0-9]*\) kB.*/\1/p" segments.log) &&
 	echo "under load: segment 0 rss $first kB, last segment $last kB" &&
+	{ cat start.txt segments.log && echo "end: rss $rss1 kB, $fd1 fds"; } \
+		>"$TOP/build/soak.txt" &&
 	{ test -z "$RR_MEMCHECK" || slack=8192; } &&
 	test "$last" -lt $((first + ${slack:-4096})) &&
 	test "$rss1" -lt $((first + ${slack:-4096}))
