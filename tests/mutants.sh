@@ -40,7 +40,7 @@ mutant () {
 mkdir -p build
 trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done' EXIT
 
-mutant origin-prefix route.c \
+mutant origin-prefix access.c \
 	'if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
 	'if (olen >= 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
 	't2000*'
@@ -85,7 +85,9 @@ mutant snapshot-twice stream.c \
 	conn_begin(c, 200, AFTER_NEXT);' \
 	'	conn_begin(c, 200, AFTER_NEXT);' 't1200*'
 mutant rungs-unbounded hub.c \
-	'(!costs(h, r) || n < h->max_rungs) &&' '1 &&' 't2200*'
+	'return n < h->max_rungs;' 'return 1;' 't2200*'
+mutant budget-never-cut hub.c \
+	'h->cap_ms = MIN(h->cap_ms, cap);' '(void)cap;' 't2300*'
 mutant no-percent-decoding route.c \
 	'n = http_decode_path(r, path, sizeof(path));' \
 	'n = (int)r->path_len; memcpy(path, r->path, r->path_len); path[n] = 0;' \
