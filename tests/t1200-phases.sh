@@ -144,6 +144,16 @@ test_expect_success 'a request line longer than the head limit is 414' '
 	test "$(status <out)" = "HTTP/1.1 431 Request Header Fields Too Large"
 '
 
+test_expect_success 'a slow reader that keeps reading is no stall' '
+	n0=$(grep -c "output stalled" server.log || true) &&
+	"$WSC" load -t 6 --rate 150 --rcvbuf 8192 \
+		"$BASE/stream?quality=95" >slow &&
+	cat slow &&
+	test "$(kv errors <slow)" = 0 &&
+	test "$(kv frames <slow)" -ge 6 &&
+	test "$(grep -c "output stalled" server.log || true)" = "$n0"
+'
+
 test_expect_success 'a stalled stream is closed after --stall-timeout' '
 	{ "$WSC" load --stall -t 8 "$BASE/stream?quality=95" >/dev/null 2>&1 & } &&
 	state_until ".clients | length == 1" &&
