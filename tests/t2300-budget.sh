@@ -5,9 +5,7 @@ the server and its emulated camera in a CPU cgroup at 30 % of one core,
 keeps most of the source rate, some rungs merged'
 . "$(dirname "$0")/test-lib.sh"
 
-FAKECAM=$TESTS_DIR/fakecam.so
-DEV=/nonexistent/fakecam-video0
-test -f "$FAKECAM" || test_skip_all "no tests/fakecam.so: run make"
+need_fakecam
 command -v jq >/dev/null || test_skip_all "no jq"
 CG_TAG=t2300-$$
 . "$TOP/bench/cgroup-lib.sh"

@@ -5,39 +5,7 @@ values set again after a replug, --ctrl, sources without controls, who
 may see and change them, and how long a change takes'
 . "$(dirname "$0")/test-lib.sh"
 
-FAKECAM=$TESTS_DIR/fakecam.so
-# A path that does not exist: only fakecam can answer for it.
-DEV=/nonexistent/fakecam-video0
-test -f "$FAKECAM" || test_skip_all "no tests/fakecam.so: run make"
-
-# cam_start 'FAKECAM_X=... ...' SERVER-ARGS...: the server on the fake
-# camera, with those FAKECAM_* settings.
-cam_start () {
-	cs_wrap_=$RR_WRAP
-	RR_WRAP="env LD_PRELOAD=$FAKECAM FAKECAM_DEVICE=$DEV $1 $cs_wrap_"
-	shift
-	start_server --source v4l2 --device "$DEV" "$@"
-	cs_st_=$?
-	RR_WRAP=$cs_wrap_
-	return $cs_st_
-}
-
-# wait_log PATTERN [COUNT [SECONDS]]: until server.log has COUNT lines
-# matching the extended regex PATTERN.
-wait_log () {
-	wl_tries_=$((${3:-10} * 10))
-	while test "$(grep -Ec -- "$1" "$TRASH/server.log")" -lt "${2:-1}"
-	do
-		wl_tries_=$((wl_tries_ - 1))
-		if test $wl_tries_ -le 0
-		then
-			echo >&2 "server.log: no $1 (x${2:-1}):"
-			cat >&2 "$TRASH/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+need_fakecam
 
 # code ARGS...: the status of a curl request, body in body.out.
 code () {

@@ -7,24 +7,16 @@
 test_description='browser client: camera controls'
 . "$(dirname "$0")/test-lib.sh"
 
-FAKECAM=$TESTS_DIR/fakecam.so
-DEV=/nonexistent/fakecam-video0
 need_browser
-test -f "$FAKECAM" || test_skip_all "no tests/fakecam.so: run make"
+need_fakecam
 
 # $TRASH goes away when the test passes: RR_SHOTS=DIR keeps the screenshots.
 SHOTS=${RR_SHOTS:-$TRASH}
 export CHROMIUM
 
-# cam_start SERVER-ARGS...: the server on the fake camera.
-cam_start () {
-	cs_wrap_=$RR_WRAP
-	RR_WRAP="env LD_PRELOAD=$FAKECAM FAKECAM_DEVICE=$DEV $cs_wrap_"
-	start_server --source v4l2 --device "$DEV" --format yuyv \
-		--size 640x480 "$@"
-	cs_st_=$?
-	RR_WRAP=$cs_wrap_
-	return $cs_st_
+# cam640 SERVER-ARGS...: the server on the fake camera, YUYV 640x480.
+cam640 () {
+	cam_start "" --format yuyv --size 640x480 "$@"
 }
 
 # run_page MODE: controls.mjs against $BASE; its TAP in MODE.out.
@@ -36,7 +28,7 @@ run_page () {
 }
 
 test_expect_success 'open server: the controls shown, set, reset' '
-	cam_start &&
+	cam640 &&
 	run_page open &&
 	grep "127.0.0.1 set brightness=190" server.log
 '
@@ -44,7 +36,7 @@ test_expect_success 'open server: the controls shown, set, reset' '
 test_expect_success 'with accounts: an admin sees them, a viewer does not' '
 	echo "alice-pw-$$" | "$RR" passwd auth alice --role admin &&
 	echo "bob-pw-$$" | "$RR" passwd auth bob &&
-	cam_start --auth-file "$TRASH/auth" &&
+	cam640 --auth-file "$TRASH/auth" &&
 	RR_ADMIN="alice:alice-pw-$$" RR_VIEWER="bob:bob-pw-$$" run_page accounts &&
 	grep "127.0.0.1: alice set brightness=170" server.log &&
 	! grep "bob set" server.log

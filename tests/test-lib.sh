@@ -336,3 +336,42 @@ trap 'test_exit_' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
+
+# The emulated camera (tests/fakecam.so, an LD_PRELOAD stand-in for
+# libv4l2) answers for DEV, a path that does not exist.
+FAKECAM=$TESTS_DIR/fakecam.so
+DEV=/nonexistent/fakecam-video0
+
+# need_fakecam: skips the whole file without fakecam.so.
+need_fakecam () {
+	test -f "$FAKECAM" || test_skip_all "no tests/fakecam.so: run make"
+}
+
+# cam_start 'FAKECAM_X=... ...' SERVER-ARGS...: the server on the fake
+# camera, with those FAKECAM_* settings.
+cam_start () {
+	cs_wrap_=$RR_WRAP
+	RR_WRAP="env LD_PRELOAD=$FAKECAM FAKECAM_DEVICE=$DEV $1 $cs_wrap_"
+	shift
+	start_server --source v4l2 --device "$DEV" "$@"
+	cs_st_=$?
+	RR_WRAP=$cs_wrap_
+	return $cs_st_
+}
+
+# wait_log PATTERN [COUNT [SECONDS]]: until server.log has COUNT lines
+# matching the extended regex PATTERN.
+wait_log () {
+	wl_tries_=$((${3:-10} * 10))
+	while test "$(grep -Ec -- "$1" "$TRASH/server.log")" -lt "${2:-1}"
+	do
+		wl_tries_=$((wl_tries_ - 1))
+		if test $wl_tries_ -le 0
+		then
+			echo >&2 "server.log: no $1 (x${2:-1}):"
+			cat >&2 "$TRASH/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
