@@ -2,6 +2,7 @@
 // Chromium (never a downloaded one), TAP checks, console-error watching,
 // and looks into the page (the client's stats hook, the drawn picture).
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -46,6 +47,22 @@ export function check(ok, what, detail) {
 export function plan() {
 	console.log(`1..${n}`);
 	return failed ? 1 : 0;
+}
+
+/* An exception out of a run: one failed check with its first line. */
+export function crashed(e) {
+	check(false, 'browser run', String(e && e.message || e).split('\n')[0]);
+}
+
+/* The end of a run once the browser is closed: no console errors, the
+ * plan, the screenshots that were taken (names in dir), and the exit. */
+export function finish(dir, shots) {
+	check(errors.length === 0, 'no console errors', errors);
+	const rc = plan();
+	for (const f of shots)
+		if (existsSync(join(dir, f)))
+			console.log(`# screenshot: ${join(dir, f)}`);
+	process.exit(rc);
 }
 
 /* Console errors, page errors and failed requests, as "tag: what".

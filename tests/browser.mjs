@@ -2,9 +2,8 @@
 // from inside the page, that it shows live frames and can lock a quality,
 // and that an open server shows no login and, when exposed, a banner.
 // Usage: node tests/browser.mjs BASE_URL OUTDIR  (exit 0 ok, 1 fail, 77 skip)
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, check, plan, errors, watch, stats, sleep, waitLive,
+import { launch, check, crashed, finish, watch, stats, sleep, waitLive,
     pictureSpread } from './browser-lib.mjs';
 
 const [rawBase, outdir] = process.argv.slice(2);
@@ -152,15 +151,10 @@ try {
 	await pp.screenshot({ path: join(outdir, 'phone-collapsed.png') });
 	await phone.close();
 } catch (e) {
-	check(false, 'browser run', String(e && e.message || e).split('\n')[0]);
+	crashed(e);
 } finally {
 	await browser.close();
 }
 
-check(errors.length === 0, 'no console errors', errors);
-const rc = plan();
-for (const f of ['desktop.png', 'desktop-q40.png', 'exposed.png',
-    'phone.png', 'phone-collapsed.png'])
-	if (existsSync(join(outdir, f)))
-		console.log(`# screenshot: ${join(outdir, f)}`);
-process.exit(rc);
+finish(outdir, ['desktop.png', 'desktop-q40.png', 'exposed.png',
+    'phone.png', 'phone-collapsed.png']);

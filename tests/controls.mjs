@@ -8,9 +8,8 @@
 // Usage: node tests/controls.mjs BASE_URL OUTDIR [open|accounts|none]
 // (exit 0 ok, 1 fail, 77 skip). accounts needs RR_ADMIN=user:password
 // and RR_VIEWER=user:password.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, check, plan, errors, watch, sleep, waitLive }
+import { launch, check, crashed, finish, watch, sleep, waitLive }
     from './browser-lib.mjs';
 
 const [rawBase, outdir, mode = 'open'] = process.argv.slice(2);
@@ -235,14 +234,9 @@ try {
 	}
 	await ctx.close();
 } catch (e) {
-	check(false, 'browser run', String(e && e.message || e).split('\n')[0]);
+	crashed(e);
 } finally {
 	await browser.close();
 }
 
-check(errors.length === 0, 'no console errors', errors);
-const rc = plan();
-for (const f of shots)
-	if (existsSync(join(outdir, f)))
-		console.log(`# screenshot: ${join(outdir, f)}`);
-process.exit(rc);
+finish(outdir, shots);

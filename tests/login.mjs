@@ -7,9 +7,9 @@
 // Environment: RR_ADMIN=user:password, RR_VIEWER=user:password,
 // RR_AUTH_FILE and RR_SERVER_PID (to end access: a new share secret, the
 // viewer removed from the file, and SIGHUP to the server each time).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, check, plan, errors, watch, stats, sleep, waitLive,
+import { launch, check, crashed, finish, watch, stats, sleep, waitLive,
     pictureSpread } from './browser-lib.mjs';
 
 const [rawBase, outdir] = process.argv.slice(2);
@@ -300,14 +300,9 @@ try {
 	await vctx.close();
 	await ctx.close();
 } catch (e) {
-	check(false, 'browser run', String(e && e.message || e).split('\n')[0]);
+	crashed(e);
 } finally {
 	await browser.close();
 }
 
-check(errors.length === 0, 'no console errors', errors);
-const rc = plan();
-for (const f of shots)
-	if (existsSync(join(outdir, f)))
-		console.log(`# screenshot: ${join(outdir, f)}`);
-process.exit(rc);
+finish(outdir, shots);
