@@ -8,6 +8,7 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 OUT=$ROOT/build/bench
 RR=$ROOT/rerocctv
 WSC=$ROOT/tests/wsclient
@@ -27,11 +28,6 @@ mkdir -p "$OUT/auth" || die "cannot create $OUT"
 cd "$OUT/auth" || exit 1
 rm -f users users.secret ./*.out
 
-med () {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 kv () {
 	tr ' ' '\n' | sed -n "s/^$1=//p"
 }

@@ -21,6 +21,7 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 OUT=$ROOT/build/bench/device
 REPORT=$ROOT/build/bench/device.md
 RR=$ROOT/rerocctv
@@ -82,12 +83,6 @@ fi
 cg_make || die "cannot make the cgroup"
 
 # --- helpers -------------------------------------------------------------
-
-med () {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # kv KEY FILE: the value of KEY=VALUE in a wsclient result line (0).
 kv () {
@@ -154,15 +149,6 @@ start_rr () {
 		test $sr_i -lt 100 || die "no camera frames"
 		sleep 0.1
 	done
-}
-
-free_port () {
-	fp=$(($(od -An -N2 -tu2 /dev/urandom) % 20000 + 30000))
-	while ss -Hltn "sport = :$fp" | grep -q .
-	do
-		fp=$((fp + 1))
-	done
-	echo $fp
 }
 
 # start_us NAME ARGS...: µStreamer under fakecam in the cgroup.

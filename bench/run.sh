@@ -11,6 +11,7 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 OUT=$ROOT/build/bench
 RR=$ROOT/rerocctv
 WSC=$ROOT/tests/wsclient
@@ -54,13 +55,6 @@ cc -O2 -std=c99 -Wall -Wextra -o "$TJB" "$ROOT/bench/tjbench.c" \
 	-lturbojpeg || die "cannot build tjbench"
 
 # --- helpers -------------------------------------------------------------
-
-# med: the median of the numbers on stdin ("-" when there are none).
-med () {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # kv KEY FILE: the value of KEY=VALUE in a wsclient result line.
 kv () {
@@ -114,16 +108,6 @@ start_rr () {
 	RRBASE=http://127.0.0.1:$PORT
 	BASE=$RRBASE
 	WSBASE=ws://127.0.0.1:$PORT
-}
-
-# free_port: a TCP port nobody listens on, from a random base.
-free_port () {
-	fp=$(($(od -An -N2 -tu2 /dev/urandom) % 20000 + 30000))
-	while ss -Hltn "sport = :$fp" | grep -q .
-	do
-		fp=$((fp + 1))
-	done
-	echo $fp
 }
 
 # start_us NAME ARGS...: µStreamer under fakecam on a free port; extra
