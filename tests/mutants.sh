@@ -164,6 +164,8 @@ mutant controls-step-unchecked ctrl.c \
 mutant controls-not-put-back controls.c \
 	'if (set_all(src, back, m, berr) != 0)' \
 	'if (m < 0 && set_all(src, back, m, berr) != 0)' 't3100*'
+mutant controls-unbounded controls.c \
+	'NJOBS = 8,' 'NJOBS = 64,' 't3100*'
 mutant controls-not-kept controls.c \
 	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
 

@@ -359,4 +359,30 @@ test_expect_success 'round trip of a change, and the stream goes on' '
 '
 
 test -f "$TRASH/summary" && sed "s/^/# /" "$TRASH/summary"
+# A thousand times at once: 8 requests wait for the camera, the rest are
+# told 503 at once; none goes unanswered, and the camera (2 fps here, so
+# that they pile up) takes changes again afterwards.
+test_expect_success 'more than 8 changes at once: the rest 503, none lost' '
+	stop_server &&
+	cam_start "FAKECAM_MODES=yuyv:640x480@2" --format yuyv \
+		--size 640x480 --fps 2 &&
+	wait_log "yuyv 640x480 at 2 fps" &&
+	i=0 &&
+	while test $i -lt 40
+	do
+		{ curl -s -o /dev/null -w "%{http_code}\n" --max-time 10 \
+			-H "Content-Type: application/json" \
+			-d "{\"brightness\":$((100 + i))}" "$BASE/controls" \
+			>>many & } &&
+		i=$((i + 1)) || return 1
+	done &&
+	wait &&
+	sort many | uniq -c &&
+	test "$(wc -l <many)" = 40 &&
+	! grep -v "^200$\|^503$" many &&
+	grep -q "^503$" many &&
+	test "$(grep -c "^200$" many)" -ge 8 &&
+	test "$(ctl_post "{\"brightness\":150}")" = 200
+'
+
 test_done
