@@ -37,6 +37,8 @@
  *   FAKECAM_DEBUG=1       report unknown ioctls on stderr.
  *   FAKECAM_CTRLS=0       a camera without controls (VIDIOC_QUERYCTRL
  *                         finds none).
+ *   FAKECAM_CTRL_MS=M     each VIDIOC_S_CTRL takes M ms (a UVC control
+ *                         goes over USB; some cameras are slow at it).
  *
  * Controls: those of a typical UVC webcam (a Logitech C920's, plus a pan
  * reset button and a read-only privacy switch), answered as uvcvideo
@@ -149,6 +151,7 @@ static struct {
 	long wrong_size;
 	long missing_ms, still;
 	int nodht, debug, dumped, noctrls;
+	long ctrl_ms;			/* what one VIDIOC_S_CTRL takes */
 	int32_t cval[32];		/* control values, as fctrls[] */
 	char dump[256];
 	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
@@ -483,6 +486,12 @@ static int ctrl_ioctl(unsigned long req, void *arg)
 	    req == VIDIOC_QUERYMENU ? querymenu(arg) :
 	    req == VIDIOC_G_CTRL ? g_ctrl(arg) : s_ctrl(arg);
 	pthread_mutex_unlock(&g.lock);
+	if (req == VIDIOC_S_CTRL && g.ctrl_ms > 0) {
+		struct timespec ts = { g.ctrl_ms / 1000,
+				       g.ctrl_ms % 1000 * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	return r;
 }
 
@@ -524,6 +533,7 @@ static void init(void)
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
 	g.still = env_long("FAKECAM_STILL", -1);
 	g.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
+	g.ctrl_ms = env_long("FAKECAM_CTRL_MS", 0);
 	ctrls_reset();
 	s = getenv("FAKECAM_DUMP");
 	snprintf(g.dump, sizeof(g.dump), "%s", s ? s : "");

@@ -60,7 +60,10 @@ mutant () {
 }
 
 mkdir -p build
-trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done' EXIT
+# At the end the sources are put back and built again: the last mutant's
+# binary must not stay behind as ./rerocctv.
+trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done
+	make -s rerocctv tests/unit-http tests/unit-adapt >/dev/null 2>&1' EXIT
 
 mutant origin-prefix access.c \
 	'if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
