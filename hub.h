@@ -33,6 +33,7 @@ struct frame {
 	uint64_t seq;		/* source frame number */
 	int64_t ts_us;		/* capture time, CLOCK_REALTIME */
 	size_t len;
+	size_t cap;		/* bytes in the block, header included */
 	unsigned char data[];
 };
 

@@ -25,7 +25,6 @@ struct enc {
 	struct jpeg_destination_mgr dst;
 	jmp_buf jb;
 	struct jpeg_out *out;
-	size_t cap;			/* bytes allocated at out->mem */
 	unsigned char *rows;		/* the row buffer */
 	size_t rowcap;
 	int roww[3];			/* row width per component */
@@ -140,20 +139,20 @@ static void dst_init(j_compress_ptr c)
 	struct enc *e = (struct enc *)(void *)c;
 
 	e->dst.next_output_byte = (JOCTET *)e->out->mem + e->out->head;
-	e->dst.free_in_buffer = e->cap - e->out->head;
+	e->dst.free_in_buffer = e->out->cap - e->out->head;
 }
 
 /* The block is full: grow it by half; what is written stays put. */
 static boolean dst_grow(j_compress_ptr c)
 {
 	struct enc *e = (struct enc *)(void *)c;
-	size_t used = e->cap, cap = e->cap + e->cap / 2;
+	size_t used = e->out->cap, cap = used + used / 2;
 	unsigned char *m = realloc(e->out->mem, cap);
 
 	if (!m)
 		longjmp(e->jb, 1);
 	e->out->mem = m;
-	e->cap = cap;
+	e->out->cap = cap;
 	e->dst.next_output_byte = m + used;
 	e->dst.free_in_buffer = cap - used;
 	return TRUE;
@@ -349,18 +348,6 @@ static void rows_yuv(struct enc *e, const struct yuv *s, int mcu)
 		}
 }
 
-/* Trims the block to the JPEG when more than a little is left over. */
-static void trim(struct jpeg_out *out, size_t cap)
-{
-	void *m;
-
-	if (cap - out->head - out->len <= 4096)
-		return;
-	m = realloc(out->mem, out->head + out->len);
-	if (m)
-		out->mem = m;
-}
-
 /* The part that libjpeg may leave through on_error(): nothing in here
  * changes a local that is read after the longjmp. */
 static int compress(struct enc *e, const struct jpeg_in *in, int w, int h,
@@ -394,33 +381,38 @@ int jpeg_encode(struct jpeg *j, const struct jpeg_in *in, int subsamp, int q,
 	struct enc *e = j->enc;
 	const struct yuv *s = in->yuv;
 	int w = s ? s->w : in->w, h = s ? s->h : in->h;
+	size_t need = out->head + 4096 + (out->hint ? out->hint + out->hint / 8
+					  : (size_t)w * h / 4);
+	void *m;
 
-	out->mem = NULL;
 	out->len = 0;
 	if ((subsamp != TJSAMP_420 && subsamp != TJSAMP_422) || q < 1 ||
 	    q > 100 || w < 1 || h < 1 || w > 16384 || h > 16384 ||
 	    comlen > 65533)
-		return -1;
+		goto fail;
 	if (s ? s->subsamp != TJSAMP_420 && s->subsamp != TJSAMP_422 &&
 		s->subsamp != TJSAMP_444
 	      : !in->yuyv || w % 2 || in->stride < 2 * w)
-		return -1;
+		goto fail;
 	if (rows_alloc(e, w, subsamp == TJSAMP_420 ? 2 * DCTSIZE : DCTSIZE))
-		return -1;
-	e->out = out;
-	e->cap = out->head + 4096 + (out->hint ? out->hint + out->hint / 8
-				     : (size_t)w * h / 4);
-	out->mem = malloc(e->cap);
-	if (!out->mem)
-		return -1;
-	if (compress(e, in, w, h, subsamp, q, com, comlen) != 0) {
-		free(out->mem);
-		out->mem = NULL;
-		out->len = 0;
-		return -1;
+		goto fail;
+	if (!out->mem || out->cap < need) {
+		m = realloc(out->mem, need);
+		if (!m)
+			goto fail;
+		out->mem = m;
+		out->cap = need;
 	}
-	trim(out, e->cap);
+	e->out = out;
+	if (compress(e, in, w, h, subsamp, q, com, comlen) != 0)
+		goto fail;
 	return 0;
+fail:
+	free(out->mem);
+	out->mem = NULL;
+	out->cap = 0;
+	out->len = 0;
+	return -1;
 }
 
 /* Decoding and planes */

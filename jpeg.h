@@ -35,12 +35,16 @@ struct jpeg {
 int jpeg_init(struct jpeg *j);			/* 0 or -1 */
 void jpeg_fini(struct jpeg *j);			/* idempotent */
 
-/* Where jpeg_encode() writes: a malloc'ed block of head bytes (the
- * caller's, e.g. its frame header, left untouched) followed by the JPEG.
- * hint: the JPEG size to expect (0: guess); the block grows with realloc
- * when the JPEG is bigger and is trimmed to fit at the end. */
+/* Where jpeg_encode() writes: a block of head bytes (the caller's, e.g.
+ * its frame header, left untouched) followed by the JPEG. The caller may
+ * give a block of cap bytes to reuse (mem), or none (NULL): the encoder
+ * makes it at least head + hint + hint / 8 + 4 KiB (hint: the JPEG size
+ * to expect, 0 to guess from the picture), growing it with realloc while
+ * the JPEG is bigger. On return mem and cap say the block, the caller's
+ * to free; on failure it is freed and mem is NULL. */
 struct jpeg_out {
-	void *mem;			/* the block, the caller's to free */
+	void *mem;
+	size_t cap;			/* bytes at mem */
 	size_t head, hint;
 	size_t len;			/* JPEG bytes at mem + head */
 };

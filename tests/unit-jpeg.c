@@ -313,6 +313,39 @@ static void test_put_com(struct jpeg *j)
 	yuv_free(&y);
 }
 
+/* A block the caller gives is written into where it holds the JPEG, and
+ * grown where it does not; the JPEG is the same either way. */
+static void test_given_block(struct jpeg *j)
+{
+	struct yuv y = {0};
+	struct jpeg_in in = { .yuv = &y };
+	struct jpeg_out a = { .head = 16 }, b = { .head = 16 };
+	void *big = malloc(1 << 20), *tiny = malloc(64);
+
+	planes_pic(&y, 320, 240, TJSAMP_420);
+	CHECK(jpeg_encode(j, &in, TJSAMP_420, 80, "c", 1, &a) == 0,
+	      "made block: encodes");
+	b.mem = big;
+	b.cap = 1 << 20;
+	CHECK(jpeg_encode(j, &in, TJSAMP_420, 80, "c", 1, &b) == 0 &&
+	      b.mem == big && b.cap == 1 << 20,
+	      "a given block that holds the JPEG is used as it is");
+	CHECK(b.len == a.len && memcmp((char *)b.mem + 16, (char *)a.mem + 16,
+				       a.len) == 0, "and holds the same JPEG");
+	free(b.mem);
+	b.mem = tiny;
+	b.cap = 64;
+	b.hint = 100;
+	CHECK(jpeg_encode(j, &in, TJSAMP_420, 80, "c", 1, &b) == 0 &&
+	      b.cap >= b.head + b.len && b.len == a.len &&
+	      memcmp((char *)b.mem + 16, (char *)a.mem + 16, a.len) == 0,
+	      "a given block too small for it is grown (cap %zu, len %zu)",
+	      b.cap, b.len);
+	free(b.mem);
+	free(a.mem);
+	yuv_free(&y);
+}
+
 int main(void)
 {
 	static const int sizes[][2] = {
@@ -352,6 +385,7 @@ int main(void)
 	test_same_as_tj(&j, 1278, 719, TJSAMP_420);
 	test_same_as_tj(&j, 34, 17, TJSAMP_422);
 	test_encode_errors(&j);
+	test_given_block(&j);
 	test_put_com(&j);
 	jpeg_fini(&j);
 	jpeg_fini(&j);
