@@ -146,35 +146,84 @@ SOBJ = $(addprefix $(SDIR)/,$(OBJ)) $(SDIR)/static.o
 # (rcrt1.o: x86_64, aarch64); armhf's gets plain -static. Sections per
 # function let the linker drop what nothing calls. libturbojpeg.a carries
 # the libjpeg API too: one copy of the codec, no libjpeg.a. static.c keeps
-# the binary from loading shared objects (libv4l2 plugins, NSS modules):
-# the linker's warnings about getaddrinfo and getpwuid_r are expected.
+# the binary from loading shared objects (libv4l2 plugins, NSS modules).
+#
+# The C library: musl (Debian's musl-dev:ARCH) for x86_64 and aarch64,
+# where glibc's static libc is 0.7-1 MB of the binary (locales, iconv,
+# NSS, static dlopen) and musl's 0.1 MB; glibc for armhf, because musl
+# 1.2 has a 64-bit time_t on 32-bit ARM and Debian's libv4l2.a, built
+# for glibc's 32-bit one, would disagree with it on struct v4l2_buffer.
+# `make static SLIBC=glibc` links glibc everywhere (its linker warnings
+# about getaddrinfo and getpwuid_r are expected: static.c answers them). A musl build sees
+# musl's headers, the compiler's own, and from the system only what
+# build/ARCH/inc links: the kernel's (linux, asm, asm-generic) and the
+# libjpeg-turbo and libv4l headers.
+SLIBC ?= $(if $(filter armhf,$(SARCH)),glibc,musl)
 STATIC_CFLAGS = -ffunction-sections -fdata-sections
+STATIC_LIBS = -lv4l2 -lv4lconvert -lturbojpeg -lm
+ifeq ($(SLIBC),musl)
+MUSL = /usr/lib/$(SARCH)-linux-musl
+SGCC = $(shell $(SCC) -print-file-name=$(1))
+STATIC_CFLAGS += -nostdinc -isystem /usr/include/$(SARCH)-linux-musl \
+	-isystem $(call SGCC,include)
+STATIC_LD ?= -nostdlib -static-pie -Wl,-z,relro,-z,now,--gc-sections \
+	-L$(SDIR)/lib -L$(MUSL)
+STATIC_START = $(MUSL)/rcrt1.o $(MUSL)/crti.o $(call SGCC,crtbeginS.o)
+STATIC_LIBS += -Wl,--start-group -lc $(shell $(SCC) \
+	-print-libgcc-file-name) -Wl,--end-group $(call SGCC,crtendS.o) \
+	$(MUSL)/crtn.o
+SNEED = $(MUSL)/libc.a
+else
 STATIC_LD ?= $(if $(filter /%,$(shell $(SCC) -print-file-name=rcrt1.o)),\
 	-static-pie,-static) -Wl,-z,relro,-z,now,--gc-sections
-STATIC_LIBS = -lv4l2 -lv4lconvert -lturbojpeg -lm -pthread
+STATIC_LIBS += -pthread
+endif
 ifneq ($(filter static dist-one,$(MAKECMDGOALS)),)
 ifeq ($(STARGET),)
 $(error $(SCC) not found: a cross build needs Debian's crossbuild-essential-ARCH, libturbojpeg0-dev:ARCH and libv4l-dev:ARCH (see tests/deps.sh))
+endif
+ifneq ($(SNEED),)
+ifeq ($(wildcard $(SNEED)),)
+$(error $(SNEED) not found: a static $(SARCH) build links musl, from Debian's musl-dev:$(if $(filter x86_64,$(SARCH)),amd64,arm64) (or say SLIBC=glibc))
+endif
 endif
 endif
 
 static: $(SDIR)/rerocctv
 
-$(SDIR)/rerocctv: $(SOBJ)
-	$(QLD)$(SCC) $(CFLAGS) $(STATIC_LD) $(LDFLAGS) -o $@ $(SOBJ) \
-		$(STATIC_LIBS)
+$(SDIR)/rerocctv: $(SOBJ) $(SDIR)/lib/.made
+	$(QLD)$(SCC) $(CFLAGS) $(STATIC_LD) $(LDFLAGS) -o $@ $(STATIC_START) \
+		$(SOBJ) $(STATIC_LIBS)
 
 # jpeglib.h wants jconfig.h, which comes with libjpeg62-turbo-dev:ARCH; that
 # package pulls libc6-dev:ARCH, which cannot be installed beside the host's
 # whenever a mirror's security updates for ARCH lag. jconfig.h holds the
 # library's version and options, the same file on every Debian
-# architecture: the host's copy stands in, searched last.
+# architecture: the host's copy stands in, searched last. For musl, inc/
+# also links the directories of the system headers it may use (found by
+# asking the compiler), and lib/ the three archives, so that glibc's own
+# libc.a beside them is never seen.
 $(SDIR)/%.o: %.c $(SDIR)/inc/jconfig.h
 	$(QCC)$(SCC) $(RR_CFLAGS) $(HARDEN) $(STATIC_CFLAGS) $(CFLAGS) \
 		-idirafter $(SDIR)/inc -c -o $@ $<
 $(SDIR)/inc/jconfig.h:
 	$(Q)mkdir -p $(@D) && \
 	cp /usr/include/$(shell $(CC) -print-multiarch)/jconfig.h $@
+ifeq ($(SLIBC),musl)
+	$(Q)for h in linux/videodev2.h asm/types.h asm-generic/types.h \
+		turbojpeg.h jpeglib.h jmorecfg.h jerror.h libv4l2.h \
+		libv4lconvert.h; do \
+		p=$$(echo "#include <$$h>" | $(SCC) -M -MG -x c - 2>/dev/null | \
+			tr ' ' '\n' | grep "/$$h$$") || \
+			{ echo "$(SCC) finds no <$$h>" >&2; exit 1; }; \
+		d=$${h%%/*}; ln -sfn "$${p%/$$h}/$$d" $(@D)/$$d; done
+endif
+$(SDIR)/lib/.made:
+	$(Q)mkdir -p $(@D) && for l in $(STATIC_LIBS); do case $$l in \
+		-lv4l2|-lv4lconvert|-lturbojpeg) a=lib$${l#-l}.a; \
+		p=$$($(SCC) -print-file-name=$$a); test -f "$$p" || \
+			{ echo "$(SCC) finds no $$a" >&2; exit 1; }; \
+		ln -sf "$$p" $(@D)/$$a;; esac; done && touch $@
 
 # All three are built before dist/ is touched: a missing toolchain leaves
 # the last dist/ as it was.
@@ -201,6 +250,9 @@ bench-adapt: rerocctv tests/wsclient
 bench-device: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/device.sh
 
+bench-libc: tests/wsclient
+	$(Q)sh bench/libc.sh
+
 # The unit names the binary where BINDIR puts it.
 install: rerocctv
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -223,7 +275,7 @@ clean:
 	rm -rf build tests/trash.*
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
-.PHONY: bench-device
+.PHONY: bench-device bench-libc
 -include $(OBJ:.o=.d)
 -include $(SOBJ:.o=.d)
 .PHONY: static dist dist-one

@@ -47,7 +47,8 @@ command -v npm >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
 # The static binaries for the boards (make dist, t0300): the boards'
 # architectures, Debian's cross compilers, the boards' libturbojpeg and
-# libv4l, qemu-user to run them, strace to watch what they open. Not
+# libv4l, musl's static C library for x86_64 and arm64 (the Makefile says
+# why), qemu-user to run them, strace to watch what they open. Not
 # libjpeg62-turbo-dev:ARCH: it pulls libc6-dev:ARCH, which must be the
 # host's version and cannot install while ARCH's security updates lag the
 # host's; libturbojpeg.a carries the libjpeg API, and the Makefile
@@ -67,6 +68,7 @@ fi
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 	crossbuild-essential-arm64 crossbuild-essential-armhf \
 	libturbojpeg0-dev:arm64 libv4l-dev:arm64 \
-	libturbojpeg0-dev:armhf libv4l-dev:armhf qemu-user file strace
+	libturbojpeg0-dev:armhf libv4l-dev:armhf musl-dev musl-dev:arm64 \
+	qemu-user file strace
 cd "$(dirname "$0")"
 npm install --no-audit --no-fund --no-package-lock
