@@ -586,39 +586,57 @@ static const unsigned char font[10][7] = {
 	{ 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },
 };
 
-static unsigned char clamp8(int v)
-{
-	return (unsigned char)(v < 16 ? 16 : v > 235 ? 235 : v);
-}
-
 /* The background, periodic in w so that scrolling wraps seamlessly:
  * a diagonal gradient on top, hard-edged bars in the middle, a
- * checkerboard below, colour ramps, and fixed noise everywhere. */
+ * checkerboard below, fixed noise everywhere, tinted by colour ramps
+ * across and down. Drawn in RGB and turned into Y'CbCr (BT.601, studio
+ * range) with each pair of pixels sharing its mean chroma, as a camera
+ * does: every colour is one a sensor can see, none out of gamut. */
 static unsigned char *make_bg(int w, int h)
 {
 	size_t stride = (size_t)w * 4;
 	unsigned char *bg = malloc(stride * (size_t)h), *p;
 	unsigned seed = 12345;
-	int x, y, Y, bar = w / 8 > 0 ? w / 8 : 1, sq = h / 12 > 0 ? h / 12 : 1;
+	int x, y, i, L, rgb[2][3], bar = w / 8 > 0 ? w / 8 : 1,
+	    sq = h / 12 > 0 ? h / 12 : 1;
 
 	if (!bg)
 		return NULL;
 	for (y = 0; y < h; y++) {
 		p = bg + stride * (size_t)y;
 		for (x = 0; x < w; x++) {
+			int *c = rgb[x % 2];
+
 			if (y < h / 3)
-				Y = 16 + (x + y) * 219 / (w + h / 3);
+				L = (x + y) * 255 / (w + h / 3);
 			else if (y < 2 * h / 3)
-				Y = (x / bar) % 2 ? 200 : 50 + y % 32;
+				L = (x / bar) % 2 ? 215 : 40 + y % 32;
 			else
-				Y = ((x / sq) + (y / sq)) % 2 ? 180 : 70;
+				L = ((x / sq) + (y / sq)) % 2 ? 192 : 64;
 			seed = seed * 1103515245 + 12345;
-			Y += (int)(seed >> 16 & 15) - 8;
-			p[2 * x] = clamp8(Y);
-			if (x % 2 == 0)
-				p[2 * x + 1] = (unsigned char)(64 + x * 128 / w);
-			else
-				p[2 * x + 1] = (unsigned char)(64 + y * 128 / h);
+			L += (int)(seed >> 16 & 15) - 8;
+			/* tints between a half and all of L */
+			c[0] = L * (128 + x * 127 / w) / 255;
+			c[1] = L * (128 + y * 127 / h) / 255;
+			c[2] = L * (255 - x * 127 / w) / 255;
+			for (i = 0; i < 3; i++)
+				c[i] = c[i] < 0 ? 0 : c[i] > 255 ? 255 : c[i];
+			p[2 * x] = (unsigned char)(16 + (66 * c[0] + 129 * c[1]
+					       + 25 * c[2] + 128) / 256);
+			if (x % 2 == 0) {
+				p[2 * x + 1] = 128;	/* an odd width's last */
+				continue;
+			}
+			{
+				int r = rgb[0][0] + rgb[1][0],
+				    g = rgb[0][1] + rgb[1][1],
+				    b2 = rgb[0][2] + rgb[1][2];
+
+				p[2 * x - 1] = (unsigned char)(128 + (-38 * r -
+					74 * g + 112 * b2 + 256) / 512);
+				p[2 * x + 1] = (unsigned char)(128 + (112 * r -
+					94 * g - 18 * b2 + 256) / 512);
+			}
 		}
 		memcpy(p + (size_t)w * 2, p, (size_t)w * 2);
 	}

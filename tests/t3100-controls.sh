@@ -201,6 +201,8 @@ test_expect_success 'brightness shows in the picture, YUYV and MJPEG' '
 	test $plain -gt $dark && test $plain -lt $bright
 '
 
+# fakecam's picture has a mean luma of about 100 at the default
+# brightness (128) and 170 at 200: at least 150 is brightness 200 again.
 test_expect_success 'values set are set again after an unplug and replug' '
 	cam_start "FAKECAM_UNPLUG_AFTER=90 FAKECAM_UNPLUG_MS=2000" \
 		--format yuyv --size 640x480 --ctrl contrast=90 &&
@@ -216,7 +218,7 @@ test_expect_success 'values set are set again after an unplug and replug' '
 	ctl_get &&
 	has brightness ".value == 200" && has contrast ".value == 90" &&
 	has white_balance_temperature ".value == 5000 and .inactive == false" &&
-	test "$(luma)" -ge 180
+	test "$(luma)" -ge 150
 '
 
 test_expect_success '--ctrl: set at start; a bad one logged and skipped' '
