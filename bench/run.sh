@@ -88,12 +88,15 @@ frames () {
 }
 
 # start_rr NAME ENV ARGS...: rerocctv on a free port, env ENV (may be "").
+# Every load client comes from 127.0.0.1: the per-address limit (32 by
+# default) is raised above the 100 clients of the largest run.
 start_rr () {
 	sr_log=$OUT/$1.log
 	sr_env=$2
 	shift 2
 	# shellcheck disable=SC2086
-	env $sr_env "$RR" --listen 127.0.0.1:0 "$@" >"$sr_log" 2>&1 &
+	env $sr_env "$RR" --listen 127.0.0.1:0 --max-per-ip 200 "$@" \
+		>"$sr_log" 2>&1 &
 	SPID=$!
 	sr_i=0
 	PORT=
@@ -550,8 +553,9 @@ echo
 echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- Machine: $CPU, $(nproc) cores, Linux $(uname -r)"
 echo "- rerocctv $("$RR" --version 2>&1 | awk '{ print $2 }')," \
-	"libjpeg-turbo $(dpkg-query -W -f '${Version}' libjpeg62-turbo \
-	2>/dev/null), µStreamer $(ustreamer --version)"
+	"libjpeg-turbo $(dpkg-query -W -f '${Version}' \
+	"libjpeg62-turbo:$(dpkg --print-architecture)" 2>/dev/null)," \
+	"µStreamer $(ustreamer --version)"
 echo "- Method: every figure is the median of $REPS runs; each run" \
 	"measures ${SECS} s after 1 s of warm-up (the load client runs" \
 	"$((SECS + 2)) s). Server CPU = the run time of the server's threads" \
