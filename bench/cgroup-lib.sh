@@ -6,8 +6,9 @@
 #
 # cg_make makes a child cgroup named rerocctv-$CG_TAG; cg_add moves a
 # whole process into it (every thread, and every thread it starts later:
-# a server's encoders and the emulated camera's "fakecam" thread, whose
-# copying stands for the USB work a real camera costs); cg_quota sets
+# a server's encoders and the emulated camera's "fakecam" thread, which
+# bench/device.sh then moves out again, as a real camera's copying is
+# the kernel's work, not the server's); cg_quota sets
 # its share of one core; cg_remove takes it away again. Nothing else is
 # changed, but on cgroup v2 the cpu controller may have to be enabled
 # for the children of the tree's root (as systemd does by default).
