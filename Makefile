@@ -140,7 +140,9 @@ SCC = $(if $(CROSS),$(CROSS)gcc,$(CC))
 STARGET := $(shell $(SCC) -dumpmachine 2>/dev/null)
 SARCH = $(if $(filter arm-linux-gnueabihf,$(STARGET)),armhf,$(firstword \
 	$(subst -, ,$(STARGET))))
-SDIR = build/$(SARCH)
+# Another C library than the architecture's own (SLIBC, below) builds
+# apart, in build/ARCH-LIBC: objects made for one never link with the other.
+SDIR = build/$(SARCH)$(if $(filter-out $(SLIBC_OWN),$(SLIBC)),-$(SLIBC))
 SOBJ = $(addprefix $(SDIR)/,$(OBJ)) $(SDIR)/static.o
 # static-pie keeps PIE's randomised addresses where the C library offers it
 # (rcrt1.o: x86_64, aarch64); armhf's gets plain -static. Sections per
@@ -153,12 +155,14 @@ SOBJ = $(addprefix $(SDIR)/,$(OBJ)) $(SDIR)/static.o
 # NSS, static dlopen) and musl's 0.1 MB; glibc for armhf, because musl
 # 1.2 has a 64-bit time_t on 32-bit ARM and Debian's libv4l2.a, built
 # for glibc's 32-bit one, would disagree with it on struct v4l2_buffer.
-# `make static SLIBC=glibc` links glibc everywhere (its linker warnings
+# `make static SLIBC=glibc` links glibc everywhere, into build/ARCH-glibc
+# (its linker warnings
 # about getaddrinfo and getpwuid_r are expected: static.c answers them). A musl build sees
 # musl's headers, the compiler's own, and from the system only what
 # build/ARCH/inc links: the kernel's (linux, asm, asm-generic) and the
 # libjpeg-turbo and libv4l headers.
-SLIBC ?= $(if $(filter armhf,$(SARCH)),glibc,musl)
+SLIBC_OWN = $(if $(filter armhf,$(SARCH)),glibc,musl)
+SLIBC ?= $(SLIBC_OWN)
 STATIC_CFLAGS = -ffunction-sections -fdata-sections
 STATIC_LIBS = -lv4l2 -lv4lconvert -lturbojpeg -lm
 ifeq ($(SLIBC),musl)

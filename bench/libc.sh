@@ -27,8 +27,8 @@ rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot make $OUT"
 # Sub-makes must not see make's jobserver of `make bench-libc`.
 (unset MAKEFLAGS MAKELEVEL MFLAGS
  make -C "$ROOT" --no-print-directory static &&
- make -C "$ROOT" --no-print-directory static SLIBC=glibc \
-	SDIR=build/x86_64-glibc) >"$OUT/make.log" 2>&1 ||
+ make -C "$ROOT" --no-print-directory static SLIBC=glibc) \
+	>"$OUT/make.log" 2>&1 ||
 	{ cat "$OUT/make.log"; die "make static failed"; }
 
 # run BIN N: one run; prints "cpu% rss_kB minfps".
