@@ -156,11 +156,11 @@ SOBJ = $(addprefix $(SDIR)/,$(OBJ)) $(SDIR)/static.o
 # 1.2 has a 64-bit time_t on 32-bit ARM and Debian's libv4l2.a, built
 # for glibc's 32-bit one, would disagree with it on struct v4l2_buffer.
 # `make static SLIBC=glibc` links glibc everywhere, into build/ARCH-glibc
-# (its linker warnings
-# about getaddrinfo and getpwuid_r are expected: static.c answers them). A musl build sees
-# musl's headers, the compiler's own, and from the system only what
-# build/ARCH/inc links: the kernel's (linux, asm, asm-generic) and the
-# libjpeg-turbo and libv4l headers.
+# (its linker warnings about getaddrinfo and getpwuid_r are expected:
+# static.c answers them). A musl build sees musl's headers, the
+# compiler's own, and from the system only what build/ARCH/inc links: the
+# kernel's (linux, asm, asm-generic) and the libjpeg-turbo and libv4l
+# headers; and of the libraries, only the archives build/ARCH/lib links.
 SLIBC_OWN = $(if $(filter armhf,$(SARCH)),glibc,musl)
 SLIBC ?= $(SLIBC_OWN)
 STATIC_CFLAGS = -ffunction-sections -fdata-sections
@@ -177,6 +177,7 @@ STATIC_LIBS += -Wl,--start-group -lc $(shell $(SCC) \
 	-print-libgcc-file-name) -Wl,--end-group $(call SGCC,crtendS.o) \
 	$(MUSL)/crtn.o
 SNEED = $(MUSL)/libc.a
+SLINKS = $(SDIR)/lib/.made
 else
 STATIC_LD ?= $(if $(filter /%,$(shell $(SCC) -print-file-name=rcrt1.o)),\
 	-static-pie,-static) -Wl,-z,relro,-z,now,--gc-sections
@@ -195,7 +196,7 @@ endif
 
 static: $(SDIR)/rerocctv
 
-$(SDIR)/rerocctv: $(SOBJ) $(SDIR)/lib/.made
+$(SDIR)/rerocctv: $(SOBJ) $(SLINKS)
 	$(QLD)$(SCC) $(CFLAGS) $(STATIC_LD) $(LDFLAGS) -o $@ $(STATIC_START) \
 		$(SOBJ) $(STATIC_LIBS)
 
@@ -204,9 +205,9 @@ $(SDIR)/rerocctv: $(SOBJ) $(SDIR)/lib/.made
 # whenever a mirror's security updates for ARCH lag. jconfig.h holds the
 # library's version and options, the same file on every Debian
 # architecture: the host's copy stands in, searched last. For musl, inc/
-# also links the directories of the system headers it may use (found by
-# asking the compiler), and lib/ the three archives, so that glibc's own
-# libc.a beside them is never seen.
+# also links the directories of the system headers it may use, and lib/
+# the three archives (both found by asking the compiler), so that glibc's
+# own libc.a beside them is never seen.
 $(SDIR)/%.o: %.c $(SDIR)/inc/jconfig.h
 	$(QCC)$(SCC) $(RR_CFLAGS) $(HARDEN) $(STATIC_CFLAGS) $(CFLAGS) \
 		-idirafter $(SDIR)/inc -c -o $@ $<
@@ -223,11 +224,11 @@ ifeq ($(SLIBC),musl)
 		d=$${h%%/*}; ln -sfn "$${p%/$$h}/$$d" $(@D)/$$d; done
 endif
 $(SDIR)/lib/.made:
-	$(Q)mkdir -p $(@D) && for l in $(STATIC_LIBS); do case $$l in \
-		-lv4l2|-lv4lconvert|-lturbojpeg) a=lib$${l#-l}.a; \
+	$(Q)mkdir -p $(@D) && \
+	for a in libv4l2.a libv4lconvert.a libturbojpeg.a; do \
 		p=$$($(SCC) -print-file-name=$$a); test -f "$$p" || \
 			{ echo "$(SCC) finds no $$a" >&2; exit 1; }; \
-		ln -sf "$$p" $(@D)/$$a;; esac; done && touch $@
+		ln -sf "$$p" $(@D)/$$a; done && touch $@
 
 # All three are built before dist/ is touched: a missing toolchain leaves
 # the last dist/ as it was.

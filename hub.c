@@ -572,9 +572,9 @@ static void budget(struct hub *h)
  * keeping its rate, and do the encoders leave headroom? If not, encode
  * less at once, in proportion to the shortfall, and let the next second
  * pass unjudged (it still shows the old load); after calm seconds, try
- * one more rung (which, if it does not hold, alone goes again), and wait twice as long after a try that failed (as
- * adapt.c does with a probe): on a machine between two budgets the
- * choice settles on the lower one. A source that is slow while the
+ * one more rung (which, if it does not hold, alone goes again), and wait
+ * twice as long after a try that failed (as adapt.c does with a probe):
+ * on a machine between two budgets the choice settles on the lower one. A source that is slow while the
  * encoders idle (a camera lengthening its exposure) is not our doing and
  * shrinks nothing. Costs are CPU time, so they hold under a quota's
  * throttling. Returns whether the budget changed. */

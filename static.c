@@ -14,9 +14,10 @@
  * Two paths would do it, and both are closed here. */
 
 /* libv4l2 dlopen()s every .so in its libv4l/plugins directory (Debian's
- * libv4l-0 ships libv4l-mplane.so there) at each v4l2_fd_open(). These replace its loader
- * (libv4l2.a's v4l2-plugin.o, then never linked): no plugin, the direct
- * device calls, as the loader itself does when none answers. */
+ * libv4l-0 ships libv4l-mplane.so there) at each v4l2_fd_open(). These
+ * replace its loader (libv4l2.a's v4l2-plugin.o, then never linked): no
+ * plugin, the direct device calls, as the loader itself does when none
+ * answers. */
 void v4l2_plugin_init(int fd, void **plugin_lib, void **plugin_priv,
 		      const struct libv4l_dev_ops **dev_ops)
 {
