@@ -19,7 +19,8 @@ HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
-	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c
+	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c \
+	frame.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))

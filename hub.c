@@ -1,12 +1,9 @@
-/* hub.c: the only place threads meet. Immutable refcounted JPEG frames,
- * the newest frame per rung, how many clients need each rung, and the
- * encoder workers. One mutex guards everything shared; encoding itself
- * runs outside it. */
+/* hub.c: the only place threads meet. The newest frame per rung, how
+ * many clients need each rung, the encode budget, and the encoder
+ * workers. One mutex guards everything shared; encoding itself runs
+ * outside it. */
 #include <errno.h>
 #include <fcntl.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -116,130 +113,6 @@ const char *hub_rung_name(int rung)
 	return rung >= 0 && rung < HUB_NRUNGS ? names[rung] : "?";
 }
 
-/* Frames */
-
-struct frame *frame_ref(struct frame *f)
-{
-	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
-	return f;
-}
-
-/* Frame blocks (50-500 KB) are made by the encoders and let go by the
- * poll thread a frame or two later. Handed back to the C library, each
- * would be mapped anew and fault its pages in again (musl maps every
- * block this size, glibc without malloc_tune() too): 30 page faults and
- * 0.1 ms a 720p frame; 14 rungs cost a fifth more CPU with musl. A few
- * are kept for the next frames instead: bounded in number and bytes,
- * whatever the rungs or the picture. */
-#define POOL_BLOCKS 16
-#define POOL_BYTES (4u << 20)
-
-static struct {
-	pthread_mutex_t lock;
-	struct frame *f[POOL_BLOCKS];
-	int n;
-	size_t bytes;
-} pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-/* A kept block: the smallest that holds need bytes, else the largest (for
- * the encoder to grow), else none. Its size is in ->cap. */
-static struct frame *pool_take(size_t need)
-{
-	struct frame *f = NULL;
-	int i, k = -1;
-
-	pthread_mutex_lock(&pool.lock);
-	for (i = 0; i < pool.n; i++) {
-		size_t c = pool.f[i]->cap;
-
-		if (k < 0 || (c >= need ? c < pool.f[k]->cap ||
-			      pool.f[k]->cap < need : c > pool.f[k]->cap))
-			k = i;
-	}
-	if (k >= 0) {
-		f = pool.f[k];
-		pool.f[k] = pool.f[--pool.n];
-		pool.bytes -= f->cap;
-	}
-	pthread_mutex_unlock(&pool.lock);
-	return f;
-}
-
-static void pool_give(struct frame *f)
-{
-	pthread_mutex_lock(&pool.lock);
-	if (pool.n < POOL_BLOCKS && f->cap <= POOL_BYTES - pool.bytes) {
-		pool.f[pool.n++] = f;
-		pool.bytes += f->cap;
-		f = NULL;
-	}
-	pthread_mutex_unlock(&pool.lock);
-	free(f);
-}
-
-static void pool_drain(void)
-{
-	struct frame *f;
-
-	while ((f = pool_take(0)))
-		free(f);
-}
-
-void frame_unref(struct frame *f)
-{
-	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		pool_give(f);
-}
-
-/* The COM text every frame carries; its length, or -1. */
-static int com_text(char *buf, size_t sz, int q, int w, int h, uint64_t seq,
-		    int64_t ts)
-{
-	int n = snprintf(buf, sz, "ts=%lld seq=%llu q=%d w=%d h=%d",
-			 (long long)ts, (unsigned long long)seq, q, w, h);
-
-	return n < 0 || (size_t)n >= sz ? -1 : n;
-}
-
-static void frame_init(struct frame *f, int rung, int q, int w, int h,
-		       uint64_t seq, int64_t ts, size_t len)
-{
-	f->refs = 1;
-	f->rung = rung;
-	f->q = q;
-	f->w = w;
-	f->h = h;
-	f->seq = seq;
-	f->ts_us = ts;
-	f->len = len;
-}
-
-/* Wraps a camera's JPEG into a new frame with the COM metadata after
- * SOI. */
-static struct frame *frame_new(const unsigned char *jpg, size_t len, int rung,
-			       int q, int w, int h, uint64_t seq, int64_t ts)
-{
-	char com[96];
-	int n = com_text(com, sizeof(com), q, w, h, seq, ts);
-	struct frame *f;
-	size_t need;
-
-	if (n < 0 || len < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8)
-		return NULL;
-	need = sizeof(*f) + len + JPEG_COM_LEN(n);
-	f = pool_take(need);
-	if (!f || f->cap < need) {
-		free(f);
-		f = malloc(need);
-		if (!f)
-			return NULL;
-		f->cap = need;
-	}
-	frame_init(f, rung, q, w, h, seq, ts,
-		   jpeg_put_com(f->data, jpg, len, com, (size_t)n));
-	return f;
-}
-
 /* Publishing: the newest frame replaces the old one, then wake the loop. */
 static void publish(struct hub *h, struct frame *f, double enc_ms)
 {
@@ -282,12 +155,12 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 	struct jpeg_out out = { .head = offsetof(struct frame, data),
 				.hint = h->hint[rung] };
 	char com[96];
-	int n = com_text(com, sizeof(com), q, w, ht, seq, ts);
+	int n = frame_com(com, sizeof(com), q, w, ht, seq, ts);
 	struct frame *f;
 
 	if (n >= 0) {
 		/* A kept block, or none: jpeg_encode() makes one. */
-		f = pool_take(out.head + out.hint + out.hint / 8 + 4096);
+		f = frame_block(out.head + out.hint + out.hint / 8 + 4096);
 		out.mem = f;
 		out.cap = f ? f->cap : 0;
 	}
@@ -341,24 +214,12 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* What the frame pool does not keep (more frames in flight than it
- * holds) goes back to malloc: glibc's defaults would give such a block
- * back to the system (heap top trimmed past 128 KB, or a block of its
- * own mapped and unmapped). Keep them in its heap instead. */
-static void malloc_tune(void)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
-	mallopt(M_TRIM_THRESHOLD, 16 << 20);
-#endif
-}
-
 struct hub *hub_new(int workers, int max_rungs)
 {
 	struct hub *h;
 	int i;
 
-	malloc_tune();
+	frames_start();
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
@@ -416,7 +277,7 @@ void hub_free(struct hub *h)
 	yuv_free(&h->full);
 	yuv_free(&h->half);
 	free(h->passbuf);
-	pool_drain();
+	frames_stop();
 	pthread_cond_destroy(&h->work_cv);
 	pthread_cond_destroy(&h->done_cv);
 	pthread_mutex_destroy(&h->lock);
@@ -806,7 +667,7 @@ static void pass_through(struct hub *h, const struct image *img)
 		len = mjpeg_add_dht(p, len, h->passbuf);
 		p = h->passbuf;
 	}
-	f = frame_new(p, len, HUB_RUNG_SOURCE, 0, img->w, img->h, h->job_seq,
+	f = frame_wrap(p, len, HUB_RUNG_SOURCE, 0, img->w, img->h, h->job_seq,
 		      h->job_ts);
 	if (f)
 		publish(h, f, 0);

@@ -1,11 +1,12 @@
-/* hub.c: the only place threads meet. Immutable refcounted JPEG frames,
- * the newest frame per rung, how many clients need each rung, and the
+/* hub.c: the only place threads meet. The newest frame (frame.h) per
+ * rung, how many clients need each rung, the encode budget, and the
  * encoder workers that turn one source image into every needed rung. */
 #ifndef HUB_H
 #define HUB_H
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frame.h"
 #include "source.h"
 
 /* The quality ladder: 14 qualities at full and at half resolution, and
@@ -24,21 +25,6 @@ int hub_rung_q(int rung);	/* 0 for the source rung */
 int hub_rung_half(int rung);
 /* "q80", "h40" (half resolution), "source". */
 const char *hub_rung_name(int rung);
-
-/* An encoded frame: one complete JPEG with its COM metadata. Immutable
- * once published; shared by every client of the rung. */
-struct frame {
-	int refs;		/* atomic */
-	int rung, q, w, h;
-	uint64_t seq;		/* source frame number */
-	int64_t ts_us;		/* capture time, CLOCK_REALTIME */
-	size_t len;
-	size_t cap;		/* bytes in the block, header included */
-	unsigned char data[];
-};
-
-struct frame *frame_ref(struct frame *f);
-void frame_unref(struct frame *f);	/* NULL is fine */
 
 struct hub_rung_stats {
 	int need;		/* clients asking for this rung */
