@@ -20,7 +20,7 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c \
-	frame.c
+	frame.c ladder.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
@@ -86,7 +86,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # server's calls there.
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
-	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c
+	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c ladder.c
 tests/fuzz-server: notify.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg

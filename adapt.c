@@ -51,7 +51,7 @@
 
 /* Smallest frames first. Half-resolution rungs carry a slow link. */
 const int adapt_ladder[] = {
-	HUB_NQ + 0, HUB_NQ + 3, HUB_NQ + 6, HUB_NQ + 9,	/* h30 h45 h60 h75 */
+	RUNG_NQ + 0, RUNG_NQ + 3, RUNG_NQ + 6, RUNG_NQ + 9,	/* h30 h45 h60 h75 */
 	0, 3, 6, 8, 10, 12, 13				/* q30 q45 q60 q70
 							   q80 q90 q95 */
 };
@@ -138,8 +138,8 @@ int adapt_view_top(int w, int h, int sw, int sh)
 	    h * 20 > sh * 11)
 		return top;
 	for (i = 0; i < adapt_nladder; i++)
-		if (adapt_ladder[i] >= HUB_NQ &&
-		    adapt_ladder[i] < HUB_RUNG_SOURCE)
+		if (adapt_ladder[i] >= RUNG_NQ &&
+		    adapt_ladder[i] < RUNG_SOURCE)
 			top = i;	/* the ladder's last half rung */
 	return top;
 }

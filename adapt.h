@@ -5,7 +5,7 @@
 #define ADAPT_H
 #include <stdint.h>
 
-#include "hub.h"
+#include "ladder.h"
 
 /* The auto ladder, smallest frames first: half-resolution rungs for slow
  * links, then every full-resolution quality. */
@@ -23,7 +23,7 @@ struct adapt_obs {
 	double rtt_ms;		/* TCP_INFO smoothed RTT */
 	double min_rtt_ms;	/* TCP_INFO minimum RTT, 0 unknown */
 	double age_ms;		/* mean frame age when sending started */
-	double rung_bytes[HUB_NRUNGS];	/* mean frame size per rung, 0 = ? */
+	double rung_bytes[RUNG_N];	/* mean frame size per rung, 0 = ? */
 };
 
 struct adapt {

@@ -29,7 +29,7 @@ enum {
 
 struct hub {
 	pthread_mutex_t lock;
-	int need[HUB_NRUNGS];
+	int need[RUNG_N];
 	/* The encode budget: which rungs are encoded, when each was first
 	 * asked for, and which encoded rung serves each asked one. */
 	int max_rungs;			/* 0: auto, a CPU budget */
@@ -43,11 +43,11 @@ struct hub {
 	double cap_before;		/* auto: the budget before a probe */
 	int64_t busy_us;		/* producer time in hub_put_image,
 					   this second */
-	int active[HUB_NRUNGS];
-	uint64_t asked_at[HUB_NRUNGS], ask_clock;
-	int serve_fixed[HUB_NRUNGS], serve_auto[HUB_NRUNGS];
+	int active[RUNG_N];
+	uint64_t asked_at[RUNG_N], ask_clock;
+	int serve_fixed[RUNG_N], serve_auto[RUNG_N];
 	int src_mjpeg;			/* the source rung is free */
-	struct frame *latest[HUB_NRUNGS];
+	struct frame *latest[RUNG_N];
 	struct hub_stats st;
 	int64_t fps_t0;		/* start of the current one-second window */
 	int fps_n;
@@ -57,7 +57,7 @@ struct hub {
 	/* The current encode job, guarded by lock. */
 	pthread_cond_t work_cv, done_cv;
 	struct jpeg_in src[2];		/* full and half resolution */
-	int job[HUB_NRUNGS], njob, next, done;
+	int job[RUNG_N], njob, next, done;
 	uint64_t job_seq;
 	int64_t job_ts;
 	int stop;
@@ -65,7 +65,7 @@ struct hub {
 	int subsamp;			/* of every encoded frame */
 	/* Each rung's last JPEG size, the next one's first guess: touched
 	 * only by whoever encodes the rung, one frame after the other. */
-	size_t hint[HUB_NRUNGS];
+	size_t hint[RUNG_N];
 
 	/* Producer-only state. */
 	struct jpeg jp;			/* the producer's own encoder */
@@ -76,42 +76,6 @@ struct hub {
 	pthread_t th[MAX_WORKERS];
 	int nth;
 };
-
-/* The ladder */
-
-int hub_rung(int q, int half)
-{
-	if (q < HUB_QMIN)
-		q = HUB_QMIN;
-	if (q > HUB_QMAX)
-		q = HUB_QMAX;
-	return (q - HUB_QMIN) / HUB_QSTEP + (half ? HUB_NQ : 0);
-}
-
-int hub_rung_q(int rung)
-{
-	if (rung == HUB_RUNG_SOURCE)
-		return 0;
-	return HUB_QMIN + rung % HUB_NQ * HUB_QSTEP;
-}
-
-int hub_rung_half(int rung)
-{
-	return rung >= HUB_NQ && rung < HUB_RUNG_SOURCE;
-}
-
-const char *hub_rung_name(int rung)
-{
-	static const char *names[HUB_NRUNGS] = {
-		"q30", "q35", "q40", "q45", "q50", "q55", "q60",
-		"q65", "q70", "q75", "q80", "q85", "q90", "q95",
-		"h30", "h35", "h40", "h45", "h50", "h55", "h60",
-		"h65", "h70", "h75", "h80", "h85", "h90", "h95",
-		"source"
-	};
-
-	return rung >= 0 && rung < HUB_NRUNGS ? names[rung] : "?";
-}
 
 /* Publishing: the newest frame replaces the old one, then wake the loop. */
 static void publish(struct hub *h, struct frame *f, double enc_ms)
@@ -145,13 +109,13 @@ static void publish(struct hub *h, struct frame *f, double enc_ms)
 static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 			uint64_t seq, int64_t ts)
 {
-	const struct jpeg_in *in = &h->src[hub_rung_half(rung)];
+	const struct jpeg_in *in = &h->src[rung_scale(rung)];
 	int w = in->yuv ? in->yuv->w : in->w, ht = in->yuv ? in->yuv->h : in->h;
 	/* The encoder's own CPU time: what the rung costs, whatever else
 	 * runs (a CPU quota's throttling would count in wall time). */
 	int64_t t0 = thread_cpu_us();
 	/* Without a camera JPEG, "source" is our best quality. */
-	int q = rung == HUB_RUNG_SOURCE ? HUB_QMAX : hub_rung_q(rung);
+	int q = rung == RUNG_SOURCE ? RUNG_QMAX : rung_q(rung);
 	struct jpeg_out out = { .head = offsetof(struct frame, data),
 				.hint = h->hint[rung] };
 	char com[96];
@@ -166,7 +130,7 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 	}
 	if (n < 0 || jpeg_encode(jp, in, h->subsamp, q, com, (size_t)n,
 				 &out) != 0) {
-		logmsg("hub: encode %s failed", hub_rung_name(rung));
+		logmsg("hub: encode %s failed", rung_name(rung));
 		return;
 	}
 	h->hint[rung] = out.len;
@@ -231,7 +195,7 @@ struct hub *hub_new(int workers, int max_rungs)
 	snprintf(h->st.budget_why, sizeof(h->st.budget_why),
 		 "until measured: %d worker%s", h->workers,
 		 h->workers == 1 ? "" : "s");
-	for (i = 0; i < HUB_NRUNGS; i++)
+	for (i = 0; i < RUNG_N; i++)
 		h->serve_fixed[i] = h->serve_auto[i] = h->st.serve[i] = i;
 	h->wake[0] = h->wake[1] = -1;
 	pthread_mutex_init(&h->lock, NULL);
@@ -268,7 +232,7 @@ void hub_free(struct hub *h)
 	pthread_mutex_unlock(&h->lock);
 	for (i = 0; i < h->nth; i++)
 		pthread_join(h->th[i], NULL);
-	for (i = 0; i < HUB_NRUNGS; i++)
+	for (i = 0; i < RUNG_N; i++)
 		frame_unref(h->latest[i]);
 	for (i = 0; i < 2; i++)
 		if (h->wake[i] >= 0)
@@ -289,54 +253,7 @@ void hub_free(struct hub *h)
 /* Does encoding rung cost CPU? The camera's own JPEG does not. */
 static int costs(const struct hub *h, int rung)
 {
-	return rung != HUB_RUNG_SOURCE || !h->src_mjpeg;
-}
-
-/* How far apart two rungs are for a viewer: the quality step, and a
- * change of resolution is further than any step. */
-static int distance(int a, int b)
-{
-	int qa = a == HUB_RUNG_SOURCE ? 100 : hub_rung_q(a);
-	int qb = b == HUB_RUNG_SOURCE ? 100 : hub_rung_q(b);
-
-	return abs(qa - qb) + (hub_rung_half(a) != hub_rung_half(b)) * 1000;
-}
-
-/* Orders rungs by frame size for auto clients: every half-resolution
- * rung below every full one. */
-static int size_key(int rung)
-{
-	return (hub_rung_half(rung) ? 0 : 1000) +
-	       (rung == HUB_RUNG_SOURCE ? 100 : hub_rung_q(rung));
-}
-
-static int serve_fixed(const struct hub *h, int r)
-{
-	int a, best = -1;
-
-	for (a = 0; a < HUB_NRUNGS; a++)
-		if (h->active[a] && (best < 0 ||
-		    distance(r, a) < distance(r, best) ||
-		    (distance(r, a) == distance(r, best) &&
-		     size_key(a) > size_key(best))))
-			best = a;
-	return best < 0 ? r : best;
-}
-
-static int serve_auto(const struct hub *h, int r)
-{
-	int a, below = -1, least = -1;
-
-	for (a = 0; a < HUB_NRUNGS; a++) {
-		if (!h->active[a])
-			continue;
-		if (size_key(a) <= size_key(r) &&
-		    (below < 0 || size_key(a) > size_key(below)))
-			below = a;
-		if (least < 0 || size_key(a) < size_key(least))
-			least = a;
-	}
-	return below >= 0 ? below : least >= 0 ? least : r;
+	return rung != RUNG_SOURCE || !h->src_mjpeg;
 }
 
 /* What encoding rung costs per frame, in ms: measured, or for a rung not
@@ -352,12 +269,12 @@ static double rung_cost(const struct hub *h, int rung)
 		return 0;
 	if (h->st.rung[rung].frames)
 		return h->st.rung[rung].enc_ms;
-	for (r = 0; r < HUB_NRUNGS; r++)
-		if (h->st.rung[r].frames && !hub_rung_half(r))
+	for (r = 0; r < RUNG_N; r++)
+		if (h->st.rung[r].frames && !rung_scale(r))
 			full = MAX(full, h->st.rung[r].enc_ms);
 	if (full == 0)
 		full = 100.0 / MAX(h->st.info.fps, 1);
-	return hub_rung_half(rung) ? full / 4 : full;
+	return full / (1 << 2 * rung_scale(rung));
 }
 
 /* Does one more rung of cost c fit, on top of n rungs costing used? A
@@ -382,8 +299,8 @@ static int fits(const struct hub *h, int n, double used, double c, int was)
  * cost nothing (the camera's own JPEG) are always taken. */
 static void budget(struct hub *h)
 {
-	int r, n = 0, merged = 0, full = 0, done[HUB_NRUNGS] = {0};
-	int was[HUB_NRUNGS];
+	int r, n = 0, merged = 0, full = 0, done[RUNG_N] = {0};
+	int was[RUNG_N];
 	double used = 0;
 
 	memcpy(was, h->active, sizeof(was));
@@ -392,7 +309,7 @@ static void budget(struct hub *h)
 		int next = -1;
 		double c;
 
-		for (r = 0; r < HUB_NRUNGS; r++)
+		for (r = 0; r < RUNG_N; r++)
 			if (h->need[r] > 0 && !done[r] &&
 			    (next < 0 || h->asked_at[r] < h->asked_at[next]))
 				next = r;
@@ -408,9 +325,10 @@ static void budget(struct hub *h)
 		n += c > 0;
 		used += c;
 	}
-	for (r = 0; r < HUB_NRUNGS; r++) {
-		h->serve_fixed[r] = h->st.serve[r] = serve_fixed(h, r);
-		h->serve_auto[r] = serve_auto(h, r);
+	for (r = 0; r < RUNG_N; r++) {
+		h->serve_fixed[r] = h->st.serve[r] =
+			rung_nearest(h->active, r, 0);
+		h->serve_auto[r] = rung_nearest(h->active, r, 1);
 		h->st.rung[r].encoded = h->active[r];
 		merged += h->need[r] > 0 && !h->active[r];
 	}
@@ -445,7 +363,7 @@ static int tune(struct hub *h, double busy)
 	double newest;
 	int r, first = -1, last = -1;
 
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		if (h->active[r] && costs(h, r)) {
 			used += rung_cost(h, r);
 			if (last < 0 || h->asked_at[r] > h->asked_at[last])
@@ -455,7 +373,7 @@ static int tune(struct hub *h, double busy)
 	newest = last < 0 ? 0 : rung_cost(h, last) + 0.01;
 	/* The rung to try next is the first asked of those left out:
 	 * budget() takes them in that order. */
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		if (h->need[r] > 0 && !h->active[r] && costs(h, r) &&
 		    (first < 0 || h->asked_at[r] < h->asked_at[first]))
 			first = r;
@@ -519,7 +437,7 @@ void hub_need(struct hub *h, int rung, int delta)
 	pthread_mutex_unlock(&h->lock);
 }
 
-void hub_map(struct hub *h, int fixed[HUB_NRUNGS], int autom[HUB_NRUNGS])
+void hub_map(struct hub *h, int fixed[RUNG_N], int autom[RUNG_N])
 {
 	pthread_mutex_lock(&h->lock);
 	memcpy(fixed, h->serve_fixed, sizeof(h->serve_fixed));
@@ -632,12 +550,12 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 	h->njob = h->next = h->done = 0;
 	h->job_seq = h->st.seq;
 	h->job_ts = img->ts_us;
-	for (r = 0; r < HUB_NRUNGS; r++) {
+	for (r = 0; r < RUNG_N; r++) {
 		drop[r] = NULL;
 		if (!h->active[r]) {
 			drop[r] = h->latest[r];
 			h->latest[r] = NULL;
-		} else if (r == HUB_RUNG_SOURCE && img->fmt == IMG_MJPEG) {
+		} else if (r == RUNG_SOURCE && img->fmt == IMG_MJPEG) {
 			*pass = 1;
 		} else {
 			h->job[n++] = r;
@@ -667,7 +585,7 @@ static void pass_through(struct hub *h, const struct image *img)
 		len = mjpeg_add_dht(p, len, h->passbuf);
 		p = h->passbuf;
 	}
-	f = frame_wrap(p, len, HUB_RUNG_SOURCE, 0, img->w, img->h, h->job_seq,
+	f = frame_wrap(p, len, RUNG_SOURCE, 0, img->w, img->h, h->job_seq,
 		      h->job_ts);
 	if (f)
 		publish(h, f, 0);
@@ -684,7 +602,7 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 	int i, need_half = 0;
 
 	for (i = 0; i < njob; i++)
-		need_half |= hub_rung_half(h->job[i]);
+		need_half |= rung_scale(h->job[i]) > 0;
 	memset(h->src, 0, sizeof(h->src));
 	switch (img->fmt) {
 	case IMG_YUV:
@@ -727,14 +645,14 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 
 static int put_image(struct hub *h, const struct image *img)
 {
-	struct frame *drop[HUB_NRUNGS];
+	struct frame *drop[RUNG_N];
 	struct yuv view;
 	int r, n, pass;
 
 	pthread_mutex_lock(&h->lock);
 	n = plan(h, img, drop, &pass);
 	pthread_mutex_unlock(&h->lock);
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		frame_unref(drop[r]);
 	if (pass)
 		pass_through(h, img);

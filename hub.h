@@ -7,24 +7,8 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "ladder.h"
 #include "source.h"
-
-/* The quality ladder: 14 qualities at full and at half resolution, and
- * the camera's own JPEG passed through. */
-enum {
-	HUB_QMIN = 30, HUB_QMAX = 95, HUB_QSTEP = 5,
-	HUB_NQ = (HUB_QMAX - HUB_QMIN) / HUB_QSTEP + 1,
-	HUB_RUNG_SOURCE = 2 * HUB_NQ,
-	HUB_NRUNGS
-};
-
-/* Rung for quality q (snapped down to the ladder, clamped to 30..95) at
- * full or half resolution. */
-int hub_rung(int q, int half);
-int hub_rung_q(int rung);	/* 0 for the source rung */
-int hub_rung_half(int rung);
-/* "q80", "h40" (half resolution), "source". */
-const char *hub_rung_name(int rung);
 
 struct hub_rung_stats {
 	int need;		/* clients asking for this rung */
@@ -46,8 +30,8 @@ struct hub_stats {
 	char budget_why[64];	/* auto: what set it last */
 	double busy;		/* share of the time spent encoding */
 	int merged;		/* asked rungs served by another */
-	int serve[HUB_NRUNGS];	/* the rung serving each asked rung */
-	struct hub_rung_stats rung[HUB_NRUNGS];
+	int serve[RUNG_N];	/* the rung serving each asked rung */
+	struct hub_rung_stats rung[RUNG_N];
 };
 
 struct hub;
@@ -68,8 +52,8 @@ void hub_free(struct hub *h);		/* stops the workers */
  * clients the nearest (ties: the better quality), for auto clients the
  * largest that is no larger than what they asked (else the smallest). */
 void hub_need(struct hub *h, int rung, int delta);
-void hub_map(struct hub *h, int serve_fixed[HUB_NRUNGS],
-	     int serve_auto[HUB_NRUNGS]);
+void hub_map(struct hub *h, int serve_fixed[RUNG_N],
+	     int serve_auto[RUNG_N]);
 /* Read end of the wake pipe: readable when frames were published. */
 int hub_wake_fd(struct hub *h);
 /* Drains the wake pipe; call before hub_latest() on every wake. */

@@ -205,7 +205,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		} else if (is_opt(a, "--quality")) {
 			o->srv.default_q = to_int("--quality", value(argc,
 						  argv, &i, "--quality"),
-						  HUB_QMIN, HUB_QMAX);
+						  RUNG_QMIN, RUNG_QMAX);
 		} else if (is_opt(a, "--subsampling")) {
 			const char *v = value(argc, argv, &i, "--subsampling");
 
@@ -228,7 +228,7 @@ static void parse(struct opts *o, int argc, char **argv)
 			const char *v = value(argc, argv, &i, "--max-rungs");
 
 			o->max_rungs = strcmp(v, "auto") == 0 ? 0 :
-				to_int("--max-rungs", v, 1, HUB_NRUNGS);
+				to_int("--max-rungs", v, 1, RUNG_N);
 		} else if (is_opt(a, "--stall-timeout")) {
 			o->srv.stall_s = to_int("--stall-timeout", value(argc,
 						argv, &i, "--stall-timeout"),
@@ -362,7 +362,7 @@ static int cmd_share(int argc, char **argv)
 			url = value(argc, argv, &i, "--url");
 		else if (is_opt(a, "--max-quality"))
 			max_q = to_int("--max-quality", value(argc, argv, &i,
-				       "--max-quality"), HUB_QMIN, HUB_QMAX);
+				       "--max-quality"), RUNG_QMIN, RUNG_QMAX);
 		else if (is_opt(a, "--expires")) {
 			const char *v = value(argc, argv, &i, "--expires");
 

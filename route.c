@@ -191,7 +191,7 @@ static int query_quality(struct conn *c, const struct http_req *r,
 	/* Absent means the default; present but overlong is an error. */
 	if (r->query && memmem(r->query, r->query_len, "quality=", 8))
 		return -1;
-	return hub_rung(c->env->cfg->default_q, 0);
+	return rung_make(c->env->cfg->default_q, 0);
 }
 
 static void serve_stream(struct conn *c, const struct req *q)
@@ -220,7 +220,7 @@ static void serve_snapshot(struct conn *c, const struct req *q)
 	if (rung < 0)
 		conn_error(c, 400, bad_quality, NULL);
 	else
-		stream_snapshot(c, is_auto ? hub_rung(c->env->cfg->default_q,
+		stream_snapshot(c, is_auto ? rung_make(c->env->cfg->default_q,
 						      0) : rung,
 				c->env->now + SNAPSHOT_WAIT_US);
 }
@@ -425,8 +425,8 @@ static void serve_share(struct conn *c, const struct req *q)
 	}
 	n = json_get(r->body, r->content_length, "max_quality", v, sizeof(v),
 		     NULL);
-	if (n == JSON_BAD || (n >= 0 && ((max_q = atoi(v)) < HUB_QMIN ||
-					 max_q > HUB_QMAX))) {
+	if (n == JSON_BAD || (n >= 0 && ((max_q = atoi(v)) < RUNG_QMIN ||
+					 max_q > RUNG_QMAX))) {
 		conn_error(c, 400, "max_quality: 30..95", NULL);
 		return;
 	}

@@ -393,12 +393,12 @@ static int on_events(struct conn *c, short revents)
 /* Hands the newest frame of every rung to the clients it serves. */
 static void dispatch(struct server *s)
 {
-	struct frame *f[HUB_NRUNGS];
-	int fixed[HUB_NRUNGS], autom[HUB_NRUNGS], r, i;
+	struct frame *f[RUNG_N];
+	int fixed[RUNG_N], autom[RUNG_N], r, i;
 
 	hub_woken(s->env.hub);
 	hub_map(s->env.hub, fixed, autom);
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		f[r] = hub_latest(s->env.hub, r);
 	for (i = 0; i < s->env.nconns; i++) {
 		struct conn *c = s->env.conns[i];
@@ -410,7 +410,7 @@ static void dispatch(struct server *s)
 		if (run(c) != 0)
 			s->dead[i] = 1;
 	}
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		frame_unref(f[r]);
 }
 

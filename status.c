@@ -41,7 +41,7 @@ static void encoder_json(struct obuf *b, const struct hub_stats *hs)
 			    "\"budget_why\":\"%s\",", hs->budget_ms,
 			    hs->budget_why);
 	obuf_printf(b, "\"busy\":%.3f,\"encoder\":[", hs->busy);
-	for (i = 0; i < HUB_NRUNGS; i++) {
+	for (i = 0; i < RUNG_N; i++) {
 		const struct hub_rung_stats *r = &hs->rung[i];
 		int more = 0;
 
@@ -50,26 +50,26 @@ static void encoder_json(struct obuf *b, const struct hub_stats *hs)
 		obuf_printf(b, "%s{\"rung\":\"%s\",\"quality\":%d,\"half\":%s,"
 			    "\"clients\":%d,\"encode_ms\":%.2f,\"bytes\":%.0f,"
 			    "\"frames\":%llu,\"serves\":[", first ? "" : ",",
-			    hub_rung_name(i), hub_rung_q(i),
-			    hub_rung_half(i) ? "true" : "false", r->need,
+			    rung_name(i), rung_q(i),
+			    rung_scale(i) == 1 ? "true" : "false", r->need,
 			    r->enc_ms, r->bytes,
 			    (unsigned long long)r->frames);
-		for (j = 0; j < HUB_NRUNGS; j++)
+		for (j = 0; j < RUNG_N; j++)
 			if (j != i && hs->rung[j].need > 0 &&
 			    hs->serve[j] == i)
 				obuf_printf(b, "%s\"%s\"", more++ ? "," : "",
-					    hub_rung_name(j));
+					    rung_name(j));
 		obuf_printf(b, "]}");
 		first = 0;
 	}
 	obuf_printf(b, "],\"merged\":[");
-	for (i = 0, first = 1; i < HUB_NRUNGS; i++) {
+	for (i = 0, first = 1; i < RUNG_N; i++) {
 		if (hs->rung[i].need <= 0 || hs->rung[i].encoded)
 			continue;
 		obuf_printf(b, "%s{\"rung\":\"%s\",\"clients\":%d,"
 			    "\"served\":\"%s\"}", first ? "" : ",",
-			    hub_rung_name(i), hs->rung[i].need,
-			    hub_rung_name(hs->serve[i]));
+			    rung_name(i), hs->rung[i].need,
+			    rung_name(hs->serve[i]));
 		first = 0;
 	}
 	obuf_printf(b, "]");
@@ -95,9 +95,9 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		    "\"kbps\":%.0f,\"latency_ms\":%.1f,\"frames\":%llu,"
 		    "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.0f",
 		    stream_kind_name(st), st->is_auto ? "auto" : "fixed",
-		    hub_rung_name(st->want), hub_rung_name(r),
-		    r >= 0 ? hub_rung_q(r) : 0,
-		    r >= 0 && hub_rung_half(r) ? "true" : "false", st->fps,
+		    rung_name(st->want), rung_name(r),
+		    r >= 0 ? rung_q(r) : 0,
+		    r >= 0 && rung_scale(r) == 1 ? "true" : "false", st->fps,
 		    st->kbps, st->age_ms,
 		    (unsigned long long)c->msgs_sent,
 		    (unsigned long long)c->msgs_replaced,
@@ -125,7 +125,7 @@ void status_state(const struct conn_env *env, struct obuf *b, int full)
 	obuf_printf(b, ",\"ladder\":[");
 	for (i = 0; i < adapt_nladder; i++)
 		obuf_printf(b, "%s{\"rung\":\"%s\",\"bytes\":%.0f}",
-			    i ? "," : "", hub_rung_name(adapt_ladder[i]),
+			    i ? "," : "", rung_name(adapt_ladder[i]),
 			    hs.rung[adapt_ladder[i]].bytes);
 	obuf_printf(b, "],\"uptime_s\":%.0f,\"connections\":%d,"
 		    "\"clients_total\":%llu,\"clients\":[",
@@ -165,14 +165,14 @@ void status_metrics(const struct conn_env *env, struct obuf *b)
 		    "# TYPE rerocctv_encoded_frames_total counter\n",
 		    hs.fps, hs.source_ok, (unsigned long long)hs.seq,
 		    env->nconns, streams, hs.merged);
-	for (i = 0; i < HUB_NRUNGS; i++)
+	for (i = 0; i < RUNG_N; i++)
 		if (hs.rung[i].frames)
 			obuf_printf(b, "rerocctv_encoded_frames_total"
-				    "{rung=\"%s\"} %llu\n", hub_rung_name(i),
+				    "{rung=\"%s\"} %llu\n", rung_name(i),
 				    (unsigned long long)hs.rung[i].frames);
 	obuf_printf(b, "# TYPE rerocctv_encode_ms gauge\n");
-	for (i = 0; i < HUB_NRUNGS; i++)
+	for (i = 0; i < RUNG_N; i++)
 		if (hs.rung[i].frames)
 			obuf_printf(b, "rerocctv_encode_ms{rung=\"%s\"} %.3f\n",
-				    hub_rung_name(i), hs.rung[i].enc_ms);
+				    rung_name(i), hs.rung[i].enc_ms);
 }

@@ -39,31 +39,10 @@ const char *stream_kind_name(const struct stream *st)
 
 int stream_parse_quality(const char *s, size_t n, int *is_auto)
 {
-	int v = 0, half = 0;
-	size_t i;
-
-	*is_auto = 0;
-	if (n == 4 && memcmp(s, "auto", 4) == 0) {
-		*is_auto = 1;
+	*is_auto = n == 4 && memcmp(s, "auto", 4) == 0;
+	if (*is_auto)
 		return adapt_ladder[adapt_nladder / 2];
-	}
-	if (n == 6 && memcmp(s, "source", 6) == 0)
-		return HUB_RUNG_SOURCE;
-	if (n > 1 && s[0] == 'h') {
-		half = 1;
-		s++;
-		n--;
-	}
-	if (n == 0 || n > 3)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v < HUB_QMIN || v > HUB_QMAX)
-		return -1;
-	return hub_rung((v + HUB_QSTEP / 2) / HUB_QSTEP * HUB_QSTEP, half);
+	return rung_parse(s, n);
 }
 
 /* The rung asked for, within what the access allows. */
@@ -73,13 +52,13 @@ static int allowed(const struct stream *st, int rung)
 
 	if (rung < 0 || st->max_rung < 0 || rung == st->max_rung)
 		return rung;
-	maxq = hub_rung_q(st->max_rung);
-	if (st->max_rung == HUB_RUNG_SOURCE)
+	maxq = rung_q(st->max_rung);
+	if (st->max_rung == RUNG_SOURCE)
 		return rung;
-	if (rung == HUB_RUNG_SOURCE)
+	if (rung == RUNG_SOURCE)
 		return st->max_rung;
-	if (hub_rung_q(rung) > maxq)
-		return hub_rung(maxq, hub_rung_half(rung));
+	if (rung_q(rung) > maxq)
+		return rung_make(maxq, rung_scale(rung));
 	return rung;
 }
 
@@ -109,7 +88,7 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	st->kind = kind;
 	st->want = st->rung = -1;
 	/* A share link may cap the quality. */
-	st->max_rung = c->who.max_q ? hub_rung(c->who.max_q, 0) : -1;
+	st->max_rung = c->who.max_q ? rung_make(c->who.max_q, 0) : -1;
 	st->t0 = st->win_t0 = c->env->now;
 	st->win_sent = c->msgs_sent;
 	st->win_replaced = c->msgs_replaced;
@@ -129,13 +108,13 @@ static void watched(const struct conn *c, const char *what)
 	if (!what)
 		logmsg("%s: %s: %s %s ended after %.0f s, %llu bytes",
 		       c->client, c->who.name[0] ? c->who.name : "-",
-		       stream_kind_name(st), hub_rung_name(r),
+		       stream_kind_name(st), rung_name(r),
 		       (double)(c->env->now - st->t0) / 1e6,
 		       (unsigned long long)c->bytes);
 	else
 		logmsg("%s: %s: %s %s %s", c->client,
 		       c->who.name[0] ? c->who.name : "-",
-		       stream_kind_name(st), hub_rung_name(r), what);
+		       stream_kind_name(st), rung_name(r), what);
 }
 
 void stream_end(struct conn *c)
@@ -247,10 +226,10 @@ static void send_hello(struct conn *c)
 	obuf_printf(&b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"mode\":\"%s\","
 		    "\"rung\":\"%s\",\"ladder\":[", hs.info.w, hs.info.h,
 		    hs.info.fps, c->st->is_auto ? "auto" : "fixed",
-		    hub_rung_name(c->st->want));
+		    rung_name(c->st->want));
 	for (i = 0; i < adapt_nladder; i++)
 		obuf_printf(&b, "%s\"%s\"", i ? "," : "",
-			    hub_rung_name(adapt_ladder[i]));
+			    rung_name(adapt_ladder[i]));
 	obuf_printf(&b, "]}");
 	ws_text(c, &b);
 }
@@ -561,8 +540,8 @@ static void send_stats(struct conn *c, const struct adapt_obs *o)
 		    "\"q\":%d,\"half\":%s,\"fps\":%.1f,\"kbps\":%.0f,"
 		    "\"skipped\":%llu,\"bw_kbps\":%.0f,\"rtt_ms\":%.1f,"
 		    "\"why\":", st->is_auto ? "auto" : "fixed",
-		    hub_rung_name(r), hub_rung_q(r),
-		    hub_rung_half(r) ? "true" : "false", st->fps, st->kbps,
+		    rung_name(r), rung_q(r),
+		    rung_scale(r) == 1 ? "true" : "false", st->fps, st->kbps,
 		    (unsigned long long)c->msgs_replaced, st->ad.bw_bps / 1000,
 		    o->rtt_ms);
 	obuf_json_str(&b, st->is_auto ? st->ad.why : "");
@@ -593,7 +572,7 @@ static void end_window(struct conn *c)
 		o.skipped = c->msgs_replaced - st->win_replaced;
 		o.bytes = bytes;
 		o.age_ms = st->age_ms;
-		for (r = 0; r < HUB_NRUNGS; r++)
+		for (r = 0; r < RUNG_N; r++)
 			o.rung_bytes[r] = hs.rung[r].bytes;
 		tcp_view(c, &o);
 		if (st->is_auto) {

@@ -65,32 +65,11 @@ void __wrap_logmsg(const char *fmt, ...)
 /* --- a stand-in hub: hub.h without threads or encoders --- */
 
 struct hub {
-	int need[HUB_NRUNGS];
-	struct frame *latest[HUB_NRUNGS];
+	int need[RUNG_N];
+	struct frame *latest[RUNG_N];
 	int wake[2];
 	uint64_t seq;
 };
-
-int hub_rung(int q, int half)
-{
-	q = q < HUB_QMIN ? HUB_QMIN : q > HUB_QMAX ? HUB_QMAX : q;
-	return (q - HUB_QMIN) / HUB_QSTEP + (half ? HUB_NQ : 0);
-}
-
-int hub_rung_q(int rung)
-{
-	return rung == HUB_RUNG_SOURCE ? 0 : HUB_QMIN + rung % HUB_NQ * HUB_QSTEP;
-}
-
-int hub_rung_half(int rung)
-{
-	return rung >= HUB_NQ && rung < HUB_RUNG_SOURCE;
-}
-
-const char *hub_rung_name(int rung)
-{
-	return rung >= 0 && rung < HUB_NRUNGS ? "q" : "?";
-}
 
 struct frame *frame_ref(struct frame *f)
 {
@@ -106,17 +85,17 @@ void frame_unref(struct frame *f)
 
 void hub_need(struct hub *h, int rung, int delta)
 {
-	assert(rung >= 0 && rung < HUB_NRUNGS);
+	assert(rung >= 0 && rung < RUNG_N);
 	h->need[rung] += delta;
 	assert(h->need[rung] >= 0);
 }
 
-void hub_map(struct hub *h, int fixed[HUB_NRUNGS], int autom[HUB_NRUNGS])
+void hub_map(struct hub *h, int fixed[RUNG_N], int autom[RUNG_N])
 {
 	int r;
 
 	(void)h;
-	for (r = 0; r < HUB_NRUNGS; r++)
+	for (r = 0; r < RUNG_N; r++)
 		fixed[r] = autom[r] = r;
 }
 
@@ -153,7 +132,7 @@ void hub_get_stats(struct hub *h, struct hub_stats *st)
 	st->info.h = 48;
 	st->info.fps = 30;
 	st->seq = h->seq;
-	for (r = 0; r < HUB_NRUNGS; r++) {
+	for (r = 0; r < RUNG_N; r++) {
 		st->rung[r].need = h->need[r];
 		st->rung[r].encoded = h->need[r] > 0;
 		st->rung[r].bytes = 100;
@@ -167,7 +146,7 @@ static void publish(struct hub *h)
 	int r;
 
 	h->seq++;
-	for (r = 0; r < HUB_NRUNGS; r++) {
+	for (r = 0; r < RUNG_N; r++) {
 		struct frame *f;
 
 		frame_unref(h->latest[r]);
@@ -178,7 +157,7 @@ static void publish(struct hub *h)
 		assert(f);
 		f->refs = 1;
 		f->rung = r;
-		f->q = hub_rung_q(r);
+		f->q = rung_q(r);
 		f->w = 64;
 		f->h = 48;
 		f->seq = h->seq;
@@ -446,7 +425,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	server_close(&s);
 	for (k = 0; k < n; k++)
 		close(cl[k].fd);
-	for (k = 0; k < HUB_NRUNGS; k++) {
+	for (k = 0; k < RUNG_N; k++) {
 		assert(hub.need[k] == 0);
 		frame_unref(hub.latest[k]);
 	}
