@@ -55,12 +55,15 @@ static long hex4(struct cur *c)
 		return -1;
 	for (i = 0; i < 4; i++) {
 		char ch = *c->p++;
+		int d = ch >= '0' && ch <= '9' ? ch - '0' :
+			ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
+			ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
 
-		v = v * 16 + (ch >= '0' && ch <= '9' ? ch - '0' :
-			      ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
-			      ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1000);
+		if (d < 0)
+			return -1;	/* every one of the four a digit */
+		v = v * 16 + d;
 	}
-	return v < 0 ? -1 : v;
+	return v;
 }
 
 /* An escape after the backslash: its code point, or -1. */

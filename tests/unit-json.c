@@ -57,6 +57,14 @@ int main(void)
 	CHECK_INT(get("{\"p\":\"\\u0000\"}", "p"), JSON_BAD, "\\u0000");
 	CHECK_INT(get("{\"p\":\"\\x41\"}", "p"), JSON_BAD, "\\x");
 	CHECK_INT(get("{\"p\":\"\\u12\"}", "p"), JSON_BAD, "short \\u");
+	/* Each of the four must be a hex digit, wherever the bad one is. */
+	CHECK_INT(get("{\"p\":\"\\u03fx\"}", "p"), JSON_BAD, "\\u03fx");
+	CHECK_INT(get("{\"p\":\"\\ufffg\"}", "p"), JSON_BAD, "\\ufffg");
+	CHECK_INT(get("{\"p\":\"\\uf0-0\"}", "p"), JSON_BAD, "\\uf0-0");
+	CHECK_INT(get("{\"p\":\"\\ud83d\\ude0z\"}", "p"), JSON_BAD,
+		  "a low surrogate with a bad digit");
+	CHECK_INT(get("{\"p\":\"\\ud83d\\u0041\"}", "p"), JSON_BAD,
+		  "a high surrogate before a non-surrogate");
 	CHECK_INT(get("{\"p\":\"a\tb\"}", "p"), JSON_BAD, "a raw control");
 
 	CHECK_INT(get("{\"p\":{\"x\":1}}", "p"), JSON_BAD, "nesting");
