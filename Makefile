@@ -27,8 +27,8 @@ WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
 	tests/unit-json tests/unit-share tests/unit-ctrl
-UNITS += tests/unit-notify
-TOOLS = tests/wsclient tests/hostile tests/fakecam.so
+UNITS += tests/unit-notify tests/unit-auth
+TOOLS = tests/wsclient tests/hostile tests/fakecam.so tests/linkemu
 
 ifeq ($(V),)
 Q = @
@@ -61,6 +61,9 @@ tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
 tests/unit-adapt: adapt.o
 tests/unit-notify: notify.o util.o
+# auth.c on a clock of its own.
+tests/unit-auth: auth.o account.o share.o sha256.o base64.o util.o
+tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)
@@ -69,6 +72,9 @@ tests/wsclient: tests/wsclient.c sha1.o base64.o
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $^ -lturbojpeg
 
 tests/hostile: tests/hostile.c
+	$(QLD)$(CC) $(RR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+tests/linkemu: tests/linkemu.c
 	$(QLD)$(CC) $(RR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 tests/fakecam.so: tests/fakecam.c

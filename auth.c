@@ -25,15 +25,16 @@
 #include "util.h"
 
 enum {
-	PASS_MAX = 256,
 	CACHE_N = 64,
 	CACHE_OK_US = 600000000,	/* 10 min */
 	CACHE_BAD_US = 30000000,
 	PENDING_US = 30000000,		/* a verdict lost on the way */
 	QUEUE_N = 16,
-	SESSIONS_N = 256,
-	FAILS_N = 128,
-	FAIL_FREE = 5,			/* failures before answers slow down */
+	FAILS_N = 256,
+	FREE_USER = 5,			/* checks for one user from one
+					   address before answers slow down */
+	FREE_ADDR = 10,			/* ... for any users from it */
+	INFLIGHT_MAX = 4,		/* checks under way for one address */
 	FAIL_MAX_S = 60,
 	FAIL_FORGET_US = 900000000	/* a quiet address starts over */
 };
@@ -42,18 +43,25 @@ struct verdict_entry {
 	unsigned char key[32];
 	enum verdict v;			/* V_OK, V_BAD or V_PENDING */
 	int64_t until;			/* monotonic µs; 0 = free slot */
+	unsigned gen;			/* the accounts it was judged by */
+	int once;			/* a login's: serves one request */
 	char name[ACCOUNT_NAME_MAX + 1];
 	enum role role;
 	unsigned char tag[32];
 };
 
+/* A check for the verifier. What it was charged to comes along, so the
+ * poll thread can settle the charge when the verdict is back. */
 struct job {
 	unsigned char key[32];
-	char pass[PASS_MAX];
+	char pass[ACCOUNT_PASS_MAX];
 	size_t plen;
 	unsigned long iter;
 	unsigned char salt[ACCOUNT_SALT], want[32];
 	int known;
+	unsigned gen;
+	struct from from;
+	char user[ACCOUNT_NAME_MAX + 1];
 	enum verdict result;
 };
 
@@ -62,12 +70,18 @@ struct session {
 	char name[48];
 	enum role role;
 	unsigned char tag[32];
+	unsigned gen;			/* the accounts it holds under */
 	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */
 };
 
+/* Failures from one address (its limits key), for one user name or, with
+ * name "", for any. */
 struct failure {
-	char addr[48];
-	int count;
+	unsigned char key[16];
+	char name[ACCOUNT_NAME_MAX + 1];
+	int count;			/* checks charged and not taken back */
+	int inflight;			/* checks under way (name "") */
+	int logged;			/* this burst has been logged */
 	int64_t until, last;		/* monotonic µs */
 };
 
@@ -79,8 +93,11 @@ struct auth {
 	int have_secret;
 	int64_t secret_tried;
 	unsigned char pepper[32];	/* keys credentials in the cache */
+	unsigned gen;			/* the accounts' generation: one
+					   more at every reload */
+	uint64_t checks;		/* password checks queued */
 	struct verdict_entry cache[CACHE_N];
-	struct session sessions[SESSIONS_N];
+	struct session sessions[AUTH_SESSIONS];
 	struct failure fails[FAILS_N];
 	struct user nobody;		/* verified for unknown users */
 
@@ -106,6 +123,11 @@ static const struct user *find_user(const struct auth *a, const char *name,
 	return NULL;
 }
 
+
+uint64_t auth_checks(const struct auth *a)
+{
+	return a ? a->checks : 0;
+}
 
 const char *auth_role_name(enum role r)
 {
@@ -169,9 +191,9 @@ static struct verdict_entry *cache_find(struct auth *a,
 	for (i = 0; i < CACHE_N; i++) {
 		struct verdict_entry *e = &a->cache[i];
 
-		if (e->until && (e->v == V_PENDING ? now - e->until <
-				 PENDING_US : e->until > now) &&
-		    ct_equal(e->key, key, 32))
+		if (e->until && e->gen == a->gen &&
+		    (e->v == V_PENDING ? now - e->until < PENDING_US :
+		     e->until > now) && ct_equal(e->key, key, 32))
 			return e;
 	}
 	return NULL;
@@ -190,12 +212,136 @@ static struct verdict_entry *cache_slot(struct auth *a, int64_t now)
 		if (e->v == V_PENDING && e->until &&
 		    now - e->until < PENDING_US)
 			continue;
-		if (!e->until || e->until <= now)
+		if (!e->until || e->until <= now || e->gen != a->gen)
 			return e;
 		if (!best || e->until < best->until)
 			best = e;
 	}
 	return best;
+}
+
+/* Failures per address */
+
+static int64_t fail_delay_us(int count, int free)
+{
+	int over = count - free;
+
+	if (over < 0)
+		return 0;
+	return (int64_t)MIN(1 << MIN(over, 6), FAIL_MAX_S) * 1000000;
+}
+
+/* The entry for (key, name), or NULL; with add, a new one in the place of
+ * the least offender: the fewest failures, the quietest of those, never
+ * one with checks under way. An attacker filling the table from many
+ * addresses pushes out its own new entries before the worst ones. */
+static struct failure *failure(struct auth *a, const unsigned char key[16],
+			       const char *name, int64_t now, int add)
+{
+	struct failure *f, *least = NULL;
+	int i;
+
+	for (i = 0; i < FAILS_N; i++) {
+		f = &a->fails[i];
+		if (f->last && memcmp(f->key, key, 16) == 0 &&
+		    strcmp(f->name, name) == 0) {
+			if (now - f->last > FAIL_FORGET_US && !f->inflight) {
+				f->count = f->logged = 0;
+				f->until = 0;
+			}
+			return f;
+		}
+		if (f->inflight)
+			continue;
+		if (!least || f->count < least->count ||
+		    (f->count == least->count && f->last < least->last))
+			least = f;
+	}
+	if (!add || !least)
+		return NULL;
+	memset(least, 0, sizeof(*least));
+	memcpy(least->key, key, 16);
+	snprintf(least->name, sizeof(least->name), "%s", name);
+	least->last = now;
+	return least;
+}
+
+static void fail_add(struct failure *f, int d, int free, int64_t now)
+{
+	if (!f)
+		return;
+	f->count = MAX(0, f->count + d);
+	if (d > 0)
+		f->last = now;
+	f->until = f->count >= free ? f->last + fail_delay_us(f->count, free)
+		: 0;
+	if (f->count < free)
+		f->logged = 0;
+}
+
+/* Charges a check to its address and to its user from that address. */
+static void charge(struct auth *a, const struct from *from, const char *user,
+		   int64_t now)
+{
+	struct failure *any = failure(a, from->key, "", now, 1);
+	struct failure *one = failure(a, from->key, user, now, 1);
+
+	fail_add(any, +1, FREE_ADDR, now);
+	fail_add(one, +1, FREE_USER, now);
+	if (any)
+		any->inflight++;
+}
+
+/* A verdict is back: a good one takes its charge back and clears its
+ * user's count from that address; a bad one keeps it, logged once per
+ * burst; one judged by accounts since reloaded is not counted at all. */
+static void settle(struct auth *a, const struct job *j, int stale,
+		   int64_t now)
+{
+	struct failure *any = failure(a, j->from.key, "", now, 0);
+	struct failure *one = failure(a, j->from.key, j->user, now, 0);
+
+	if (any && any->inflight > 0)
+		any->inflight--;
+	if (stale || j->result == V_OK) {
+		fail_add(any, -1, FREE_ADDR, now);
+		if (stale)
+			fail_add(one, -1, FREE_USER, now);
+		else if (one)
+			memset(one, 0, sizeof(*one));
+		return;
+	}
+	if (one && one->count >= FREE_USER && !one->logged) {
+		one->logged = 1;
+		logmsg("%s: %d failed logins%s%s: answering it slowly (1 s, "
+		       "doubling to %d s)", j->from.addr, one->count,
+		       j->known ? " for " : "", j->known ? j->user : "",
+		       FAIL_MAX_S);
+	} else if (any && any->count >= FREE_ADDR && !any->logged) {
+		any->logged = 1;
+		logmsg("%s: %d failed logins: answering it slowly (1 s, "
+		       "doubling to %d s)", j->from.addr, any->count,
+		       FAIL_MAX_S);
+	}
+}
+
+/* When may from try user again: 0 now, else the time (µs). A full share
+ * of the verifier is a short wait: a verdict coming back runs the
+ * request again sooner. */
+static int64_t slowed(struct auth *a, const struct from *from,
+		      const char *user, int64_t now)
+{
+	struct failure *any = failure(a, from->key, "", now, 0);
+	struct failure *one = failure(a, from->key, user, now, 0);
+	int64_t t = 0;
+
+	if (any && any->until > now)
+		t = any->until;
+	if (one && one->until > now && one->until > t)
+		t = one->until;
+	if (!t && any && any->inflight >= INFLIGHT_MAX)
+		t = now + 1000000;
+	return t;
 }
 
 void auth_collect(struct auth *a)
@@ -210,69 +356,33 @@ void auth_collect(struct auth *a)
 	pthread_mutex_lock(&a->lock);
 	n = a->ndone;
 	memcpy(done, a->done, (size_t)n * sizeof(done[0]));
+	memset(a->done, 0, sizeof(a->done));
 	a->ndone = 0;
 	pthread_mutex_unlock(&a->lock);
 	for (i = 0; i < n; i++) {
-		struct verdict_entry *e = cache_find(a, done[i].key, now);
+		struct job *j = &done[i];
+		int stale = j->gen != a->gen;
+		struct verdict_entry *e;
+		int k;
 
+		settle(a, j, stale, now);
+		for (k = 0, e = NULL; k < CACHE_N && !e; k++)
+			if (a->cache[k].until && a->cache[k].v == V_PENDING &&
+			    a->cache[k].gen == j->gen &&
+			    ct_equal(a->cache[k].key, j->key, 32))
+				e = &a->cache[k];
 		if (!e)
-			continue;	/* forgotten by a reload */
-		e->v = done[i].result;
+			continue;
+		if (stale) {
+			/* Judged by accounts since reloaded: the request
+			 * waiting for it asks again, of the new ones. */
+			memset(e, 0, sizeof(*e));
+			continue;
+		}
+		e->v = j->result;
 		e->until = now + (e->v == V_OK ? CACHE_OK_US : CACHE_BAD_US);
 	}
-}
-
-/* Failures per address */
-
-static struct failure *failure(struct auth *a, const char *addr, int64_t now,
-			       int add)
-{
-	struct failure *f, *oldest = &a->fails[0];
-	int i;
-
-	for (i = 0; i < FAILS_N; i++) {
-		f = &a->fails[i];
-		if (f->addr[0] && strcmp(f->addr, addr) == 0) {
-			if (now - f->last > FAIL_FORGET_US)
-				f->count = 0, f->until = 0;
-			return f;
-		}
-		if (f->last < oldest->last)
-			oldest = f;
-	}
-	if (!add)
-		return NULL;
-	memset(oldest, 0, sizeof(*oldest));
-	snprintf(oldest->addr, sizeof(oldest->addr), "%s", addr);
-	return oldest;
-}
-
-void auth_failed(struct auth *a, const char *addr, int64_t now)
-{
-	struct failure *f = failure(a, addr, now, 1);
-	int over;
-
-	f->count++;
-	f->last = now;
-	over = f->count - FAIL_FREE;
-	if (over < 0)
-		return;
-	f->until = now + (int64_t)MIN(1 << MIN(over, 6), FAIL_MAX_S) * 1000000;
-	if (over == 0)
-		logmsg("%s: %d failed logins: answering it slowly (1 s, "
-		       "doubling to %d s)", addr, f->count, FAIL_MAX_S);
-}
-
-void auth_succeeded(struct auth *a, const char *addr)
-{
-	struct failure *f = failure(a, addr, 0, 0);
-
-	if (f) {
-		if (f->count > FAIL_FREE)
-			logmsg("%s: logged in after %d failures", addr,
-			       f->count);
-		memset(f, 0, sizeof(*f));
-	}
+	memset(done, 0, sizeof(done));
 }
 
 /* Verification */
@@ -302,31 +412,35 @@ static void who_user(struct who *w, enum via via, const char *name,
 }
 
 /* The one path for a user name and password: a kept verdict, the
- * address's penalty, or a new job for the verifier. */
-static enum verdict verify(struct auth *a, const char *kind,
+ * address's penalty, or a new check for the verifier, charged when it is
+ * queued. once: the verdict serves one request (a login). */
+static enum verdict verify(struct auth *a, const char *kind, int once,
 			   const char *user, size_t ulen, const char *pass,
-			   size_t plen, const char *addr, int64_t now,
+			   size_t plen, const struct from *from, int64_t now,
 			   struct who *w, int64_t *retry)
 {
+	char name[ACCOUNT_NAME_MAX + 1];
 	unsigned char key[32];
 	struct verdict_entry *e;
 	const struct user *u;
-	struct failure *f;
+	enum verdict v;
 	struct job *j;
 
 	credential_key(a, kind, user, ulen, pass, plen, key);
 	if ((e = cache_find(a, key, now)) != NULL) {
-		if (e->v == V_OK)
+		v = e->v;
+		if (v == V_OK)
 			who_user(w, VIA_BASIC, e->name, e->role, e->tag);
-		return e->v;
+		if (v != V_PENDING && e->once)
+			memset(e, 0, sizeof(*e));
+		return v;
 	}
-	f = failure(a, addr, now, 0);
-	if (f && f->until > now) {
-		*retry = f->until;
-		return V_SLOW;
-	}
-	if (plen >= PASS_MAX || !account_valid_name(user, ulen))
+	if (plen >= ACCOUNT_PASS_MAX || !account_valid_name(user, ulen))
 		return V_BAD;
+	memcpy(name, user, ulen);
+	name[ulen] = 0;
+	if ((*retry = slowed(a, from, name, now)) != 0)
+		return V_SLOW;
 	pthread_mutex_lock(&a->lock);
 	/* Verdicts waiting for the poll thread count too: the verifier
 	 * never has to drop one. */
@@ -342,6 +456,9 @@ static enum verdict verify(struct auth *a, const char *kind,
 	memcpy(j->pass, pass, plen);
 	j->plen = plen;
 	j->known = u != NULL;
+	j->gen = a->gen;
+	j->from = *from;
+	memcpy(j->user, name, ulen + 1);
 	if (!u)
 		u = &a->nobody;
 	j->iter = u->iter;
@@ -350,10 +467,14 @@ static enum verdict verify(struct auth *a, const char *kind,
 	pthread_cond_signal(&a->cv);
 	pthread_mutex_unlock(&a->lock);
 
+	charge(a, from, name, now);
+	a->checks++;
 	memset(e, 0, sizeof(*e));
 	memcpy(e->key, key, 32);
 	e->v = V_PENDING;
 	e->until = now;
+	e->gen = a->gen;
+	e->once = once;
 	snprintf(e->name, sizeof(e->name), "%s", u->name);
 	e->role = u->role;
 	memcpy(e->tag, u->tag, 32);
@@ -361,10 +482,10 @@ static enum verdict verify(struct auth *a, const char *kind,
 }
 
 enum verdict auth_basic(struct auth *a, const char *hdr, size_t n,
-			const char *addr, int64_t now, struct who *w,
+			const struct from *from, int64_t now, struct who *w,
 			int64_t *retry)
 {
-	unsigned char dec[PASS_MAX + ACCOUNT_NAME_MAX + 2];
+	unsigned char dec[ACCOUNT_PASS_MAX + ACCOUNT_NAME_MAX + 2];
 	const char *colon;
 	long len;
 
@@ -382,40 +503,61 @@ enum verdict auth_basic(struct auth *a, const char *hdr, size_t n,
 	colon = memchr(dec, ':', (size_t)len);
 	if (!colon)
 		return V_BAD;
-	return verify(a, "basic", (const char *)dec,
+	return verify(a, "basic", 0, (const char *)dec,
 		      (size_t)(colon - (const char *)dec), colon + 1,
-		      (size_t)((const char *)dec + len - colon - 1), addr, now,
+		      (size_t)((const char *)dec + len - colon - 1), from, now,
 		      w, retry);
 }
 
 enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
-			const char *pass, size_t plen, const char *addr,
-			int64_t now, struct who *w, int64_t *retry)
+			const char *pass, size_t plen,
+			const struct from *from, int64_t now, struct who *w,
+			int64_t *retry)
 {
-	return verify(a, "login", user, ulen, pass, plen, addr, now, w, retry);
+	return verify(a, "login", 1, user, ulen, pass, plen, from, now, w,
+		      retry);
 }
 
 /* Sessions */
 
+static int session_live(const struct auth *a, const struct session *s,
+			int64_t now)
+{
+	return s->expires > now && s->gen == a->gen;
+}
+
 int auth_session_new(struct auth *a, struct who *w, char id_hex[33])
 {
-	struct session *s = &a->sessions[0];
+	struct session *s = NULL, *oldest = NULL;
 	int64_t now = real_s();
-	int i;
+	int i, mine = 0;
 
-	for (i = 0; i < SESSIONS_N; i++) {
-		if (a->sessions[i].expires <= now) {
-			s = &a->sessions[i];
-			break;
+	for (i = 0; i < AUTH_SESSIONS; i++) {
+		struct session *t = &a->sessions[i];
+
+		if (!session_live(a, t, now)) {
+			if (!s)
+				s = t;
+		} else if (strcmp(t->name, w->name) == 0) {
+			mine++;
+			if (!oldest || t->expires < oldest->expires)
+				oldest = t;
 		}
-		if (a->sessions[i].expires < s->expires)
-			s = &a->sessions[i];
 	}
-	if (random_bytes(s->id, sizeof(s->id)) != 0)
+	/* Never someone else's: a user beyond the cap ends their own
+	 * oldest; a full table refuses. */
+	if (mine >= AUTH_USER_SESSIONS)
+		s = oldest;
+	if (!s)
 		return -1;
+	if (random_bytes(s->id, sizeof(s->id)) != 0) {
+		memset(s, 0, sizeof(*s));
+		return -2;
+	}
 	snprintf(s->name, sizeof(s->name), "%s", w->name);
 	s->role = w->role;
 	memcpy(s->tag, w->cred, 32);
+	s->gen = a->gen;
 	s->expires = now + AUTH_SESSION_S;
 	hex_encode(s->id, sizeof(s->id), id_hex);
 	w->via = VIA_SESSION;
@@ -450,9 +592,9 @@ static struct session *session_find(struct auth *a, const unsigned char id[16])
 	int i;
 
 	/* Every slot is compared, so the time says nothing of the id. */
-	for (i = 0; i < SESSIONS_N; i++)
+	for (i = 0; i < AUTH_SESSIONS; i++)
 		if (ct_equal(a->sessions[i].id, id, 16) &&
-		    a->sessions[i].expires > now)
+		    session_live(a, &a->sessions[i], now))
 			found = &a->sessions[i];
 	return found;
 }
@@ -639,22 +781,26 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 	free(a->users);
 	a->users = users;
 	a->nusers = n;
-	/* Verdicts were given under the old file: forget the settled ones
-	 * (a pending one is settled by the verifier, then forgotten). */
+	/* Verdicts were given, and checks under way were started, under the
+	 * old file: a new generation leaves them behind (a check coming back
+	 * from it is dropped, and its request asks again). */
+	a->gen++;
 	for (i = 0; i < CACHE_N; i++)
 		if (a->cache[i].v != V_PENDING)
 			memset(&a->cache[i], 0, sizeof(a->cache[i]));
-	/* A session ends with its user, or when the user's line changed. */
-	for (i = 0; i < SESSIONS_N; i++) {
+	/* A session carries over when its user's line is unchanged. */
+	for (i = 0; i < AUTH_SESSIONS; i++) {
 		struct session *s = &a->sessions[i];
 
-		if (!s->expires)
+		if (!s->expires || s->gen != a->gen - 1)
 			continue;
 		for (j = 0; j < n && !(strcmp(users[j].name, s->name) == 0 &&
 				       !memcmp(users[j].tag, s->tag, 32)); j++)
 			;
 		if (j == n)
 			memset(s, 0, sizeof(*s));
+		else
+			s->gen = a->gen;
 	}
 	return 0;
 }

@@ -24,7 +24,18 @@ struct who {
 enum {
 	AUTH_ITERATIONS = 100000,	/* PBKDF2 rounds for new hashes */
 	AUTH_SESSION_S = 7 * 24 * 3600,	/* a session lasts this long */
+	AUTH_SESSIONS = 1024,		/* sessions at once, all users */
+	AUTH_USER_SESSIONS = 16,	/* ... of one user: phones, laptops,
+					   a wall display, and room to spare */
 	AUTH_TOKEN_HEX = 64		/* a share token in the URL */
+};
+
+/* Where a request comes from, as far as guessing goes: the address for
+ * the log, and its key, the one the connection limits use (an IPv4
+ * address as v4-mapped IPv6, an IPv6 address by its /64). */
+struct from {
+	char addr[48];
+	unsigned char key[16];
 };
 
 /* A verdict on a credential. */
@@ -46,25 +57,30 @@ void auth_close(struct auth *a);	/* NULL is fine */
 int auth_wake_fd(const struct auth *a);
 void auth_collect(struct auth *a);
 
-/* An `Authorization: Basic ...` value, from client address addr, at
- * monotonic time now (µs). V_OK fills w; V_BAD (wrong, unknown user, or
- * malformed: the same answer); V_PENDING: being verified, ask again once
- * auth_collect() ran; V_BUSY: the verifier's queue is full; V_SLOW: addr
- * failed too often, ask again at *retry (µs). */
+/* An `Authorization: Basic ...` value, from `from`, at monotonic time
+ * now (µs). V_OK fills w; V_BAD (wrong, unknown user, or malformed: the
+ * same answer); V_PENDING: being verified, ask again once auth_collect()
+ * ran; V_BUSY: the verifier's queue is full; V_SLOW: this address (or
+ * this address for this user) failed too often, or has enough checks
+ * under way: ask again at *retry (µs). A check is charged as a failure
+ * when it is queued and the charge taken back when it comes back good:
+ * a success clears only its own user's count from that address, and a
+ * verdict kept from an earlier check clears nothing. */
 enum verdict auth_basic(struct auth *a, const char *hdr, size_t n,
-			const char *addr, int64_t now, struct who *w,
+			const struct from *from, int64_t now, struct who *w,
 			int64_t *retry);
-/* The same for a login's user and password. */
+/* The same for a login's user and password. A login's verdict serves
+ * that one request: logging in again costs a check of its own. */
 enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
-			const char *pass, size_t plen, const char *addr,
-			int64_t now, struct who *w, int64_t *retry);
-/* Counts a refused credential from addr (logged once per burst), or
- * clears addr's count after a success. */
-void auth_failed(struct auth *a, const char *addr, int64_t now);
-void auth_succeeded(struct auth *a, const char *addr);
+			const char *pass, size_t plen,
+			const struct from *from, int64_t now, struct who *w,
+			int64_t *retry);
 
-/* Sessions: a new one for w (its id, 32 hex characters, in id_hex), the
- * one a cookie value names, and logout. */
+/* Sessions: a new one for w (its id, 32 hex characters, in id_hex): a
+ * user's sessions are capped (AUTH_USER_SESSIONS: the oldest of that
+ * user's ends); -1 when the table is full of other users' sessions (none
+ * is taken) or no random bytes. The one a cookie value names, and
+ * logout. */
 int auth_session_new(struct auth *a, struct who *w, char id_hex[33]);
 int auth_session(struct auth *a, const char *v, size_t n, struct who *w);
 void auth_session_end(struct auth *a, const char *v, size_t n);
@@ -86,6 +102,9 @@ int auth_still(struct auth *a, const struct who *w);
 int auth_token_offline(const char *file, const char *secret_file,
 		       int64_t secs, int max_q, char hex[AUTH_TOKEN_HEX + 1],
 		       char *err, size_t errsz);
+
+/* Password checks queued since the start (each one a PBKDF2). */
+uint64_t auth_checks(const struct auth *a);
 
 const char *auth_role_name(enum role r);
 

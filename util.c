@@ -1,10 +1,13 @@
 /* util.c: logging, dying at start-up, clocks. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,5 +139,47 @@ int parse_duration(const char *s, int64_t *secs)
 	if (end[1] != 0 || !(u = strchr(units, *end)))
 		return -1;
 	*secs = v * mult[u - units];
+	return 0;
+}
+
+/* IPv6 by its /64, the smallest block one host is usually given; an
+ * IPv4-mapped address as IPv4. b: 4 bytes for AF_INET, 16 for AF_INET6. */
+static void key_of(int family, const unsigned char *b, unsigned char key[16])
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	memset(key, 0, 16);
+	if (family == AF_INET6) {
+		memcpy(key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);
+	} else if (family == AF_INET) {
+		memcpy(key, mapped, 12);
+		memcpy(key + 12, b, 4);
+	}
+}
+
+void sa_key(const void *sa, unsigned char key[16])
+{
+	const struct sockaddr_storage *ss = sa;
+
+	if (ss->ss_family == AF_INET6)
+		key_of(AF_INET6, ((const struct sockaddr_in6 *)sa)->
+		       sin6_addr.s6_addr, key);
+	else if (ss->ss_family == AF_INET)
+		key_of(AF_INET, (const unsigned char *)
+		       &((const struct sockaddr_in *)sa)->sin_addr, key);
+	else
+		memset(key, 0, 16);
+}
+
+int addr_key(const char *text, unsigned char key[16])
+{
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET, text, b) == 1)
+		key_of(AF_INET, b, key);
+	else if (inet_pton(AF_INET6, text, b) == 1)
+		key_of(AF_INET6, b, key);
+	else
+		return -1;
 	return 0;
 }

@@ -26,6 +26,11 @@ int parse_duration(const char *s, int64_t *secs);
 /* Fills p with n bytes from the kernel's random source. 0 or -1. */
 int random_bytes(void *p, size_t n);
 int64_t mono_us(void);		/* CLOCK_MONOTONIC, µs */
+/* The key limits count a numeric address by (an IPv4 address as
+ * v4-mapped IPv6, an IPv6 address by its /64): from a socket address
+ * (sa_key) or from text (addr_key: 0, or -1 if it is not an address). */
+void sa_key(const void *sa, unsigned char key[16]);
+int addr_key(const char *text, unsigned char key[16]);
 int64_t thread_cpu_us(void);	/* this thread's CPU time, µs */
 
 #endif

@@ -1,0 +1,268 @@
+/* unit-auth.c: auth.c on a clock of its own (now_us and mono_us are
+ * wrapped): a session lasts its week and no longer, a user's sessions are
+ * capped by ending that user's oldest, a full table refuses rather than
+ * end anyone else's, a reload keeps only sessions whose line is unchanged,
+ * and the guessing table keeps its worst offenders when others crowd it.
+ * Accounts are written here with 1000 PBKDF2 rounds (the line says how
+ * many), so checks are quick. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "auth.h"
+#include "base64.h"
+#include "sha256.h"
+#include "util.h"
+#include "unit.h"
+
+static int64_t t_real = 1800000000LL * 1000000, t_mono = 1000000000;
+
+int64_t __wrap_now_us(void);
+int64_t __wrap_mono_us(void);
+
+int64_t __wrap_now_us(void)
+{
+	return t_real;
+}
+
+int64_t __wrap_mono_us(void)
+{
+	return t_mono;
+}
+
+static char dir[] = "unit-auth.XXXXXX";
+static char file[64];
+
+/* One accounts line for name with password pass, 1000 rounds. */
+static void line(FILE *f, const char *name, const char *role,
+		 const char *pass)
+{
+	unsigned char salt[ACCOUNT_SALT] = "0123456789abcde", key[32];
+	char s64[BASE64_LEN(ACCOUNT_SALT) + 1], k64[BASE64_LEN(32) + 1];
+
+	pbkdf2_sha256(pass, strlen(pass), salt, sizeof(salt), 1000, key, 32);
+	base64_encode(salt, sizeof(salt), s64);
+	base64_encode(key, 32, k64);
+	fprintf(f, "%s:%s:$pbkdf2-sha256$1000$%s$%s\n", name, role, s64, k64);
+}
+
+/* The accounts: alice (admin), bob, and user0..user63 unless few. */
+static void write_users(int with_bob, const char *alice_pass, int few)
+{
+	FILE *f = fopen(file, "w");
+	char name[16];
+	int i;
+
+	if (!f) {
+		perror(file);
+		exit(1);
+	}
+	line(f, "alice", "admin", alice_pass);
+	if (with_bob)
+		line(f, "bob", "viewer", "bobpass12");
+	for (i = 0; !few && i < 64; i++) {
+		snprintf(name, sizeof(name), "user%d", i);
+		line(f, name, "viewer", "x");
+	}
+	fclose(f);
+	chmod(file, 0600);
+}
+
+static struct who who_of(const char *name)
+{
+	struct who w;
+
+	memset(&w, 0, sizeof(w));
+	w.via = VIA_BASIC;
+	w.role = ROLE_VIEWER;
+	snprintf(w.name, sizeof(w.name), "%s", name);
+	return w;
+}
+
+/* A new session for w; its cookie value in cookie. */
+static int session_for(struct auth *a, struct who w, char cookie[64])
+{
+	char id[33] = "";
+	int r = auth_session_new(a, &w, id);
+
+	snprintf(cookie, 64, "rerocctv_session=%s", id);
+	return r;
+}
+
+static int session(struct auth *a, const char *name, char cookie[64])
+{
+	return session_for(a, who_of(name), cookie);
+}
+
+static int alive(struct auth *a, const char *cookie)
+{
+	struct who w;
+
+	return auth_session(a, cookie, strlen(cookie), &w) == 0;
+}
+
+static struct who last;		/* who the last good check was */
+
+/* A Basic check of user:pass from addr, run to its verdict. */
+static enum verdict basic(struct auth *a, const char *addr, const char *user,
+			  const char *pass)
+{
+	char up[128], hdr[200];
+	struct from from;
+	struct pollfd p;
+	struct who w;
+	int64_t retry;
+	enum verdict v;
+	int tries;
+
+	memset(&from, 0, sizeof(from));
+	snprintf(from.addr, sizeof(from.addr), "%s", addr);
+	addr_key(addr, from.key);
+	snprintf(up, sizeof(up), "%s:%s", user, pass);
+	memcpy(hdr, "Basic ", 6);
+	base64_encode((const unsigned char *)up, strlen(up), hdr + 6);
+	for (tries = 0; tries < 100; tries++) {
+		v = auth_basic(a, hdr, strlen(hdr), &from, t_mono, &w, &retry);
+		if (v == V_OK)
+			last = w;
+		if (v != V_PENDING)
+			return v;
+		p.fd = auth_wake_fd(a);
+		p.events = POLLIN;
+		poll(&p, 1, 2000);
+		auth_collect(a);
+	}
+	return V_PENDING;
+}
+
+int main(void)
+{
+	char c0[64], cb[64], cz[64], name[16], first[17][64];
+	char all[AUTH_SESSIONS][64], err[512];
+	struct auth *a;
+	uint64_t checks;
+	int i, k, n, ok;
+
+	if (!mkdtemp(dir)) {
+		perror(dir);
+		return 1;
+	}
+	snprintf(file, sizeof(file), "%s/users", dir);
+	write_users(1, "alicepass1", 0);
+	a = auth_open(file, NULL, err, sizeof(err));
+	CHECK(a != NULL, "open: %s", a ? "" : err);
+	if (!a)
+		return unit_done();
+
+	/* A session lasts AUTH_SESSION_S. */
+	CHECK_INT(session(a, "alice", c0), 0, "a session");
+	CHECK(alive(a, c0), "it holds");
+	t_real += (int64_t)(AUTH_SESSION_S - 1) * 1000000;
+	CHECK(alive(a, c0), "a second before its week is out");
+	t_real += 2000000;
+	CHECK(!alive(a, c0), "gone a second after");
+
+	/* A user beyond the cap ends their own oldest. */
+	CHECK_INT(session(a, "bob", cb), 0, "bob's session");
+	for (i = 0; i < AUTH_USER_SESSIONS + 1; i++) {
+		session(a, "alice", first[i]);
+		t_real += 1000000;
+	}
+	CHECK(!alive(a, first[0]), "alice's oldest ended");
+	for (i = 1, ok = 1; i <= AUTH_USER_SESSIONS; i++)
+		ok &= alive(a, first[i]);
+	CHECK(ok, "her %d newest hold", AUTH_USER_SESSIONS);
+	CHECK(alive(a, cb), "bob's untouched");
+
+	/* A full table: every slot someone else's. */
+	for (k = 0; k < AUTH_SESSIONS / AUTH_USER_SESSIONS; k++) {
+		snprintf(name, sizeof(name), "user%d", k);
+		for (i = 0; i < AUTH_USER_SESSIONS; i++)
+			session(a, name, all[k * AUTH_USER_SESSIONS + i]);
+	}
+	CHECK_INT(session(a, "zed", cz), -1, "a full table refuses");
+	for (i = 0, n = 0; i < AUTH_SESSIONS; i++)
+		n += alive(a, all[i]);
+	CHECK_INT(n, AUTH_SESSIONS - 1 - AUTH_USER_SESSIONS,
+		  "every other user's session holds");
+	t_real += (int64_t)AUTH_SESSION_S * 1000000 + 1000000;
+	CHECK_INT(session(a, "zed", cz), 0, "room again once they expire");
+
+	/* A reload keeps a session whose user's line is unchanged. */
+	CHECK_INT(basic(a, "10.9.9.9", "alice", "alicepass1"), V_OK, "alice");
+	session_for(a, last, c0);
+	CHECK_INT(basic(a, "10.9.9.9", "bob", "bobpass12"), V_OK, "bob");
+	session_for(a, last, cb);
+	write_users(0, "alicepass1", 0);
+	CHECK_INT(auth_reload(a, err, sizeof(err)), 0, "reload");
+	CHECK(alive(a, c0), "alice's session holds");
+	CHECK(!alive(a, cb), "bob's ended with his line");
+	write_users(0, "newpass99", 0);
+	CHECK_INT(auth_reload(a, err, sizeof(err)), 0, "reload again");
+	CHECK(!alive(a, c0), "a new password ends alice's");
+
+	/* Guessing: five free, then slowed. */
+	checks = auth_checks(a);
+	for (i = 0, n = 0; i < 5; i++)
+		n += basic(a, "10.1.1.1", "alice", "wrong") == V_BAD;
+	CHECK(n == 5 && auth_checks(a) == checks + 1,
+	      "the same wrong guess: one check, its verdict kept");
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "wrong%d", i);
+		basic(a, "10.1.1.1", "alice", name);
+	}
+	CHECK_INT(basic(a, "10.1.1.1", "alice", "wrong9"), V_SLOW,
+		  "the sixth guess is slowed");
+	CHECK_INT(basic(a, "10.1.1.2", "alice", "newpass99"), V_OK,
+		  "another address logs in");
+	CHECK_INT(basic(a, "10.1.1.1", "alice", "wrong9"), V_SLOW,
+		  "which clears nothing here");
+	/* A verdict kept from before clears nothing either. */
+	CHECK_INT(basic(a, "10.1.1.3", "alice", "newpass99"), V_OK,
+		  "a good check from 10.1.1.3");
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "three%d", i);
+		basic(a, "10.1.1.3", "alice", name);
+	}
+	CHECK_INT(basic(a, "10.1.1.3", "alice", "newpass99"), V_OK,
+		  "its verdict, kept");
+	CHECK_INT(basic(a, "10.1.1.3", "alice", "three9"), V_SLOW,
+		  "still slowed after it");
+	/* The worst offender: nine failures, 16 s to wait. */
+	for (i = 0; i < 3; i++) {
+		t_mono += 70000000;
+		snprintf(name, sizeof(name), "more%d", i);
+		basic(a, "10.1.1.1", "alice", name);
+	}
+	/* Hundreds of addresses with a failure each crowd the table (two
+	 * entries each): the worst offender stays slowed. */
+	for (i = 0; i < 300; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.2.%d.%d", i / 200, i % 200);
+		t_mono += 10000;
+		basic(a, addr, "alice", "crowd");
+	}
+	CHECK_INT(basic(a, "10.1.1.1", "alice", "more9"), V_SLOW,
+		  "the worst offender is remembered");
+	/* Of one IPv6 /64, every address is one. */
+	for (i = 1; i <= 6; i++) {
+		char addr[48];
+
+		snprintf(addr, sizeof(addr), "fd00:1:2:3::%d", i);
+		snprintf(name, sizeof(name), "six%d", i);
+		n = basic(a, addr, "alice", name);
+	}
+	CHECK_INT(n, V_SLOW, "the sixth address of a /64 is slowed");
+
+	auth_close(a);
+	unlink(file);
+	snprintf(err, sizeof(err), "%s.secret", file);
+	unlink(err);
+	rmdir(dir);
+	return unit_done();
+}
