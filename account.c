@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +84,58 @@ static int parse_line(char *line, struct user *u, const char **why)
 	return 0;
 }
 
-/* Opens a file that holds secrets: it must be a regular file that
- * neither group nor others may read or write. */
+/* Whose files we trust: ours, and root's. */
+static int trusted_owner(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+/* Could someone else replace or plant the file at real (a resolved path)?
+ * Every directory above it must belong to us or root, and one that group
+ * or others may write must have the sticky bit (like /tmp: others may
+ * add names there but not rename or remove ours, and the file itself is
+ * checked to be ours). 0, or -1 with err. */
+static int dirs_private(const char *path, const char *real, char *err,
+			size_t errsz)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", real);
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir] = 0;	/* "/a/b" -> "/a", "/a" -> "/" */
+		if (stat(dir, &st) != 0) {
+			snprintf(err, errsz, "%s: %s: %s", path, dir,
+				 strerror(errno));
+			return -1;
+		}
+		if (!trusted_owner(st.st_uid)) {
+			snprintf(err, errsz, "%s: the directory %s belongs to "
+				 "uid %u, not to this user or root: whoever "
+				 "owns it can replace the file", path, dir,
+				 (unsigned)st.st_uid);
+			return -1;
+		}
+		if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)) {
+			snprintf(err, errsz, "%s: others may write the "
+				 "directory %s (mode %03o) and replace the "
+				 "file: chmod go-w %s", path, dir,
+				 (unsigned)st.st_mode & 0777, dir);
+			return -1;
+		}
+		if (strcmp(dir, "/") == 0)
+			break;
+	}
+	return 0;
+}
+
+/* Opens a file that holds secrets, the rules sshd's StrictModes uses: a
+ * regular file of ours (or root's) that neither group nor others may
+ * read or write, in directories nobody else can swap it in. */
 static FILE *open_private(const char *path, char *err, size_t errsz)
 {
+	char real[PATH_MAX];
 	struct stat st;
 	FILE *f = fopen(path, "re");
 
@@ -94,15 +143,33 @@ static FILE *open_private(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & 077)) {
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", path);
+		goto refuse;
+	}
+	if (!trusted_owner(st.st_uid)) {
+		snprintf(err, errsz, "%s: belongs to uid %u, not to this user "
+			 "(uid %u) or root: refusing a file someone else "
+			 "may have planted", path, (unsigned)st.st_uid,
+			 (unsigned)geteuid());
+		goto refuse;
+	}
+	if (st.st_mode & 077) {
 		snprintf(err, errsz, "%s: others may read or write it (mode "
 			 "%03o): chmod 600 %s", path,
 			 (unsigned)st.st_mode & 0777, path);
-		fclose(f);
-		return NULL;
+		goto refuse;
 	}
+	if (!realpath(path, real)) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		goto refuse;
+	}
+	if (dirs_private(path, real, err, errsz) != 0)
+		goto refuse;
 	return f;
+refuse:
+	fclose(f);
+	return NULL;
 }
 
 int account_load(const char *path, struct user **out, int *nout,
@@ -180,18 +247,28 @@ int account_set_password(const char *file, const char *user,
 			 "0-9 . _ @ -", user);
 		return -1;
 	}
-	if (strlen(pass) >= 256) {
-		snprintf(err, errsz, "the password is longer than 255 bytes");
+	if (strlen(pass) >= ACCOUNT_PASS_MAX) {
+		snprintf(err, errsz, "the password is longer than %d bytes",
+			 ACCOUNT_PASS_MAX - 1);
 		return -1;
 	}
 	if (access(file, F_OK) == 0 && !(in = open_private(file, err, errsz)))
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+	/* A new name beside the file, made here (O_EXCL, never through a
+	 * link someone planted), then renamed over it. */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
+		snprintf(err, errsz, "%s: the name is too long", file);
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || !(out = fdopen(fd, "w"))) {
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(tmp);
+		}
 		if (in)
 			fclose(in);
 		return -1;

@@ -10,7 +10,8 @@
 enum {
 	ACCOUNT_MAX = 256,		/* users in a file */
 	ACCOUNT_NAME_MAX = 32,
-	ACCOUNT_SALT = 16
+	ACCOUNT_SALT = 16,
+	ACCOUNT_PASS_MAX = 256		/* a password is shorter than this */
 };
 
 struct user {
@@ -30,7 +31,8 @@ int account_load(const char *path, struct user **out, int *n, char *err,
 		 size_t errsz);
 /* Adds user or changes the password (and role, if role is not NULL; a
  * new user is a viewer): the line is hashed with a new salt and the file
- * rewritten atomically, mode 0600. 0 or -1 with err. */
+ * rewritten atomically, mode 0600, through a new file made beside it
+ * (never one that exists). 0 or -1 with err. */
 int account_set_password(const char *path, const char *user,
 			 const char *role, const char *pass, char *err,
 			 size_t errsz);

@@ -45,13 +45,16 @@ static const char usage[] =
 "  --workers N          encoder threads (default: one per CPU, max 4)\n"
 "  --max-clients N      connections served at once (default 256)\n"
 "  --max-per-ip N       connections from one address (IPv6: one /64)\n"
-"                       (default 32); when a limit is reached, the\n"
-"                       oldest connection still sending no request\n"
-"                       makes room, else the new one gets a 503\n"
+"                       (default 64); when a limit is reached, the\n"
+"                       oldest connection that has sent no request for\n"
+"                       a second makes room, else the new one gets 503\n"
 "  --max-rungs N|auto   distinct qualities encoded per frame; auto\n"
 "                       (default): as many as keep the source at its\n"
 "                       frame rate on this CPU; more asked for are\n"
 "                       served by the nearest one encoded\n"
+"  --max-rungs-per-ip N qualities one address may have encoded that no\n"
+"                       other address watches (default 3, 0 = any);\n"
+"                       beyond them it gets the nearest one watched\n"
 "  --auth-file FILE     accounts (see rerocctv passwd): every request\n"
 "                       then needs a login, Basic credentials or a\n"
 "                       share link; without it the server is open\n"
@@ -139,7 +142,8 @@ static void parse(struct opts *o, int argc, char **argv)
 
 	o->srv.listen = "0.0.0.0:6732";
 	o->srv.max_clients = 256;
-	o->srv.max_per_ip = 32;
+	o->srv.max_per_ip = 64;
+	o->srv.max_rungs_ip = 3;
 	o->srv.stall_s = 20;
 	o->srv.default_q = 80;
 	o->srv.lowat = 65536;
@@ -224,6 +228,10 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->srv.max_per_ip = to_int("--max-per-ip",
 				value(argc, argv, &i, "--max-per-ip"), 1,
 				10000);
+		} else if (is_opt(a, "--max-rungs-per-ip")) {
+			o->srv.max_rungs_ip = to_int("--max-rungs-per-ip",
+				value(argc, argv, &i, "--max-rungs-per-ip"), 0,
+				RUNG_N);
 		} else if (is_opt(a, "--max-rungs")) {
 			const char *v = value(argc, argv, &i, "--max-rungs");
 
@@ -271,11 +279,12 @@ static void parse(struct opts *o, int argc, char **argv)
 /* The subcommands */
 
 /* A password from the terminal (asked twice, not echoed) or one line of
- * stdin. 0 or -1 with a message printed. */
+ * stdin, into pw (sz bytes, more than ACCOUNT_PASS_MAX: a longer one is
+ * refused whole, never cut). 0 or -1 with a message printed. */
 static int read_password(const char *user, char *pw, size_t sz)
 {
 	struct termios t, quiet;
-	char again[256];
+	char again[1024];
 	int tty = isatty(0), ok = 1;
 
 	if (tty) {
@@ -296,6 +305,14 @@ static int read_password(const char *user, char *pw, size_t sz)
 	}
 	if (!ok) {
 		fprintf(stderr, "rerocctv: no password given\n");
+		return -1;
+	}
+	if (strcspn(pw, "\r\n") >= ACCOUNT_PASS_MAX ||
+	    (!strchr(pw, '\n') && !feof(stdin))) {
+		fprintf(stderr, "rerocctv: the password is longer than %d "
+			"bytes\n", ACCOUNT_PASS_MAX - 1);
+		memset(pw, 0, sz);
+		memset(again, 0, sizeof(again));
 		return -1;
 	}
 	pw[strcspn(pw, "\r\n")] = 0;
@@ -320,7 +337,7 @@ static int read_password(const char *user, char *pw, size_t sz)
 static int cmd_passwd(int argc, char **argv)
 {
 	const char *role = NULL;
-	char pw[256], err[512];
+	char pw[1024], err[512];
 	int r;
 
 	if (argc == 5 && strcmp(argv[3], "--role") == 0)
