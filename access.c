@@ -97,15 +97,14 @@ static int host_ok(const struct conn *c, const struct http_req *r)
 	return is_address(h, n) || our_name(c->env->cfg, h, n);
 }
 
-/* Where the request comes from: the peer, or, behind the trusted proxy,
- * the address it appended to X-Forwarded-For and the scheme it saw. */
-static void where_from(struct conn *c, const struct http_req *r)
+void access_from(struct conn *c, const struct http_req *r)
 {
 	const char *tp = c->env->cfg->trust_proxy, *v, *p;
 	size_t n = 0, i;
 	int k;
 
-	snprintf(c->client, sizeof(c->client), "%s", c->peer.addr);
+	snprintf(c->client.addr, sizeof(c->client.addr), "%s", c->peer.addr);
+	memcpy(c->client.key, c->peer.key, sizeof(c->client.key));
 	c->secure = 0;
 	if (!tp || strcmp(c->peer.addr, tp) != 0)
 		return;
@@ -118,13 +117,19 @@ static void where_from(struct conn *c, const struct http_req *r)
 			n = r->h[k].value_len;
 		}
 	if (v) {
+		char a[48];
+
 		for (i = n; i > 0 && v[i - 1] != ','; i--)
 			;
 		for (p = v + i; p < v + n && *p == ' '; p++)
 			;
-		if (is_address(p, (size_t)(v + n - p)))
-			snprintf(c->client, sizeof(c->client), "%.*s",
-				 (int)(v + n - p), p);
+		if ((size_t)(v + n - p) < sizeof(a)) {
+			memcpy(a, p, (size_t)(v + n - p));
+			a[v + n - p] = 0;
+			if (addr_key(a, c->client.key) == 0)
+				snprintf(c->client.addr,
+					 sizeof(c->client.addr), "%s", a);
+		}
 	}
 	v = http_header(r, "X-Forwarded-Proto", &n);
 	c->secure = v && n == 5 && strncasecmp(v, "https", 5) == 0;
@@ -202,9 +207,7 @@ static int is_json(const struct http_req *r)
 	       (n == 16 || t[16] == ';' || t[16] == ' ');
 }
 
-/* Holds the request for the verifier or a slowed address, within
- * VERIFY_WAIT_US all told. */
-static enum access_verdict hold(struct conn *c, int64_t until)
+enum access_verdict access_hold(struct conn *c, int64_t until)
 {
 	if (c->held && c->env->now - c->held_since > VERIFY_WAIT_US) {
 		conn_error(c, 503, "the password check takes too long",
@@ -243,21 +246,19 @@ static enum access_verdict identify(struct conn *c, const struct http_req *r,
 		return ACCESS_GO;
 	if (!(v = http_header(r, "Authorization", &n)))
 		return ACCESS_GO;		/* nobody */
-	switch (auth_basic(a, v, n, c->client, c->env->now, &c->who,
+	switch (auth_basic(a, v, n, &c->client, c->env->now, &c->who,
 			   &retry)) {
 	case V_OK:
-		auth_succeeded(a, c->client);
 		return ACCESS_GO;
 	case V_PENDING:
-		return hold(c, c->env->now + VERIFY_WAIT_US);
+		return access_hold(c, c->env->now + VERIFY_WAIT_US);
 	case V_SLOW:
-		return hold(c, retry);
+		return access_hold(c, retry);
 	case V_BUSY:
 		conn_error(c, 503, "too many password checks at once",
 			   "Retry-After: 1\r\n");
 		return ACCESS_ANSWERED;
 	default:
-		auth_failed(a, c->client, c->env->now);
 		conn_error(c, 401, "wrong user name or password", challenge);
 		return ACCESS_ANSWERED;
 	}
@@ -276,7 +277,6 @@ enum access_verdict access_decide(struct conn *c, const struct http_req *r,
 			   "(see --allow-host)", NULL);
 		return ACCESS_ANSWERED;
 	}
-	where_from(c, r);
 	cors(c, r);
 	if ((flags & ACC_OWN_ORIGIN) && o &&
 	    !access_origin_allowed(c, r, o, olen)) {

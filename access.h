@@ -6,6 +6,7 @@
  * never look at credentials themselves. Poll thread only. */
 #ifndef ACCESS_H
 #define ACCESS_H
+#include <stdint.h>
 
 struct conn;
 struct http_req;
@@ -33,12 +34,24 @@ enum access_verdict {
 				   address) and runs again later */
 };
 
-/* Decides for the request r that c holds. token: the share link's token
- * from a /s/TOKEN/ prefix, or NULL. Sets c->who, c->client, c->secure,
- * and c->extra (CORS for an allowed origin). */
+/* Where the request r that c holds comes from: c->client is the peer, or
+ * behind the trusted proxy (--trust-proxy) the address the proxy appended
+ * to X-Forwarded-For; c->secure whether the proxy saw TLS. Taken once the
+ * head is read, before admission counts the request against its
+ * address. */
+void access_from(struct conn *c, const struct http_req *r);
+
+/* Decides for the request r that c holds (access_from() ran). token: the
+ * share link's token from a /s/TOKEN/ prefix, or NULL. Sets c->who and
+ * c->extra (CORS for an allowed origin). */
 enum access_verdict access_decide(struct conn *c, const struct http_req *r,
 				  const char *token, enum need need,
 				  int flags);
+
+/* Holds the request c holds until `until` (a password check under way,
+ * an address slowed down), and at most 10 s all told: then it is
+ * answered 503 (ACCESS_ANSWERED). ACCESS_HELD otherwise. */
+enum access_verdict access_hold(struct conn *c, int64_t until);
 
 /* Is this origin one we allow: a --allow-origin value, or this server's
  * own (scheme://Host exactly, as the browser saw us)? */

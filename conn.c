@@ -25,6 +25,12 @@ static int64_t secs_us(int s)
 	return (int64_t)s * 1000000;
 }
 
+static void enter(struct conn *c, enum conn_phase ph)
+{
+	c->phase = ph;
+	c->since = c->env->now;
+}
+
 struct conn *conn_new(struct conn_env *env, int fd, const struct peer *p)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -34,7 +40,9 @@ struct conn *conn_new(struct conn_env *env, int fd, const struct peer *p)
 	c->env = env;
 	c->fd = fd;
 	c->peer = *p;
-	c->phase = PH_HEAD;
+	snprintf(c->client.addr, sizeof(c->client.addr), "%s", p->addr);
+	memcpy(c->client.key, p->key, sizeof(c->client.key));
+	enter(c, PH_HEAD);
 	c->t_start = env->now;
 	c->deadline = env->now + secs_us(env->cfg->timeout_s);
 	return c;
@@ -203,7 +211,7 @@ void conn_begin(struct conn *c, int status, enum conn_after after)
 	if (after == AFTER_NEXT && (!c->keep_alive || c->env->stopping))
 		after = AFTER_CLOSE;
 	c->after = after;
-	c->phase = after == AFTER_STREAM ? PH_STREAM : PH_RESPOND;
+	enter(c, after == AFTER_STREAM ? PH_STREAM : PH_RESPOND);
 	c->deadline = 0;
 	obuf_printf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
 		    "Server: rerocctv\r\n%s", status, http_reason(status),
@@ -284,7 +292,7 @@ void conn_error(struct conn *c, int status, const char *why,
 
 void conn_hold(struct conn *c, int64_t until)
 {
-	c->phase = PH_WAIT;
+	enter(c, PH_WAIT);
 	c->deadline = until;
 }
 
@@ -299,7 +307,7 @@ void conn_hold_request(struct conn *c, int64_t until)
 void conn_rerun(struct conn *c)
 {
 	if (c->phase == PH_WAIT && c->held) {
-		c->phase = PH_HEAD;
+		enter(c, PH_HEAD);
 		c->deadline = c->env->now +
 			      secs_us(c->env->cfg->timeout_s);
 	}
@@ -456,7 +464,7 @@ static int linger(struct conn *c)
 	if (c->eof)
 		return -1;
 	shutdown(c->fd, SHUT_WR);
-	c->phase = PH_LINGER;
+	enter(c, PH_LINGER);
 	c->inlen = 0;
 	c->deadline = c->env->now + LINGER_US;
 	return 0;
@@ -484,7 +492,7 @@ int conn_write(struct conn *c)
 	if (c->phase == PH_RESPOND) {
 		if (c->env->stopping)
 			return linger(c);
-		c->phase = PH_HEAD;
+		enter(c, PH_HEAD);
 		c->deadline = c->env->now + secs_us(c->env->cfg->timeout_s);
 	}
 	return 0;
@@ -508,7 +516,7 @@ int conn_tick(struct conn *c)
 		}
 		if (!conn_has_output(c))
 			return CONN_GAVE_UP;
-		c->phase = PH_RESPOND;	/* the held answer goes out */
+		enter(c, PH_RESPOND);	/* the held answer goes out */
 		return CONN_OK;
 	case PH_RESPOND:
 	case PH_STREAM:

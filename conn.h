@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "ladder.h"
 #include "obuf.h"
 
 struct hub;
@@ -31,6 +32,9 @@ struct conn_env {
 	int64_t now;			/* monotonic µs, once per loop turn */
 	int64_t started;		/* when the server started, monotonic */
 	uint64_t total_clients;
+	int watching[RUNG_N];		/* streams subscribed to each rung
+					   (stream.c) */
+	int64_t capped_logged;		/* the last --max-rungs-per-ip line */
 	struct conn **conns;		/* every open connection */
 	int nconns;
 	int stopping;			/* shutting down: responses close */
@@ -94,6 +98,7 @@ struct conn {
 	enum conn_phase phase;
 	enum conn_after after;		/* of the response in hand */
 	int64_t deadline;		/* see enum conn_phase; 0 = none */
+	int64_t since;			/* when the phase began */
 	int64_t t_start;
 	uint64_t serial;		/* order of arrival */
 	int keep_alive;			/* the request in hand allows more */
@@ -121,8 +126,13 @@ struct conn {
 
 	struct stream *st;		/* stream.c: a stream or a snapshot */
 	struct who who;			/* who, once access is decided */
-	char client[48];		/* their address (a trusted proxy's
-					   X-Forwarded-For), for logs */
+	struct from client;		/* their address: the peer's, or the
+					   one a trusted proxy forwarded
+					   with the request in hand; the log,
+					   the limits and guessing use it */
+	int counted;			/* counts against --max-per-ip as
+					   client (a trusted proxy's socket
+					   only once a request names one) */
 	int secure;			/* came over TLS (a trusted proxy) */
 	char extra[192];		/* header lines every response to the
 					   request in hand carries (CORS) */

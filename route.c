@@ -63,12 +63,25 @@ static const char *content_type(const char *name)
 	return "application/octet-stream";
 }
 
+/* What the page may do, for a browser: load its own script, style and
+ * connections only (frames come over its own WebSocket; the icon is a
+ * data: URL), never be framed by another site (the admin's controls and
+ * share links under cached credentials), and never tell another site
+ * where it was (a share link carries its token in the URL). */
+static const char page_policy[] =
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+	"object-src 'none'; base-uri 'none'; form-action 'self'; "
+	"frame-ancestors 'none'\r\n"
+	"X-Frame-Options: DENY\r\n"
+	"Referrer-Policy: no-referrer\r\n";
+
 static void respond_body(struct conn *c, const char *name,
 			 const unsigned char *data, size_t len, void *owned)
 {
 	conn_begin(c, 200, AFTER_NEXT);
 	conn_header(c, "Content-Type: %s\r\nCache-Control: no-cache\r\n"
-		    "X-Content-Type-Options: nosniff\r\n", content_type(name));
+		    "X-Content-Type-Options: nosniff\r\n%s", content_type(name),
+		    page_policy);
 	conn_end(c, data, len, owned ? free : NULL, owned);
 }
 
@@ -337,7 +350,7 @@ static void serve_login(struct conn *c, const struct req *q)
 	const struct http_req *r = q->h;
 	struct auth *a = c->env->auth;
 	char user[64], pass[256], id[33];
-	int ul, pl;
+	int ul, pl, st;
 	int64_t retry = 0;
 	struct who w;
 	struct obuf b = {0};
@@ -356,14 +369,18 @@ static void serve_login(struct conn *c, const struct req *q)
 			   "\"password\":\"...\"}", NULL);
 	} else {
 		switch (auth_login(a, user, (size_t)ul, pass, (size_t)pl,
-				   c->client, c->env->now, &w, &retry)) {
+				   &c->client, c->env->now, &w, &retry)) {
 		case V_OK:
-			auth_succeeded(a, c->client);
-			if (auth_session_new(a, &w, id) != 0) {
-				conn_error(c, 500, "no session", NULL);
+			if ((st = auth_session_new(a, &w, id)) != 0) {
+				logmsg("%s: %s: no session: %s", c->client.addr,
+				       w.name, st == -1 ? "every one of them "
+				       "is in use (other users')" :
+				       "no random bytes");
+				conn_error(c, 503, "no room for another session",
+					   "Retry-After: 60\r\n");
 				break;
 			}
-			logmsg("%s: %s logged in", c->client, w.name);
+			logmsg("%s: %s logged in", c->client.addr, w.name);
 			obuf_printf(&b, "{\"user\":");
 			obuf_json_str(&b, w.name);
 			obuf_printf(&b, ",\"role\":\"%s\"}\n",
@@ -372,17 +389,16 @@ static void serve_login(struct conn *c, const struct req *q)
 			respond_json(c, &b, id);
 			break;
 		case V_PENDING:
-			conn_hold_request(c, c->env->now + 10000000);
+			access_hold(c, c->env->now + 10000000);
 			break;
 		case V_SLOW:
-			conn_hold_request(c, retry);
+			access_hold(c, retry);
 			break;
 		case V_BUSY:
 			conn_error(c, 503, "too many password checks at once",
 				   "Retry-After: 1\r\n");
 			break;
 		default:
-			auth_failed(a, c->client, c->env->now);
 			conn_error(c, 403, "wrong user name or password",
 				   NULL);
 		}
@@ -437,7 +453,7 @@ static void serve_share(struct conn *c, const struct req *q)
 			   NULL);
 		return;
 	}
-	logmsg("%s: %s made a share link for %lld s", c->client, c->who.name,
+	logmsg("%s: %s made a share link for %lld s", c->client.addr, c->who.name,
 	       (long long)secs);
 	obuf_printf(&b, "{\"path\":\"/s/%s/\",\"expires_in\":%lld,"
 		    "\"max_quality\":%d}\n", token, (long long)secs, max_q);
@@ -455,7 +471,7 @@ static void serve_controls(struct conn *c, const struct req *q)
 	char who[100], why[256];
 	int st;
 
-	snprintf(who, sizeof(who), "%s%s%s", c->client,
+	snprintf(who, sizeof(who), "%s%s%s", c->client.addr,
 		 c->who.name[0] ? ": " : "", c->who.name);
 	memset(&cr, 0, sizeof(cr));
 	cr.conn = c->serial;

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "auth.h"
 #include "controls.h"
 #include "hub.h"
@@ -29,6 +30,9 @@
 
 enum {
 	TICK_US = 250000,		/* timers run this often */
+	GRACE_MAX_US = 1000000,		/* a head not sent in this long (or a
+					   quarter of --timeout) may be
+					   evicted to make room */
 	SHUTDOWN_US = 2000000,		/* time to say goodbye */
 	EXTRA = 64,			/* slots for telling clients 503 */
 	SPARE_FDS = 32,			/* listener, pipes, camera, stdio */
@@ -207,67 +211,7 @@ void server_peer(struct peer *p, const void *sa, unsigned salen)
 	v6 = a->sa_family == AF_INET6;
 	snprintf(p->text, sizeof(p->text), v6 ? "[%s]:%s" : "%s:%s",
 		 p->addr, port);
-	/* The key for per-address limits: IPv4 as v4-mapped IPv6, IPv6 by
-	 * its /64, the smallest block one host is usually given. */
-	if (v6) {
-		const unsigned char *b =
-			((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-		static const unsigned char mapped[12] = { [10] = 0xff,
-							  [11] = 0xff };
-
-		memcpy(p->key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);
-	} else if (a->sa_family == AF_INET) {
-		p->key[10] = p->key[11] = 0xff;
-		memcpy(p->key + 12, &((const struct sockaddr_in *)sa)->
-		       sin_addr, 4);
-	}
-}
-
-/* Removes conns[i], keeping the array dense. */
-static void drop(struct server *s, int i)
-{
-	struct conn_env *e = &s->env;
-
-	stream_end(e->conns[i]);
-	conn_free(e->conns[i]);
-	e->conns[i] = e->conns[--e->nconns];
-}
-
-/* Makes room for a client from p, within --max-clients and --max-per-ip:
- * when a limit is reached, the oldest connection in its scope still
- * waiting for a request head goes (a browser's preconnect, a slowloris).
- * -1 when there is none to evict. */
-static int make_room(struct server *s, const struct peer *p)
-{
-	struct conn_env *e = &s->env;
-	int i, total = 0, same = 0, old_all = -1, old_same = -1;
-
-	for (i = 0; i < e->nconns; i++) {
-		const struct conn *c = e->conns[i];
-		int mine = memcmp(c->peer.key, p->key, sizeof(p->key)) == 0;
-		int idle = c->phase == PH_HEAD;
-
-		if (c->rejected)
-			continue;
-		total++;
-		same += mine;
-		if (idle && (old_all < 0 ||
-			     c->serial < e->conns[old_all]->serial))
-			old_all = i;
-		if (idle && mine && (old_same < 0 ||
-				     c->serial < e->conns[old_same]->serial))
-			old_same = i;
-	}
-	if (same >= s->cfg.max_per_ip) {
-		if (old_same < 0)
-			return -1;
-		drop(s, old_same);
-	} else if (total >= s->cfg.max_clients) {
-		if (old_all < 0)
-			return -1;
-		drop(s, old_all);
-	}
-	return 0;
+	sa_key(sa, p->key);
 }
 
 static int extras(const struct server *s)
@@ -279,10 +223,110 @@ static int extras(const struct server *s)
 	return n;
 }
 
+/* One line a second at most about clients told 503, however many. */
+static void busy_log(struct server *s, const char *addr, const char *why)
+{
+	if (s->env.now - s->busy_logged < 1000000) {
+		s->busy_quiet++;
+		return;
+	}
+	if (s->busy_quiet)
+		logmsg("%s: too many connections (%s), answering 503 (and %d "
+		       "more in the last second)", addr, why, s->busy_quiet);
+	else
+		logmsg("%s: too many connections (%s), answering 503", addr,
+		       why);
+	s->busy_logged = s->env.now;
+	s->busy_quiet = 0;
+}
+
+/* Tells conns[i] 503 and lets it go: it no longer counts, and closes once
+ * the answer is out; when too many are saying goodbye already, the answer
+ * is written as it is and the connection closed. */
+static void refuse(struct server *s, int i, const char *why)
+{
+	struct conn *c = s->env.conns[i];
+
+	if (extras(s) >= EXTRA) {
+		if (write(c->fd, busy, sizeof(busy) - 1) < 0) {
+			/* the client is gone anyway */
+		}
+		s->dead[i] = 1;
+		return;
+	}
+	stream_end(c);
+	c->rejected = 1;
+	conn_error(c, 503, why, "Retry-After: 1\r\n");
+	if (conn_write(c) != 0)
+		s->dead[i] = 1;
+}
+
+/* May c make room for another? A request head not sent within a grace
+ * period (a preconnect, an idle keep-alive, a slowloris), or a request
+ * held back that long (a login slowed down). Not one just accepted: a
+ * burst of clients opening at once is served or told 503, never dropped
+ * to make room for each other. */
+static int evictable(const struct server *s, const struct conn *c)
+{
+	int64_t grace = MIN(GRACE_MAX_US, (int64_t)s->cfg.timeout_s * 250000);
+
+	if (c->phase == PH_HEAD)
+		return s->env.now - c->since >= grace;
+	return c->phase == PH_WAIT && c->held &&
+	       s->env.now - c->held_since >= grace;
+}
+
+/* Makes room for one more connection from key (NULL: a trusted proxy's,
+ * counted in the total only), within --max-per-ip and --max-clients:
+ * when a limit is reached, the oldest evictable connection in the scope
+ * that is full is told 503. self: a connection whose request just named
+ * key (behind the proxy): only the address is checked, and self is not
+ * counted. -1 when nothing can make room. */
+static int make_room(struct server *s, const unsigned char *key,
+		     const struct conn *self)
+{
+	struct conn_env *e = &s->env;
+	int i, total = 0, same = 0, old_all = -1, old_same = -1;
+
+	for (i = 0; i < e->nconns; i++) {
+		const struct conn *c = e->conns[i];
+		int mine, evict;
+
+		if (c->rejected || s->dead[i] || c == self)
+			continue;
+		mine = key && c->counted && !memcmp(c->client.key, key, 16);
+		evict = evictable(s, c);
+		total++;
+		same += mine;
+		if (evict && (old_all < 0 ||
+			      c->serial < e->conns[old_all]->serial))
+			old_all = i;
+		if (evict && mine && (old_same < 0 ||
+				      c->serial < e->conns[old_same]->serial))
+			old_same = i;
+	}
+	if (key && same >= s->cfg.max_per_ip) {
+		if (old_same < 0)
+			return -1;
+		refuse(s, old_same, "too many connections from your address");
+	} else if (!self && total >= s->cfg.max_clients) {
+		if (old_all < 0)
+			return -1;
+		refuse(s, old_all, "too many connections");
+	}
+	return 0;
+}
+
+static int from_proxy(const struct server *s, const struct peer *p)
+{
+	return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;
+}
+
 void server_adopt(struct server *s, int fd, const struct peer *p)
 {
 	struct conn_env *e = &s->env;
-	int full = make_room(s, p) != 0;
+	int proxy = from_proxy(s, p);
+	int full = make_room(s, proxy ? NULL : p->key, NULL) != 0;
 	struct conn *c;
 
 	if (full && (e->nconns >= s->cap || extras(s) >= EXTRA)) {
@@ -291,21 +335,44 @@ void server_adopt(struct server *s, int fd, const struct peer *p)
 			/* the client is gone anyway */
 		}
 		close(fd);
+		busy_log(s, p->addr, "no room even to answer");
 		return;
 	}
 	if (!(c = conn_new(e, fd, p))) {
 		close(fd);
 		return;
 	}
+	c->counted = !proxy;
 	e->conns[e->nconns++] = c;
 	c->serial = ++e->total_clients;
 	if (full) {
-		logmsg("%s: too many connections (%s), answering 503",
-		       p->text, "no idle one to evict");
-		c->rejected = 1;
-		conn_error(c, 503, "too many connections", "Retry-After: 1\r\n");
-		conn_write(c);
+		busy_log(s, p->addr, "none idle long enough to make room");
+		refuse(s, e->nconns - 1, "too many connections");
 	}
+}
+
+/* The request c holds names its client (behind the trusted proxy: the
+ * address it forwarded): it counts against that address from now on,
+ * within --max-per-ip. -1 when it does not fit: c has been told 503. */
+static int admit(struct server *s, struct conn *c, const struct http_req *r)
+{
+	unsigned char was[16];
+	int counted = c->counted;
+
+	memcpy(was, c->client.key, 16);
+	access_from(c, r);
+	if (!from_proxy(s, &c->peer) ||
+	    (counted && !memcmp(was, c->client.key, 16)))
+		return 0;
+	c->counted = 0;
+	if (make_room(s, c->client.key, c) != 0) {
+		busy_log(s, c->client.addr, "--max-per-ip, behind the proxy");
+		conn_error(c, 503, "too many connections from your address",
+			   "Retry-After: 1\r\n");
+		return -1;
+	}
+	c->counted = 1;
+	return 0;
 }
 
 /* Out of descriptors despite fd_budget() (a library holding more than
@@ -357,7 +424,7 @@ static void accept_all(struct server *s)
 /* Runs c until it waits for the network: every complete head it holds
  * is answered in turn, WebSocket input goes to its stream, output to the
  * socket. -1: the connection is over. */
-static int run(struct conn *c)
+static int run(struct server *s, struct conn *c)
 {
 	for (;;) {
 		struct http_req r;
@@ -367,7 +434,7 @@ static int run(struct conn *c)
 			return -1;
 		if (n > 0) {
 			stream_end(c);	/* a finished snapshot's, if any */
-			if (route_request(c, &r) == 0)
+			if (admit(s, c, &r) != 0 || route_request(c, &r) == 0)
 				conn_consume(c, (size_t)n);
 		}
 		if (c->phase == PH_STREAM && c->inlen)
@@ -379,7 +446,7 @@ static int run(struct conn *c)
 	}
 }
 
-static int on_events(struct conn *c, short revents)
+static int on_events(struct server *s, struct conn *c, short revents)
 {
 	if (revents & (POLLERR | POLLNVAL))
 		return -1;
@@ -387,7 +454,7 @@ static int on_events(struct conn *c, short revents)
 		return -1;
 	if ((revents & POLLIN) && conn_read(c) != 0)
 		return -1;
-	return run(c);
+	return run(s, c);
 }
 
 /* Hands the newest frame of every rung to the clients it serves. */
@@ -407,14 +474,14 @@ static void dispatch(struct server *s)
 		    !f[r])
 			continue;
 		stream_offer(c, f[r]);
-		if (run(c) != 0)
+		if (run(s, c) != 0)
 			s->dead[i] = 1;
 	}
 	for (r = 0; r < RUNG_N; r++)
 		frame_unref(f[r]);
 }
 
-static int tick(struct conn *c)
+static int tick(struct server *s, struct conn *c)
 {
 	int r = conn_tick(c);
 
@@ -424,7 +491,7 @@ static int tick(struct conn *c)
 		stream_gave_up(c);
 	if (c->phase == PH_STREAM && stream_tick(c) != 0)
 		return -1;
-	return run(c);
+	return run(s, c);
 }
 
 /* Frees the connections marked dead, keeping the array dense. */
@@ -455,7 +522,7 @@ static void rerun_held(struct server *s)
 
 		if (c->held && c->phase == PH_WAIT && !s->dead[i]) {
 			conn_rerun(c);
-			if (run(c) != 0)
+			if (run(s, c) != 0)
 				s->dead[i] = 1;
 		}
 	}
@@ -478,7 +545,7 @@ static int revoke_lost(struct server *s, int all)
 		n++;
 		if (c->phase == PH_STREAM) {
 			stream_revoke(c);
-			if (run(c) != 0)
+			if (run(s, c) != 0)
 				s->dead[i] = 1;
 		} else {
 			s->dead[i] = 1;
@@ -570,14 +637,14 @@ int server_turn(struct server *s)
 		rerun_held(s);
 	}
 	for (i = 0; n > 0 && i < e->nconns; i++)
-		if (pfd[NFIXED + i].revents &&
-		    on_events(e->conns[i], pfd[NFIXED + i].revents) != 0)
+		if (pfd[NFIXED + i].revents && !s->dead[i] &&
+		    on_events(s, e->conns[i], pfd[NFIXED + i].revents) != 0)
 			s->dead[i] = 1;
 	if (n > 0 && (pfd[1].revents & POLLIN))
 		dispatch(s);
 	if (e->now >= s->next_tick) {
 		for (i = 0; i < e->nconns; i++)
-			if (!s->dead[i] && tick(e->conns[i]) != 0)
+			if (!s->dead[i] && tick(s, e->conns[i]) != 0)
 				s->dead[i] = 1;
 		/* Once a second: a stream outlives neither its session (a
 		 * logout, the lifetime) nor its share link's expiry. */
@@ -589,8 +656,10 @@ int server_turn(struct server *s)
 		s->next_tick = e->now + TICK_US;
 	}
 	reap(s);
-	if (n > 0 && pfd[0].fd >= 0 && (pfd[0].revents & POLLIN))
+	if (n > 0 && pfd[0].fd >= 0 && (pfd[0].revents & POLLIN)) {
 		accept_all(s);
+		reap(s);	/* whoever made room for them */
+	}
 	return stop;
 }
 
@@ -611,7 +680,7 @@ static void begin_stop(struct server *s)
 			s->dead[i] = 1;
 		else if (c->phase == PH_STREAM)
 			stream_shutdown(c);
-		if (!s->dead[i] && run(c) != 0)
+		if (!s->dead[i] && run(s, c) != 0)
 			s->dead[i] = 1;
 	}
 	reap(s);

@@ -24,6 +24,7 @@ static const char usage[] =
 "       hostile flood [-n N] [-t SECS] -k KIND HOST:PORT\n"
 "       hostile responses [-T SECS] [--rcvbuf B] [--chunk B] [--every MS]\n"
 "                         HOST:PORT < requests\n"
+"       hostile burst [-n N] [-T SECS] [-b ADDR] [-p PATH] HOST:PORT\n"
 "\n"
 "idle: N connections (default 100) that send nothing (--partial: half a\n"
 "  request head) and are held SECS (default 5) seconds, from source\n"
@@ -45,7 +46,13 @@ static const char usage[] =
 "  `eof MS` (ms after the end of the last response), `open` (still open\n"
 "  at -T, default 5 s) or `reset`; `extra N` if N bytes followed a\n"
 "  response that said Connection: close, `garbage` if what came back is\n"
-"  no response.\n";
+"  no response.\n"
+"\n"
+"burst: opens N connections (default 40) one after the other without\n"
+"  waiting, then sends `GET PATH HTTP/1.1` (default /state) on each and\n"
+"  reads what comes back until each has closed or -T (default 5) s\n"
+"  pass. Prints opened=N refused=R answered=A silent=S (closed with no\n"
+"  answer, or none in time) codes=STATUS:COUNT,...\n";
 
 static void die(const char *fmt, ...)
 {
@@ -558,6 +565,97 @@ static int cmd_responses(int argc, char **argv)
 	return 0;
 }
 
+/* --- burst --- */
+
+static int cmd_burst(int argc, char **argv)
+{
+	const char *src = NULL, *hp = NULL, *path = "/state";
+	long n = 40, i, opened = 0, refused = 0, answered = 0, silent = 0;
+	int codes[600] = {0}, *fds, *done, k, first = 1;
+	double secs = 5;
+	struct addrinfo *ai;
+	char req[512];
+	int64_t end;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			n = atol(argv[++i]);
+		else if (!strcmp(argv[i], "-T") && i + 1 < argc)
+			secs = atof(argv[++i]);
+		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
+			src = argv[++i];
+		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			path = argv[++i];
+		else if (argv[i][0] != '-' && !hp)
+			hp = argv[i];
+		else
+			die("%s", usage);
+	}
+	if (!hp || n < 1)
+		die("%s", usage);
+	more_fds();
+	ai = resolve(hp);
+	fds = calloc((size_t)n, sizeof(*fds));
+	done = calloc((size_t)n, sizeof(*done));
+	if (!fds || !done)
+		die("out of memory");
+	for (i = 0; i < n; i++) {
+		fds[i] = dial(ai, src, 0);
+		refused += fds[i] < 0;
+		opened += fds[i] >= 0;
+	}
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+		 "Connection: close\r\n\r\n", path, hp);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0 && write(fds[i], req, strlen(req)) < 0)
+			done[i] = 2;	/* closed before it could ask */
+	end = mono_ms() + (int64_t)(secs * 1000);
+	while (mono_ms() < end) {
+		int left = 0;
+
+		for (i = 0; i < n; i++) {
+			char b[4096];
+			ssize_t r;
+
+			if (fds[i] < 0 || done[i])
+				continue;
+			r = recv(fds[i], b, sizeof(b), MSG_DONTWAIT);
+			if (r < 0 && errno == EAGAIN) {
+				left++;
+				continue;
+			}
+			if (r >= 12 && !memcmp(b, "HTTP/1.1 ", 9)) {
+				k = atoi(b + 9);
+				codes[k > 0 && k < 600 ? k : 0]++;
+				answered++;
+			} else {
+				silent++;
+			}
+			done[i] = 1;
+		}
+		if (!left)
+			break;
+		nap_ms(20);
+	}
+	for (i = 0; i < n; i++)
+		silent += fds[i] >= 0 && done[i] != 1;
+	printf("opened=%ld refused=%ld answered=%ld silent=%ld codes=", opened,
+	       refused, answered, silent);
+	for (k = 0; k < 600; k++)
+		if (codes[k]) {
+			printf("%s%d:%d", first ? "" : ",", k, codes[k]);
+			first = 0;
+		}
+	printf("\n");
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	freeaddrinfo(ai);
+	free(fds);
+	free(done);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -570,6 +668,8 @@ int main(int argc, char **argv)
 		return cmd_flood(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "responses"))
 		return cmd_responses(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "burst"))
+		return cmd_burst(argc - 1, argv + 1);
 	die("%s", usage);
 	return 2;
 }
