@@ -10,6 +10,8 @@ struct config {
 	int norigins;
 	int max_clients;		/* connections served at once */
 	int max_per_ip;			/* ... from one address (IPv6: /64) */
+	int max_rungs_ip;		/* rungs one address alone may cause
+					   to be encoded; 0 = no cap */
 	int default_q;			/* /stream and /snapshot default */
 	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
 	int timeout_s;			/* request head / keep-alive idle */

@@ -69,10 +69,20 @@ static void pool_give(struct frame *f)
 	free(f);
 }
 
+/* Frames made and not yet let go, all rungs: what frames pin. */
+static long alive;
+
+long frames_alive(void)
+{
+	return __atomic_load_n(&alive, __ATOMIC_RELAXED);
+}
+
 void frame_unref(struct frame *f)
 {
-	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		__atomic_sub_fetch(&alive, 1, __ATOMIC_RELAXED);
 		pool_give(f);
+	}
 }
 
 int frame_com(char *buf, size_t sz, int q, int w, int h, uint64_t seq,
@@ -88,6 +98,7 @@ void frame_init(struct frame *f, int rung, int q, int w, int h, uint64_t seq,
 		int64_t ts, size_t len)
 {
 	f->refs = 1;
+	__atomic_add_fetch(&alive, 1, __ATOMIC_RELAXED);
 	f->rung = rung;
 	f->q = q;
 	f->w = w;

@@ -37,6 +37,10 @@ void frame_init(struct frame *f, int rung, int q, int w, int h, uint64_t seq,
 struct frame *frame_wrap(const unsigned char *jpg, size_t len, int rung,
 			 int q, int w, int h, uint64_t seq, int64_t ts);
 
+/* Frames made and not let go yet: the newest of each rung watched, and
+ * those on their way to clients. */
+long frames_alive(void);
+
 void frames_start(void);	/* once, before the first frame */
 void frames_stop(void);		/* gives the kept blocks back */
 

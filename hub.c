@@ -414,11 +414,17 @@ static int tune(struct hub *h, double busy)
 	}
 	if (h->probing && --h->probing == 0)	/* the rung tried holds */
 		h->backoff = MAX(h->backoff / 2, BACKOFF_MIN_S);
+	/* The reason stays current: what the last judged second saw. */
+	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "
+		 "keeps %.0f of %.0f fps, the encoders busy %.0f%%", h->st.fps,
+		 nominal, busy * 100);
 	if (h->st.merged && ++h->calm >= h->backoff && next > 0) {
 		h->cap_before = MAX(h->cap_ms, used);
 		h->cap_ms = MAX(h->cap_ms, used + next);
 		h->probing = PROBE_S;
 		h->calm = 0;
+		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
+			 "trying one more rung (%.1f ms)", next);
 		return 1;
 	}
 	return 0;
@@ -490,6 +496,7 @@ void hub_get_stats(struct hub *h, struct hub_stats *st)
 	pthread_mutex_lock(&h->lock);
 	*st = h->st;
 	pthread_mutex_unlock(&h->lock);
+	st->frames_alive = frames_alive();
 }
 
 /* Producer side */

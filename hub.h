@@ -25,6 +25,7 @@ struct hub_stats {
 	uint64_t seq;		/* newest source frame number */
 	uint64_t dropped;	/* corrupt source frames */
 	uint64_t encoded;	/* encodes done, all rungs */
+	long frames_alive;	/* frames not let go (frames_alive()) */
 	int max_rungs;		/* the encode budget; 0: auto (CPU) */
 	double budget_ms;	/* auto: encoding per frame that fits */
 	char budget_why[64];	/* auto: what set it last */

@@ -2,6 +2,7 @@
  * connections. */
 #include <stdio.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "hub.h"
 #include "status.h"
@@ -22,11 +23,11 @@ static void source_json(struct obuf *b, const struct hub_stats *hs)
 	obuf_json_str(b, hs->info.subsampling);
 	obuf_printf(b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"signal\":%s,"
 		    "\"fps_produced\":%.1f,\"seq\":%llu,\"dropped\":%llu,"
-		    "\"encoded\":%llu}", hs->info.w, hs->info.h,
-		    hs->info.fps, hs->source_ok ? "true" : "false", hs->fps,
-		    (unsigned long long)hs->seq,
+		    "\"encoded\":%llu,\"frames_alive\":%ld}", hs->info.w,
+		    hs->info.h, hs->info.fps, hs->source_ok ? "true" : "false",
+		    hs->fps, (unsigned long long)hs->seq,
 		    (unsigned long long)hs->dropped,
-		    (unsigned long long)hs->encoded);
+		    (unsigned long long)hs->encoded, hs->frames_alive);
 }
 
 /* The rungs being encoded, and which asked rungs each one serves. */
@@ -85,7 +86,7 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		obuf_printf(b, "\"peer\":");
 		obuf_json_str(b, c->peer.text);
 		obuf_printf(b, ",\"client\":");
-		obuf_json_str(b, c->client);
+		obuf_json_str(b, c->client.addr);
 		obuf_printf(b, ",\"user\":");
 		obuf_json_str(b, c->who.name);
 		obuf_printf(b, ",");
@@ -95,7 +96,7 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		    "\"kbps\":%.0f,\"latency_ms\":%.1f,\"frames\":%llu,"
 		    "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.0f",
 		    stream_kind_name(st), st->is_auto ? "auto" : "fixed",
-		    rung_name(st->want), rung_name(r),
+		    rung_name(st->ask), rung_name(r),
 		    r >= 0 ? rung_q(r) : 0,
 		    r >= 0 && rung_scale(r) == 1 ? "true" : "false", st->fps,
 		    st->kbps, st->age_ms,
@@ -106,6 +107,8 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 	if (st->view_w)
 		obuf_printf(b, ",\"view\":\"%dx%d\"", st->view_w,
 			    st->view_h);
+	if (st->capped)
+		obuf_printf(b, ",\"address_capped\":true");
 	if (st->is_auto)
 		obuf_printf(b, ",\"bw_kbps\":%.0f,\"why\":\"%s\"",
 			    st->ad.bw_bps / 1000, st->ad.why);
@@ -175,4 +178,10 @@ void status_metrics(const struct conn_env *env, struct obuf *b)
 		if (hs.rung[i].frames)
 			obuf_printf(b, "rerocctv_encode_ms{rung=\"%s\"} %.3f\n",
 				    rung_name(i), hs.rung[i].enc_ms);
+	obuf_printf(b, "# TYPE rerocctv_frames_alive gauge\n"
+		    "rerocctv_frames_alive %ld\n", hs.frames_alive);
+	if (env->auth)
+		obuf_printf(b, "# TYPE rerocctv_password_checks_total "
+			    "counter\nrerocctv_password_checks_total %llu\n",
+			    (unsigned long long)auth_checks(env->auth));
 }

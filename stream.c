@@ -62,18 +62,68 @@ static int allowed(const struct stream *st, int rung)
 	return rung;
 }
 
-/* Subscribes to rung (-1: none) at the hub. */
+/* One address may cause at most --max-rungs-per-ip rungs that no other
+ * address watches: beyond that its streams get the nearest rung someone
+ * watches already, so one host cannot make the server encode every rung
+ * for as long as it likes. The connections are looked at only while more
+ * rungs are watched than the cap (most viewers share a few). */
+static int address_cap(struct conn *c, int rung)
+{
+	struct conn_env *e = c->env;
+	int cap = e->cfg->max_rungs_ip, mine[RUNG_N] = {0}, other[RUNG_N] = {0};
+	int watched[RUNG_N], i, n = 0;
+
+	if (!cap || rung < 0)
+		return rung;
+	for (i = 0; i < RUNG_N; i++)
+		n += e->watching[i] - (i == c->st->want) > 0;
+	if (n < cap)
+		return rung;
+	for (i = 0; i < e->nconns; i++) {
+		const struct conn *o = e->conns[i];
+
+		if (o != c && o->st && o->st->want >= 0)
+			(memcmp(o->client.key, c->client.key, 16) ? other :
+			 mine)[o->st->want] = 1;
+	}
+	if (mine[rung] || other[rung])
+		return rung;
+	for (i = 0, n = 0; i < RUNG_N; i++) {
+		n += mine[i] && !other[i];
+		watched[i] = mine[i] || other[i];
+	}
+	return n < cap ? rung : rung_nearest(watched, rung, c->st->is_auto);
+}
+
+/* Subscribes to rung (-1: none) at the hub: what the access and the
+ * address's cap allow of it. */
 static void want(struct conn *c, int rung)
 {
 	struct stream *st = c->st;
+	int was = st->capped;
 
-	rung = allowed(st, rung);
+	st->ask = rung = allowed(st, rung);
+	rung = address_cap(c, rung);
+	st->capped = rung != st->ask;
+	/* One line a second at most, however many streams it takes. */
+	if (st->capped && !was &&
+	    c->env->now - c->env->capped_logged >= 1000000) {
+		c->env->capped_logged = c->env->now;
+		logmsg("%s: asks for more than %d rungs no other address "
+		       "watches: %s served %s instead (--max-rungs-per-ip)",
+		       c->client.addr, c->env->cfg->max_rungs_ip,
+		       rung_name(st->ask), rung_name(rung));
+	}
 	if (st->want == rung)
 		return;
-	if (st->want >= 0)
+	if (st->want >= 0) {
 		hub_need(c->env->hub, st->want, -1);
-	if (rung >= 0)
+		c->env->watching[st->want]--;
+	}
+	if (rung >= 0) {
 		hub_need(c->env->hub, rung, +1);
+		c->env->watching[rung]++;
+	}
 	st->want = rung;
 	/* Only frames produced from now on: an old one would be stale. */
 	st->last_seq = hub_seq(c->env->hub);
@@ -86,7 +136,7 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	if (!st)
 		return NULL;
 	st->kind = kind;
-	st->want = st->rung = -1;
+	st->want = st->rung = st->ask = -1;
 	/* A share link may cap the quality. */
 	st->max_rung = c->who.max_q ? rung_make(c->who.max_q, 0) : -1;
 	st->t0 = st->win_t0 = c->env->now;
@@ -107,12 +157,12 @@ static void watched(const struct conn *c, const char *what)
 		return;
 	if (!what)
 		logmsg("%s: %s: %s %s ended after %.0f s, %llu bytes",
-		       c->client, c->who.name[0] ? c->who.name : "-",
+		       c->client.addr, c->who.name[0] ? c->who.name : "-",
 		       stream_kind_name(st), rung_name(r),
 		       (double)(c->env->now - st->t0) / 1e6,
 		       (unsigned long long)c->bytes);
 	else
-		logmsg("%s: %s: %s %s %s", c->client,
+		logmsg("%s: %s: %s %s %s", c->client.addr,
 		       c->who.name[0] ? c->who.name : "-",
 		       stream_kind_name(st), rung_name(r), what);
 }
@@ -579,9 +629,13 @@ static void end_window(struct conn *c)
 			want(c, adapt_tick(&st->ad, &o));
 			apply_sndbuf(c);
 		}
-		if (st->v1)
-			send_stats(c, &o);
 	}
+	/* Whether the address's cap still holds, now that others may have
+	 * come or gone. */
+	if (!st->close_sent && !st->is_auto && st->ask >= 0)
+		want(c, st->ask);
+	if (!st->close_sent && st->v1)
+		send_stats(c, &o);
 	st->win_t0 = c->env->now;
 	st->win_sent = c->msgs_sent;
 	st->win_replaced = c->msgs_replaced;
@@ -642,6 +696,6 @@ void stream_shutdown(struct conn *c)
 
 void stream_revoke(struct conn *c)
 {
-	logmsg("%s: %s: access revoked, closing", c->client, c->who.name);
+	logmsg("%s: %s: access revoked, closing", c->client.addr, c->who.name);
 	stream_stop(c, WS_CLOSE_POLICY, "access revoked");
 }

@@ -18,7 +18,12 @@ enum { STREAM_MSG_MAX = 4096 };		/* a client's text message */
 
 struct stream {
 	enum stream_kind kind;
-	int want;			/* rung asked for (auto: adapt's) */
+	int ask;			/* rung asked for (auto: adapt's),
+					   within what the access allows */
+	int want;			/* ... and within the address's cap
+					   (--max-rungs-per-ip): the rung
+					   subscribed to at the hub */
+	int capped;			/* the two differ */
 	int rung;			/* rung of the last frame served */
 	int is_auto, v1;		/* v1: subprotocol rerocctv.v1 */
 	int max_rung;			/* highest full-size quality the

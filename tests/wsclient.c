@@ -35,7 +35,7 @@ static const char usage[] =
 "usage: wsclient load [-n CLIENTS] [-t SECONDS] [-f FRAMES] [--origin O]\n"
 "                     [--protocol P] [--send TEXT@N] [--stall] [--decode]\n"
 "                     [--rate KB] [--rcvbuf BYTES] [--size WxH] [--json]\n"
-"                     [--luma FILE]\n"
+"                     [--luma FILE] [--bind ADDR]\n"
 "                     URL\n"
 "       wsclient ws [--origin O] [--protocol P] [-T SECONDS] [--frames N]\n"
 "                   [--no-pong] URL [SPEC...]\n"
@@ -57,10 +57,12 @@ static const char usage[] =
 "  decodes each JPEG header and checks its size against w=/h=; --size WxH\n"
 "  makes a frame whose w=/h= (and decoded size) is not WxH invalid;\n"
 "  --luma FILE writes a line per frame: its arrival and capture time\n"
-"  (CLOCK_REALTIME µs) and its mean luma (decoded at 1/8 size). Prints\n"
-"  one line: clients= connected= frames= fps= (median per client) fps_min=\n"
-"  bytes= avg_size= lat_p50= lat_p99= (ms, arrival - ts) skipped= (seq\n"
-"  gaps) invalid= q= w= h= (last frame) texts= errors=; --json first prints\n"
+"  (CLOCK_REALTIME µs) and its mean luma (decoded at 1/8 size); --bind\n"
+"  ADDR connects from that source address. Prints one line: clients=\n"
+"  connected= frames= fps= (median per client) fps_min= bytes= avg_size=\n"
+"  lat_p50= lat_p99= (ms, arrival - ts) skipped= (seq gaps) invalid= q=\n"
+"  w= h= (last frame) texts= errors= first_p50= first_max= (ms from the\n"
+"  start to a client's first frame); --json first prints\n"
 "  one JSON object per client. Exit 1 on any failed connection or invalid\n"
 "  frame.\n"
 "\n"
@@ -150,7 +152,7 @@ struct conn {
 
 	/* statistics */
 	uint64_t frames, bytes, skipped, invalid, texts, binaries;
-	int64_t t_first, t_last;
+	int64_t t_open, t_first, t_last;	/* connect, frames */
 	uint64_t seq;
 	int have_seq, q, w, h, sent_text;
 	int32_t *lat;
@@ -164,6 +166,7 @@ static struct {
 	long n, frames, send_at, wait_frames;
 	double secs, T;
 	const char *origin, *protocol, *send_text, *header;
+	const char *bind;		/* load: the source address */
 	int stall, json, decode, verbose, ending, no_pong;
 	double rate;			/* load: bytes/s each client reads */
 	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
@@ -383,6 +386,19 @@ static int tcp_connect(const struct addrinfo *ai)
 	if (o.rcvbuf > 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
 			   sizeof(o.rcvbuf));
+	if (o.bind) {
+		struct addrinfo hints, *b;
+
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = ai->ai_family;
+		hints.ai_flags = AI_NUMERICHOST;
+		if (getaddrinfo(o.bind, NULL, &hints, &b) != 0)
+			die("--bind %s: not an address of the server's family",
+			    o.bind);
+		if (bind(fd, b->ai_addr, b->ai_addrlen) != 0)
+			die("bind %s:", o.bind);
+		freeaddrinfo(b);
+	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
 	    (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
 	     errno != EINPROGRESS)) {
@@ -1262,8 +1278,9 @@ static int report(struct conn *cs, long n)
 	uint64_t frames = 0, bytes = 0, skipped = 0, invalid = 0, texts = 0;
 	long connected = 0, errors = 0, nf = 0, i;
 	double *fps = xrealloc(NULL, (size_t)n * sizeof(double));
+	double *first = xrealloc(NULL, (size_t)n * sizeof(double));
 	int32_t *all = NULL;
-	size_t nall = 0;
+	size_t nall = 0, nfirst = 0;
 
 	for (i = 0; i < n; i++) {
 		struct conn *c = &cs[i];
@@ -1282,6 +1299,8 @@ static int report(struct conn *cs, long n)
 		errors += c->err[0] != 0;
 		if (c->connected && !o.stall)
 			fps[nf++] = conn_fps(c);
+		if (c->frames && c->t_open)
+			first[nfirst++] = (double)(c->t_first - c->t_open) / 1000;
 		if (!o.json)
 			continue;
 		printf("{\"client\":%ld,\"connected\":%d,\"frames\":%llu,"
@@ -1302,20 +1321,25 @@ static int report(struct conn *cs, long n)
 	}
 	qsort(all, nall, sizeof(*all), cmp_i32);
 	qsort(fps, (size_t)nf, sizeof(*fps), cmp_dbl);
+	qsort(first, nfirst, sizeof(*first), cmp_dbl);
 	printf("clients=%ld connected=%ld frames=%llu fps=%.2f fps_min=%.2f "
 	       "bytes=%llu avg_size=%llu lat_p50=%.1f lat_p99=%.1f "
 	       "skipped=%llu invalid=%llu q=%d w=%d h=%d texts=%llu "
-	       "errors=%ld\n", n, connected, (unsigned long long)frames,
+	       "errors=%ld first_p50=%.0f first_max=%.0f\n", n, connected,
+	       (unsigned long long)frames,
 	       nf ? (nf % 2 ? fps[nf / 2] : (fps[nf / 2 - 1] +
 					     fps[nf / 2]) / 2) : 0.0,
 	       nf ? fps[0] : 0.0, (unsigned long long)bytes,
 	       (unsigned long long)(frames ? bytes / frames : 0),
 	       pct_ms(all, nall, 50), pct_ms(all, nall, 99),
 	       (unsigned long long)skipped, (unsigned long long)invalid,
-	       last_q, last_w, last_h, (unsigned long long)texts, errors);
+	       last_q, last_w, last_h, (unsigned long long)texts, errors,
+	       nfirst ? first[nfirst / 2] : 0.0,
+	       nfirst ? first[nfirst - 1] : 0.0);
 	fflush(stdout);
 	free(all);
 	free(fps);
+	free(first);
 	return errors || invalid ? 1 : 0;
 }
 
@@ -1354,7 +1378,7 @@ static int common_opt(int argc, char **argv, int *i)
 	const char *a = argv[*i];
 
 	if (strcmp(a, "--origin") && strcmp(a, "--protocol") &&
-	    strcmp(a, "-H") &&
+	    strcmp(a, "-H") && strcmp(a, "--bind") &&
 	    strcmp(a, "-T") && strcmp(a, "-n") && strcmp(a, "-t") &&
 	    strcmp(a, "-f") && strcmp(a, "--send") && strcmp(a, "--frames") &&
 	    strcmp(a, "--slow"))
@@ -1393,6 +1417,8 @@ static int cmd_load(int argc, char **argv)
 				o.origin = v;
 			else if (!strcmp(a, "-H"))
 				o.header = v;
+			else if (!strcmp(a, "--bind"))
+				o.bind = v;
 			else if (!strcmp(a, "--protocol"))
 				o.protocol = v;
 			else if (!strcmp(a, "--send")) {
@@ -1454,6 +1480,7 @@ static int cmd_load(int argc, char **argv)
 		c->id = (int)k;
 		c->ws = u.ws;
 		c->state = S_CONNECT;
+		c->t_open = now;
 		c->fd = tcp_connect(ai);
 		if (c->fd < 0) {
 			conn_fail(c, "connect: %s", strerror(errno));
