@@ -23,8 +23,20 @@ try {
 	});
 	const page = await desk.newPage();
 	watch(page, 'desktop');
-	await page.goto(base + '/', { waitUntil: 'load' });
+	/* Every violation of the page's own policy, as the page sees it. */
+	await page.addInitScript(() => {
+		window.cspViolations = [];
+		document.addEventListener('securitypolicyviolation', (e) =>
+		    window.cspViolations.push(e.violatedDirective + ' ' +
+		    e.blockedURI));
+	});
+	const resp = await page.goto(base + '/', { waitUntil: 'load' });
 	await waitLive(page, 10);
+	const hd = resp.headers();
+	check(/default-src 'self'/.test(hd['content-security-policy'] || '') &&
+	    /frame-ancestors 'none'/.test(hd['content-security-policy']) &&
+	    hd['referrer-policy'] === 'no-referrer',
+	    'the page sends its CSP and no-referrer', hd);
 
 	const a = await stats(page);
 	await sleep(2000);
@@ -86,6 +98,9 @@ try {
 	const d = await stats(page);
 	check(d.connects === before.connects, 'back to auto without reconnect',
 	    d.connects);
+	const csp = await page.evaluate(() => window.cspViolations);
+	check(csp.length === 0, 'the page runs under its CSP with no violation',
+	    csp);
 
 	/* An open server on loopback: no login, no account controls, and
 	 * nothing to warn about. */
@@ -123,6 +138,19 @@ try {
 	await ep.locator('#exposed-x').click();
 	check(!await shown(ep, '#exposed'), 'exposed: the banner can be hidden');
 	await desk.close();
+
+	/* ---- another site's page framing it ---- */
+	const other = await browser.newContext();
+	const op = await other.newPage();
+	await op.setContent(`<iframe id="f" src="${base}/" width="640"
+	    height="480"></iframe>`);
+	await sleep(1500);
+	const child = op.frames().find((f) => f !== op.mainFrame());
+	const inside = child ? await child.locator('#video').count()
+	    .catch(() => 0) : 0;
+	check(child && !child.url().startsWith(base) && inside === 0,
+	    'another page cannot frame it', child && child.url());
+	await other.close();
 
 	/* ---- phone ---- */
 	const phone = await browser.newContext({

@@ -42,7 +42,7 @@ mutant () {
 	then
 		echo "BROKEN $1: a change is not found in $2 $m_also"
 		broken=$((broken + 1))
-	elif ! make -s rerocctv tests/unit-http tests/unit-adapt >/dev/null 2>&1
+	elif ! make -s rerocctv $units >/dev/null 2>&1
 	then
 		echo "BROKEN $1: does not build"
 		broken=$((broken + 1))
@@ -59,11 +59,13 @@ mutant () {
 	test -z "$m_also" || test ! -f "$m_also.orig" || unplant "$m_also"
 }
 
+# The unit tests a mutant may be caught by are built with the server.
+units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json'
 mkdir -p build
 # At the end the sources are put back and built again: the last mutant's
 # binary must not stay behind as ./rerocctv.
 trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done
-	make -s rerocctv tests/unit-http tests/unit-adapt >/dev/null 2>&1' EXIT
+	make -s rerocctv $units >/dev/null 2>&1' EXIT
 
 mutant origin-prefix access.c \
 	'if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
@@ -160,8 +162,112 @@ mutant unknown-user-fast auth.c \
 	'if (j.known) pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
 	't1300*'
 mutant no-slowdown auth.c \
-	'if (f && f->until > now) {' 'if (f && f->until > now && 0) {' \
-	't1300*'
+	'if ((*retry = slowed(a, from, name, now)) != 0)' \
+	'if ((*retry = slowed(a, from, name, now)) != 0 && 0)' 't1300*'
+# The edges of the access path.
+mutant sessions-uncapped auth.c \
+	'if (mine >= AUTH_USER_SESSIONS)' 'if (0)' 'unit-auth t1350*'
+mutant sessions-anyones auth.c \
+	'	if (!s)
+		return -1;
+	if (random_bytes' \
+	'	if (!s)
+		s = oldest ? oldest : &a->sessions[0];
+	if (random_bytes' 'unit-auth'
+mutant session-forever auth.c \
+	'return s->expires > now && s->gen == a->gen;' \
+	'return s->expires && s->gen == a->gen;' 'unit-auth'
+mutant login-verdict-kept auth.c \
+	'if (v != V_PENDING && e->once)' 'if (0)' 't1350*'
+mutant success-clears-user auth.c \
+	'		else if (one)
+			memset(one, 0, sizeof(*one));' \
+	'		for (int k = 0; k < FAILS_N; k++)
+			if (!memcmp(a->fails[k].key, j->from.key, 16))
+				memset(&a->fails[k], 0, sizeof(a->fails[k]));' 't1350*'
+mutant success-clears-everyone auth.c \
+	'		else if (one)
+			memset(one, 0, sizeof(*one));' \
+	'		else
+			memset(a->fails, 0, sizeof(a->fails));' \
+	'unit-auth t1350*'
+mutant forget-oldest-offender auth.c \
+	'		if (!least || f->count < least->count ||' \
+	'		if (!least || f->last < least->last || 0 ||' 'unit-auth'
+mutant ipv6-whole-address util.c \
+	'memcpy(key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);' \
+	'memcpy(key, b, 16);' 'unit-auth t1350*'
+also auth.c '	charge(a, from, name, now);
+	a->checks++;' '	a->checks++;'
+mutant charged-when-back auth.c \
+	'	if (stale || j->result == V_OK) {' \
+	'	if (!stale && j->result != V_OK) {
+		fail_add(any = failure(a, j->from.key, "", now, 1), 1, FREE_ADDR, now);
+		fail_add(one = failure(a, j->from.key, j->user, now, 1), 1, FREE_USER, now);
+	}
+	if (stale || j->result == V_OK) {' 't1350*'
+also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
+mutant reload-settles-stale auth.c \
+	'int stale = j->gen != a->gen;' 'int stale = 0;' 't1350*'
+mutant proxy-limits-itself server.c \
+	'return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;' \
+	'return 0 && s->cfg.trust_proxy;' 't1350*'
+mutant file-anyones account.c \
+	'if (!trusted_owner(st.st_uid)) {
+		snprintf(err, errsz, "%s: belongs' \
+	'if (0) {
+		snprintf(err, errsz, "%s: belongs' 't1350*'
+mutant dir-open account.c \
+	'if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)) {' 'if (0) {' \
+	't1350*'
+mutant group-readable account.c 'if (st.st_mode & 077) {' \
+	'if (st.st_mode & 007) {' 't1350*'
+mutant iterations-constant auth.c 'j->iter = u->iter;' \
+	'j->iter = AUTH_ITERATIONS;' 't1350*'
+mutant passwd-follows-links account.c '	fd = mkstemp(tmp);' \
+	'	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);' \
+	't1350*'
+also account.c 'if (strlen(pass) >= ACCOUNT_PASS_MAX) {' 'if (0) {'
+mutant password-cut rerocctv.c \
+	'if (strcspn(pw, "\r\n") >= ACCOUNT_PASS_MAX ||' 'if (0 &&' 't1350*'
+mutant json-bad-hex json.c '			return -1;	/* every one of the four a digit */' \
+	'			d = 0;' 'unit-json t1350*'
+mutant burst-evicts-fresh server.c \
+	'		return s->env.now - c->since >= grace;' '		return 1;' \
+	't2200*'
+mutant refused-silently server.c \
+	'	stream_end(c);
+	c->rejected = 1;' \
+	'	s->dead[i] = 1;
+	return;
+	stream_end(c);
+	c->rejected = 1;' 't2200*'
+mutant per-ip-default-small rerocctv.c 'o->srv.max_per_ip = 64;' \
+	'o->srv.max_per_ip = 32;' 't2200*'
+mutant rungs-per-ip-open stream.c 'if (!cap || rung < 0)' \
+	'if (1 || !cap || rung < 0)' 't2200*'
+mutant budget-reason-stale hub.c \
+	'"keeps %.0f of %.0f fps, the encoders busy %.0f%%", h->st.fps,' \
+	'"keeps %.0f of %.0f fps, the encoders busy %.0f%%" + 1000, h->st.fps,' \
+	't2200*'
+mutant unwatched-kept hub.c '			drop[r] = h->latest[r];
+			h->latest[r] = NULL;' '			drop[r] = NULL;' 't2200*'
+mutant framed-anywhere route.c "\"frame-ancestors 'none'\\r\\n\"" \
+	"\"frame-ancestors *\\r\\n\"" 't4000*'
+mutant host-prefix access.c \
+	'return len == n && strncasecmp(h, name, n) == 0;' \
+	'return len <= n && strncasecmp(h, name, len) == 0;' 't1300*'
+mutant share-any-version share.c '	    t[0] != 1)' '	    t[0] == 0)' \
+	'unit-share t1300*'
+mutant share-source-uncapped stream.c \
+	'	if (rung == RUNG_SOURCE)
+		return st->max_rung;' '' 't1300*'
+mutant share-quality-over-95 route.c 'max_q > RUNG_QMAX))) {' \
+	'max_q > 100))) {' 't1300*'
+mutant close-code-not-echoed stream.c \
+	'WS_CLOSE_NORMAL : f->close_code, NULL);' \
+	'WS_CLOSE_NORMAL : WS_CLOSE_NORMAL, NULL);' 't2000*'
 mutant controls-step-unchecked ctrl.c \
 	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
 mutant controls-not-put-back controls.c \

@@ -11,10 +11,10 @@ command -v openssl >/dev/null 2>&1 || test_skip_all 'openssl is missing'
 hexbin () {
 	perl -e "print pack(q(H*), q($1))"
 }
-# forge SECRET_HEX EXPIRES MAXQ: a share token made here, independently
-# of share.c, by the format the README documents.
+# forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
+# independently of share.c, by the format the README documents.
 forge () {
-	f_p_=01$(printf %016x "$2")$(printf %02x "$3")a1b2c3d4e5f6
+	f_p_=$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")a1b2c3d4e5f6
 	f_m_=$(hexbin "$f_p_" | openssl dgst -sha256 -mac HMAC \
 		-macopt "hexkey:$1" | sed "s/.*= *//" | cut -c1-32)
 	echo "$f_p_$f_m_"
@@ -44,6 +44,7 @@ test_expect_success 'accounts and share links' '
 	EXPIRED=$(forge "$SECRET" $(($(date +%s) - 10)) 0) &&
 	OTHER=$(forge 0000000000000000000000000000000000000000000000000000000000000000 $(($(date +%s) + 3600)) 0) &&
 	FORGED=$(forge "$SECRET" $(($(date +%s) + 3600)) 40) &&
+	VERSION2=$(forge "$SECRET" $(($(date +%s) + 3600)) 0 2) &&
 	last=$(printf %s "$TOKEN" | cut -c64) &&
 	case $last in 0) flip=1 ;; *) flip=0 ;; esac &&
 	FLIPPED=$(printf %s "$TOKEN" | cut -c1-63)$flip &&
@@ -57,7 +58,9 @@ test_expect_success 'unit: a token made by share.c checks here, and back' '
 		sed "s/.*= *//" | cut -c1-32) &&
 	test "$m" = "$want" &&
 	test "$(code "$BASE/s/$FORGED/session")" = 200 &&
-	jq -e ".max_quality == 40 and .via == \"share\"" body.out
+	jq -e ".max_quality == 40 and .via == \"share\"" body.out &&
+	# Signed, but of a version this server does not know.
+	test "$(code "$BASE/s/$VERSION2/session")" = 403
 '
 
 # The ways in: curl arguments for each.
@@ -153,6 +156,10 @@ test_expect_success 'a link capped at q40 serves at most q40' '
 	"$WSC" load -f 5 "$WSBASE/s/$FORGED/websocket/90" >out &&
 	test "$(kv q <out)" = 40 &&
 	"$WSC" load -f 5 "$BASE/s/$FORGED/stream?quality=95" >out &&
+	test "$(kv q <out)" = 40 &&
+	"$WSC" load -f 5 "$WSBASE/s/$FORGED/websocket/source" >out &&
+	test "$(kv q <out)" = 40 &&
+	"$WSC" load -f 5 "$BASE/s/$FORGED/stream?quality=source" >out &&
 	test "$(kv q <out)" = 40
 '
 
@@ -168,6 +175,10 @@ test_expect_success 'POST /share: admin only, JSON only, not from another site' 
 	test "$(json_post -u alice:alicepass1 -H "Sec-Fetch-Site: cross-site" -d "{}" "$BASE/share")" = 403 &&
 	test "$(json_post -u alice:alicepass1 -H "Origin: http://127.0.0.1:$PORT" -d "{}" "$BASE/share")" = 200 &&
 	test "$(json_post -u alice:alicepass1 -d "{\"expires\":\"10y\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":100}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":96}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":29}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":95}" "$BASE/share")" = 200 &&
 	test "$(code -u alice:alicepass1 "$BASE/share")" = 405
 '
 
@@ -295,7 +306,7 @@ test_expect_success 'brute force: after 5 failures answers slow down, others una
 	test "$(code -u bob:bobpass12 "$BASE/state")" = 200 &&
 	t1=$(date +%s%N) &&
 	test $(((t1 - t0) / 1000000)) -lt 500 &&
-	grep -c "127.0.0.2: 5 failed logins: answering it slowly" server.log >n &&
+	grep -c "127.0.0.2: 5 failed logins for alice: answering it slowly" server.log >n &&
 	test "$(cat n)" = 1
 '
 
@@ -313,6 +324,10 @@ test_expect_success 'Host: addresses, localhost and our name; others 421' '
 	test "$(code -H "Host: evil.example" "$BASE/")" = 421 &&
 	test "$(code -H "Host: evil.example:$PORT" -u bob:bobpass12 "$BASE/state")" = 421 &&
 	test "$(code -H "Host: 127.0.0.1.evil.example" "$BASE/")" = 421 &&
+	test "$(code -H "Host: localhost.evil.example" "$BASE/")" = 421 &&
+	test "$(code -H "Host: localhostx" "$BASE/")" = 421 &&
+	test "$(code -H "Host: $(hostname).evil.example" "$BASE/")" = 421 &&
+	test "$(code -H "Host: $(hostname)x.local" "$BASE/")" = 421 &&
 	test "$(code -H "Host: localhost" "$BASE/")" = 200 &&
 	test "$(code -H "Host: LOCALHOST.:$PORT" "$BASE/")" = 200 &&
 	test "$(code -H "Host: [::1]:$PORT" "$BASE/")" = 200 &&

@@ -181,6 +181,12 @@ test_expect_success 'invalid UTF-8 text is 1007' '
 	ev ftext:x:c3 cont:x:28 && closes_with 1007
 '
 
+test_expect_success 'a close is answered with its own code' '
+	ev "close:#4001:bye" && closes_with 4001 &&
+	ev "close:#1001" && closes_with 1001 &&
+	ev close && closes_with 1000
+'
+
 test_expect_success 'a close with a 1-byte payload is 1002' '
 	ev close:x:03 && closes_with 1002
 '
