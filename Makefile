@@ -59,7 +59,7 @@ tests/unit-ctrl: ctrl.o obuf.o
 tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
-tests/unit-adapt: adapt.o
+tests/unit-adapt: adapt.o ladder.o
 tests/unit-notify: notify.o util.o
 # auth.c on a clock of its own.
 tests/unit-auth: auth.o account.o share.o sha256.o base64.o util.o
@@ -256,8 +256,9 @@ bench: rerocctv tests/wsclient tests/fakecam.so
 bench-auth: rerocctv tests/wsclient
 	$(Q)sh bench/auth.sh
 
-bench-adapt: rerocctv tests/wsclient
-	$(Q)sh bench/adapt.sh
+# Hours with everything: LK_TRACES, LK_CCS, LK_CASES, LK_SECS narrow it.
+bench-links: rerocctv tests/wsclient tests/linkemu
+	$(Q)sh bench/links.sh
 
 bench-device: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/device.sh
@@ -286,7 +287,7 @@ clean:
 		$(FUZZERS)
 	rm -rf build tests/trash.*
 
-.PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-adapt install uninstall clean
+.PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-links install uninstall clean
 .PHONY: bench-device bench-libc
 -include $(OBJ:.o=.d)
 -include $(SOBJ:.o=.d)

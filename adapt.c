@@ -1,68 +1,84 @@
-/* adapt.c: server-side quality adaptation for one client. Pure: one
- * observation per tick in, a rung out.
+/* adapt.c: what a stream's path carries, the pacing that keeps its frames
+ * fresh on it, and an auto client's rung. Pure: an observation a tick (a
+ * quarter second) in.
  *
- * The rule, once a second: estimate the path rate and pick the highest
- * rung whose mean frame size carries the source frame rate in HEADROOM
- * of it.
+ * The estimate. A tick in which the path held us back (frames replaced
+ * unsent, or a queue longer than QUEUE_S in the path or in the socket)
+ * measures it: what it delivered then (the bytes acknowledged) is what it
+ * carries. A tick with room says only that it carries at least what went.
+ * The estimate is the most any of the last ADAPT_WINDOW ticks (a second)
+ * saw: a gap of a few hundred milliseconds, common on a cellular link,
+ * leaves it as it was; a path that carries less for a second brings it
+ * down. A burst of acknowledgements after a silence is no faster path: a
+ * tick counts GROW times the estimate at most. A tick without a single
+ * acknowledgement (a phone's uplink goes silent for a second at a time)
+ * changes nothing: the path may still deliver, we cannot tell.
  *
- * - Congestion (fewer than CONGESTED_FPS of the source's frames went out
- *   and some were replaced unsent, or frames were older than OLD_MS when
- *   they started out) moves down at once, at least one rung and as far
- *   as what actually got through says: throughput under congestion is
- *   the path rate.
- * - Calm probes one rung up (or further, if the estimate says so) after
- *   HOLD_MIN calm ticks. What went through is only a lower bound of the
- *   path rate when we are not filling it, so the estimate also takes
- *   TCP's delivery rate, but at most GROW times the throughput: behind a
- *   token bucket a frame's burst goes out at the bucket's line rate, and
- *   the delivery rate sampled over it overstates the path by far, which
- *   would jump us several rungs into a link that cannot carry them.
- * - A probe that fails marks its rung a ceiling, left alone BACKOFF_MIN
- *   ticks, doubling on each further failure up to BACKOFF_MAX, halving
- *   when a probe to the ceiling (or above it) holds: on a link between
- *   two rungs the choice settles on the lower one with a rare probe,
- *   instead of oscillating (each failed probe costs a second of old or
- *   skipped frames).
- * - The send buffer is bounded to what the path carries in its minimum
- *   RTT plus QUEUE_S (at least SNDBUF_MIN). Frame age is queueing delay,
- *   and behind a deep bottleneck queue (a tbf with 400 ms of latency, a
- *   modem's buffer) a loss-based congestion control fills that queue
- *   before it backs off: without the bound a frame waits behind the
- *   whole queue. With it, a frame that does not fit waits in the server,
- *   where a newer one replaces it (the client sees a lower frame rate,
- *   not older frames), and the congestion signal above comes from the
- *   server's own skips rather than from the network's losses. */
+ * The pacing (conn.c carries it out, for every stream, fixed qualities
+ * and MJPEG included): a frame starts only when the queue the socket
+ * holds beyond the path's own pipe (estimate x minimum RTT), drained at
+ * the estimate, and the frame itself would be through within BUDGET_S;
+ * a frame larger than that starts once the queue is gone. So a frame that
+ * starts is fresh on arrival, one that would not be waits in the server,
+ * where a newer one replaces it, and the frame rate falls smoothly with
+ * the path (to a frame every few seconds if need be) instead of frames
+ * queueing behind each other: whatever TCP's congestion control would
+ * like, the queue we build on the path stays about BUDGET_S long. The
+ * budget is the trade between freshness and use of the path: frames in
+ * flight when a cellular link pauses for 200-300 ms (several times a
+ * minute on the recorded traces) arrive that much older, so the less in
+ * flight, the fewer such frames, and the less of the link's bursts used.
+ *
+ * The rung (auto clients). The highest rung whose frames, at the source
+ * rate, fit in HEADROOM of the estimate. Down when a tick held back and
+ * the estimate, or the last two ticks if both held back, say the rung is
+ * too big (after a step up that failed, to the rung it left if the path
+ * carries that calmly). Up after HOLD calm ticks in a row: one rung at
+ * least, as far as the estimate says, and while the path holds no queue
+ * of ours (the round trip at its least) to the rung that needs LEAP
+ * times what went. A step up that fails within two ticks marks its rung
+ * a ceiling, left alone BACKOFF_MIN ticks, doubling on each further
+ * failure up to BACKOFF_MAX (4 s), halving when a step to it holds: a
+ * path between two rungs settles on the lower one with a rare try, one
+ * that opens up is climbed within a few seconds. */
 #include <stdio.h>
 #include <string.h>
 
 #include "adapt.h"
 #include "util.h"
 
-#define HEADROOM 0.85		/* share of the path we plan to use */
-#define CONGESTED_FPS 0.9	/* delivered below this share of source */
-#define OLD_MS 250.0		/* frames older than this: congested */
-#define HOLD_MIN 1		/* ticks of calm before probing up */
-#define BACKOFF_MIN 4		/* ticks a failed rung is left alone */
-#define BACKOFF_MAX 32
-#define GROW 2.5		/* most the estimate grows per tick */
-#define QUEUE_S 0.12		/* queue we allow ourselves, seconds */
-#define SNDBUF_MIN 16384
-#define SNDBUF_START 131072
+#define HEADROOM 0.85		/* share of the estimate the rung uses */
+#define BUDGET_S 0.08		/* a frame's time in the queue, its own
+				   sending included */
+#define QUEUE_S 0.1		/* a queue this long: the path held us
+				   back */
+#define GROW 1.25		/* most the estimate grows per tick */
+#define SATURATED 0.9		/* fewer frames sent than this share of
+				   the source's, some replaced: held back */
+#define HOLD 2			/* calm ticks before a step up */
+#define BACKOFF_MIN 2		/* ticks a failed rung is left alone */
+#define BACKOFF_MAX 16
+#define LEAP 1.6		/* a step up with an empty queue: to the
+				   rung that needs this times what goes */
 
-/* Smallest frames first. Half-resolution rungs carry a slow link. */
+/* Smallest frames first: quarter size, half size, then full size. */
 const int adapt_ladder[] = {
-	RUNG_NQ + 0, RUNG_NQ + 3, RUNG_NQ + 6, RUNG_NQ + 9,	/* h30 h45 h60 h75 */
-	0, 3, 6, 8, 10, 12, 13				/* q30 q45 q60 q70
-							   q80 q90 q95 */
+	2 * RUNG_NQ + 0, 2 * RUNG_NQ + 3, 2 * RUNG_NQ + 6,	/* t30 t45 t60 */
+	2 * RUNG_NQ + 9,					/* t75 */
+	RUNG_NQ + 0, RUNG_NQ + 3, RUNG_NQ + 6, RUNG_NQ + 9,	/* h30 ... h75 */
+	0, 3, 6, 8, 10, 12, 13					/* q30 q45 q60
+								   q70 q80 q90
+								   q95 */
 };
 const int adapt_nladder = LEN(adapt_ladder);
 
-/* Typical frame size of each ladder rung relative to q30, for rungs we
- * have not seen encoded yet (measured on the test pattern; only a first
- * guess, replaced by real sizes as soon as the hub has them). */
+/* Typical frame size of each ladder rung relative to q30, for rungs not
+ * encoded yet (the test pattern's; only a first guess, replaced by real
+ * sizes as soon as the hub has them). */
 static const double rel_size[] = {
-	0.30, 0.40, 0.50, 0.65,
-	1.00, 1.35, 1.70, 2.00, 2.45, 3.40, 4.60
+	0.16, 0.19, 0.22, 0.27,
+	0.40, 0.50, 0.60, 0.78,
+	1.00, 1.24, 1.53, 1.68, 2.28, 3.20, 4.97
 };
 
 /* Frame size of ladder position i, measured or estimated from a
@@ -104,19 +120,37 @@ void adapt_init(struct adapt *a, int rung)
 	for (i = 0; i < adapt_nladder; i++)
 		if (adapt_ladder[i] == rung)
 			a->idx = i;
-	a->hold = HOLD_MIN;
 	a->backoff = BACKOFF_MIN;
 	a->ceiling = -1;
 	a->top = adapt_nladder - 1;
-	/* Until the first tick has measured the path, hold no more than a
-	 * few frames: a burst into an unknown link only fills its queue. */
-	a->sndbuf = SNDBUF_START;
 	snprintf(a->why, sizeof(a->why), "start");
+}
+
+void adapt_start(struct adapt *a, int rung)
+{
+	struct adapt path = *a;
+
+	adapt_init(a, rung);
+	a->cap_bps = path.cap_bps;
+	a->min_rtt_ms = path.min_rtt_ms;
+	a->top = path.top;
+	a->idx = MIN(a->idx, a->top);
 }
 
 int adapt_rung(const struct adapt *a)
 {
 	return adapt_ladder[a->idx];
+}
+
+struct adapt_pace adapt_pace(const struct adapt *a)
+{
+	struct adapt_pace p = { 0, 0, BUDGET_S };
+
+	if (a->cap_bps > 0) {
+		p.rate = a->cap_bps / 8;
+		p.pipe = p.rate * a->min_rtt_ms / 1000;
+	}
+	return p;
 }
 
 void adapt_limit(struct adapt *a, int top)
@@ -130,87 +164,126 @@ void adapt_limit(struct adapt *a, int top)
 
 int adapt_view_top(int w, int h, int sw, int sh)
 {
-	int i, top = adapt_nladder - 1;
+	int i, s, top = adapt_nladder - 1;
 
-	/* "About half": a view up to 55 % of the source's width and height
-	 * loses nothing worth the bytes to a half-resolution rung. */
-	if (w <= 0 || h <= 0 || sw <= 0 || sh <= 0 || w * 20 > sw * 11 ||
-	    h * 20 > sh * 11)
+	if (w <= 0 || h <= 0 || sw <= 0 || sh <= 0)
+		return top;
+	/* The smallest scale whose pictures are at least about the view:
+	 * one blown up by a tenth loses nothing worth the bytes. */
+	for (s = RUNG_SCALES - 1; s > 0; s--)
+		if (w * 10 <= (sw >> s) * 11 && h * 10 <= (sh >> s) * 11)
+			break;
+	if (s == 0)
 		return top;
 	for (i = 0; i < adapt_nladder; i++)
-		if (adapt_ladder[i] >= RUNG_NQ &&
-		    adapt_ladder[i] < RUNG_SOURCE)
-			top = i;	/* the ladder's last half rung */
+		if (rung_scale(adapt_ladder[i]) >= s)
+			top = i;	/* the last rung of that scale or less */
 	return top;
 }
 
-/* The socket may hold what the path carries in its RTT plus QUEUE_S:
- * whatever TCP's congestion control would like, we never build a
- * longer queue than that, and a slow link skips frames instead. */
-static void set_sndbuf(struct adapt *a, const struct adapt_obs *o)
+/* The estimate from one tick; returns whether the path was measured. */
+static int estimate(struct adapt *a, const struct adapt_obs *o)
 {
-	double rtt = o->min_rtt_ms > 0 ? o->min_rtt_ms / 1000 : 0;
+	double fps = o->src_fps > 0 ? o->src_fps : 30;
+	double acked = o->acked * 8 / o->secs, sent = o->bytes * 8 / o->secs;
+	double s;
+	int i;
 
-	a->sndbuf = MAX(SNDBUF_MIN, a->bw_bps / 8 * (rtt + QUEUE_S));
+	if (o->min_rtt_ms > 0)
+		a->min_rtt_ms = o->min_rtt_ms;
+	/* Held back: frames replaced unsent, or frames sent into a queue
+	 * longer than the pacing allows (the estimate was too high): in
+	 * the path (the round trip grew) or in the socket (what it holds
+	 * beyond the pipe; a queue TCP has not sent yet is no round
+	 * trip's). */
+	a->limited = (o->frames + 0.5 < fps * o->secs * SATURATED &&
+		      o->skipped > 0) || (a->min_rtt_ms > 0 &&
+		      o->rtt_ms - a->min_rtt_ms > QUEUE_S * 1000) ||
+		     (a->cap_bps > 0 && o->queued - a->cap_bps / 8 *
+		      a->min_rtt_ms / 1000 > a->cap_bps / 8 * QUEUE_S);
+	if (o->ack_ms > o->secs * 1000 && a->cap_bps > 0)
+		return 0;		/* not a word from the peer */
+	/* Held back, what the path delivered is what it carries; with
+	 * room, what went is a lower bound. A burst of acknowledgements
+	 * after a silence is no faster path: GROW x at most. */
+	s = a->limited ? acked : MAX(acked, sent);
+	if (a->cap_bps > 0)
+		s = MIN(s, GROW * a->cap_bps);
+	memmove(a->seen + 1, a->seen, sizeof(a->seen) - sizeof(a->seen[0]));
+	memmove(a->lim + 1, a->lim, sizeof(a->lim) - sizeof(a->lim[0]));
+	a->seen[0] = s;
+	a->lim[0] = a->limited;
+	a->nseen = MIN(a->nseen + 1, ADAPT_WINDOW);
+	/* The most any recent tick saw: a gap of a few hundred ms (a
+	 * cellular link's, common) leaves it as it was, a path that
+	 * carries less for a second brings it down. */
+	for (i = 0, a->cap_bps = 0; i < a->nseen; i++)
+		a->cap_bps = MAX(a->cap_bps, a->seen[i]);
+	return a->limited;
 }
 
 int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 {
-	double fps = o->src_fps > 0 ? o->src_fps : 30;
-	double expected = fps * o->secs, thru, seen;
-	int congested, target;
+	double fps = o->src_fps > 0 ? o->src_fps : 30, recent;
+	int target, held;
 
 	if (o->secs <= 0)
 		return adapt_rung(a);
-	thru = o->bytes * 8 / o->secs;
 	if (a->ceil_left > 0)
 		a->ceil_left--;
-	congested = (o->frames + 0.5 < expected * CONGESTED_FPS &&
-		     o->skipped > 0) || o->age_ms > OLD_MS;
-	if (congested) {
-		/* What got through is what the path carries now. */
-		a->bw_bps = thru;
-		set_sndbuf(a, o);
-		target = fit(o, thru * HEADROOM);
-		if (target >= a->idx)
-			target = a->idx > 0 ? a->idx - 1 : 0;
+	held = estimate(a, o);
+	/* Down when a tick held back and the path is smaller than the rung
+	 * needs: the estimate (a second's most) says so, or two ticks in a
+	 * row held back and saw less. A single tick is a gap, not a path. */
+	target = fit(o, a->cap_bps * HEADROOM);
+	recent = a->nseen >= 2 && a->lim[1] ? MAX(a->seen[0], a->seen[1]) :
+		 a->cap_bps;
+	if (held && size_at(o, a->idx) * 8 * fps > MIN(a->cap_bps, recent)) {
+		target = MIN(target, fit(o, MIN(a->cap_bps, recent) *
+					 HEADROOM));
+		/* After a failed step up, back to the rung it left if the
+		 * path carries that calmly. */
 		if (a->probing) {
-			/* The rung we tried is too much for a while. */
+			target = MAX(target, MIN(fit(o, a->cap_bps /
+						     SATURATED), a->idx - 1));
 			a->ceiling = a->idx;
 			a->ceil_left = a->backoff;
 			a->backoff = MIN(a->backoff * 2, BACKOFF_MAX);
 		}
 		a->probing = 0;
 		a->calm = 0;
-		a->hold = HOLD_MIN;
-		a->idx = target;
-		snprintf(a->why, sizeof(a->why), "down: congested");
+		a->idx = MAX(0, MIN(target, a->top));
+		snprintf(a->why, sizeof(a->why), "down: path measured");
 		return adapt_rung(a);
 	}
-	/* Calm: what we sent is a lower bound of the path rate. TCP's
-	 * delivery rate, measured over a frame's burst, may see more, but
-	 * a token bucket upstream inflates it: trust it up to GROW times
-	 * what actually went through. */
-	seen = MIN(o->delivery_bps, thru * GROW);
-	a->bw_bps = MAX(thru, seen);
-	set_sndbuf(a, o);
+	if (held) {
+		a->calm = 0;
+		snprintf(a->why, sizeof(a->why), "hold: held back");
+		return adapt_rung(a);
+	}
 	a->calm++;
 	if (a->probing && a->calm >= 2) {
-		a->probing = 0;		/* the probe held: trust it */
-		/* Only a rung at or above the failed one proves the
-		 * failure past: a climb back under it (a failed probe's
-		 * drop may go lower than the rung it left) proves nothing,
-		 * and relaxing there would keep the wait from doubling. */
+		a->probing = 0;		/* the step up held */
 		if (a->idx >= a->ceiling) {
 			a->backoff = MAX(BACKOFF_MIN, a->backoff / 2);
 			a->ceiling = -1;
 		}
 	}
-	target = MAX(fit(o, a->bw_bps * HEADROOM), a->idx + 1);
+	/* Calm long enough: at least one rung up, the estimate being no
+	 * more than a lower bound while every frame goes; further while
+	 * the path holds no queue of ours at all (the round trip is its
+	 * least), to the rung that needs LEAP times what goes. */
+	if (a->calm >= HOLD) {
+		target = MAX(target, a->idx + 1);
+		if (a->min_rtt_ms > 0 && o->rtt_ms - a->min_rtt_ms <
+		    QUEUE_S * 1000 / 4)
+			target = MAX(target, fit(o, LEAP * o->bytes * 8 /
+						 o->secs));
+	}
 	if (a->ceil_left > 0 && target >= a->ceiling)
 		target = a->ceiling - 1;
 	target = MIN(target, a->top);
-	if (a->calm < a->hold || target <= a->idx) {
+	if (a->calm < HOLD || target <= a->idx) {
 		snprintf(a->why, sizeof(a->why), a->ceil_left > 0 &&
 			 a->idx + 1 == a->ceiling ? "hold: ceiling" : "hold");
 		return adapt_rung(a);
@@ -218,7 +291,6 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	a->idx = target;
 	a->probing = 1;
 	a->calm = 0;
-	a->hold = HOLD_MIN;
-	snprintf(a->why, sizeof(a->why), "up: probe");
+	snprintf(a->why, sizeof(a->why), "up");
 	return adapt_rung(a);
 }

@@ -109,10 +109,16 @@ short conn_events(const struct conn *c)
 {
 	short ev = 0;
 
+	/* Requests are not read while the answers to earlier ones back up.
+	 * A stream's input is read however far its frames are backed up:
+	 * what a client's messages can make us send is bounded already (one
+	 * pending pong, one close, error replies rate-limited), and its
+	 * pongs and closes must be seen while frames still wait. */
 	if (!c->eof && (!keeps_input(c) || (c->inlen < sizeof(c->in) &&
-	    conn_backlog(c) <= CONN_BACKLOG)))
+	    (c->phase == PH_STREAM || conn_backlog(c) <= CONN_BACKLOG))))
 		ev |= POLLIN;
-	if (c->phase != PH_WAIT && conn_has_output(c))
+	if (c->phase != PH_WAIT && (obuf_pending(&c->out) || (c->msg[0].used &&
+	    (c->msg[0].off || c->pace.until <= c->env->now))))
 		ev |= POLLOUT;
 	return ev;
 }
@@ -350,30 +356,35 @@ void conn_finish(struct conn *c)
 
 /* Output */
 
-/* An auto client's socket holds at most sockcap bytes, unsent and in
- * flight together. SO_SNDBUF alone does not hold that line: the kernel
- * checks it before each new segment buffer and then fills that buffer,
- * up to 64 KiB more. So trim the write to the room that is left; -1 when
- * there is none (poll says writable again only once the queue is down to
- * two thirds of SO_SNDBUF, which is then under the limit). */
-static int cap_write(struct conn *c, struct iovec *iov, int *n)
+/* May msg[0], not started yet, start now (see struct conn_pace)? 1 yes;
+ * 0: not yet, and pace.until says when to look again. */
+static int pace_start(struct conn *c)
 {
-	int queued, i;
-	double room;
+	struct conn_pace *p = &c->pace;
+	const struct conn_msg *m = &c->msg[0];
+	double size = (double)(m->headlen + m->bodylen), excess, room;
+	int queued;
 
-	if (ioctl(c->fd, TIOCOUTQ, &queued) != 0)
-		return 0;
-	room = c->sockcap - queued;
-	if (room < 1)
-		return -1;
-	for (i = 0; i < *n; i++) {
-		if ((double)iov[i].iov_len >= room) {
-			iov[i].iov_len = (size_t)room;
-			*n = i + 1;
-			break;
+	if (p->rate <= 0 || ioctl(c->fd, TIOCOUTQ, &queued) != 0)
+		return 1;
+	excess = queued - p->pipe;
+	/* A frame is a few packets at least: below that the path is as good
+	 * as idle. */
+	if (excess <= 3 * 1500 || (excess + size) / p->rate <= p->budget) {
+		if (p->held_since) {
+			p->held_us += c->env->now - p->held_since;
+			p->held_since = 0;
 		}
-		room -= (double)iov[i].iov_len;
+		p->until = 0;
+		return 1;
 	}
+	/* When the queue will have drained enough: to what leaves the frame
+	 * room in the budget, or to nothing for one larger than it. */
+	room = MAX(0, p->budget * p->rate - size);
+	p->until = c->env->now + (int64_t)MAX(1000, MIN(100000,
+		   (excess - room) / p->rate * 1e6));
+	if (!p->held_since)
+		p->held_since = c->env->now;
 	return 0;
 }
 
@@ -401,8 +412,6 @@ static int write_msg(struct conn *c)
 		n++;
 	}
 	if (n > 0) {
-		if (c->sockcap > 0 && cap_write(c, iov, &n) != 0)
-			return 0;
 		w = writev(c->fd, iov, n);
 		if (w < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
@@ -442,6 +451,8 @@ static int write_out(struct conn *c, int *progress)
 		} else if (obuf_pending(&c->out)) {
 			r = write_owned(c);
 		} else if (m->used) {
+			if (!pace_start(c))
+				return 0;
 			if (m->ts_us) {
 				c->age_sum_us += (uint64_t)MAX(0, now_us() -
 							       m->ts_us);

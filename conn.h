@@ -15,6 +15,7 @@
 #include "obuf.h"
 
 struct hub;
+struct hub_stats;
 struct stream;
 struct auth;
 struct controls;
@@ -35,6 +36,8 @@ struct conn_env {
 	int watching[RUNG_N];		/* streams subscribed to each rung
 					   (stream.c) */
 	int64_t capped_logged;		/* the last --max-rungs-per-ip line */
+	struct hub_stats *hstats;	/* the hub's statistics ... */
+	int64_t hstats_at;		/* ... as read at this loop turn */
 	struct conn **conns;		/* every open connection */
 	int nconns;
 	int stopping;			/* shutting down: responses close */
@@ -85,6 +88,23 @@ struct conn_msg {
 	int used;
 };
 
+/* Pacing, for streams (stream.c sets it; rate 0: none). A message that
+ * has not started yet starts only when, draining at `rate`, what the
+ * socket holds beyond `pipe` (the bytes the path itself holds: rate x
+ * its minimum RTT) and the message itself would be through within
+ * `budget`: so a message that starts is fresh when it arrives, and one
+ * that would not be waits, to be replaced by a newer one. A message
+ * larger than the budget starts once the socket holds no more than the
+ * pipe. Started, it goes out as fast as the socket takes it. */
+struct conn_pace {
+	double rate;			/* bytes/s the path drains */
+	double pipe;			/* bytes in flight that are no queue */
+	double budget;			/* seconds */
+	int64_t until;			/* monotonic µs: no start before */
+	int64_t held_us;		/* time a message waited, all told */
+	int64_t held_since;		/* a message waits since, or 0 */
+};
+
 enum {
 	CONN_IN_MAX = HTTP_MAX_HEAD + HTTP_MAX_BODY + 64,
 	CONN_BACKLOG = 64 << 10,	/* unsent output that stops input */
@@ -118,8 +138,7 @@ struct conn {
 	struct conn_msg msg[2];		/* [0] next or in flight, [1] the
 					   newest waiting: it is replaced,
 					   never queued behind */
-	double sockcap;			/* bytes the socket may hold while
-					   a message goes out; 0 = any */
+	struct conn_pace pace;		/* when a message may start */
 	uint64_t bytes;			/* written, all told */
 	uint64_t msgs_sent, msgs_replaced;
 	uint64_t age_sum_us, age_n;	/* frame age when it started out */

@@ -56,7 +56,7 @@ struct hub {
 
 	/* The current encode job, guarded by lock. */
 	pthread_cond_t work_cv, done_cv;
-	struct jpeg_in src[2];		/* full and half resolution */
+	struct jpeg_in src[RUNG_SCALES];	/* full size, half, quarter */
 	int job[RUNG_N], njob, next, done;
 	uint64_t job_seq;
 	int64_t job_ts;
@@ -69,7 +69,7 @@ struct hub {
 
 	/* Producer-only state. */
 	struct jpeg jp;			/* the producer's own encoder */
-	struct yuv full, half;
+	struct yuv full, small[RUNG_SCALES - 1];	/* half, quarter */
 	unsigned char *passbuf;
 	size_t passcap;
 
@@ -239,7 +239,8 @@ void hub_free(struct hub *h)
 			close(h->wake[i]);
 	jpeg_fini(&h->jp);
 	yuv_free(&h->full);
-	yuv_free(&h->half);
+	for (i = 0; i < RUNG_SCALES - 1; i++)
+		yuv_free(&h->small[i]);
 	free(h->passbuf);
 	frames_stop();
 	pthread_cond_destroy(&h->work_cv);
@@ -598,18 +599,18 @@ static void pass_through(struct hub *h, const struct image *img)
 		publish(h, f, 0);
 }
 
-/* Gets img ready for the encoders in h->src[0], and the half-resolution
- * planes in h->src[1] if a job needs them. A YUYV camera buffer goes to
- * the encoders as it is (each splits it a few rows at a time on the
- * fly) unless a half rung needs whole planes anyway; an MJPEG one is
- * decoded to planes (TurboJPEG). */
+/* Gets img ready for the encoders in h->src[0], and the smaller planes
+ * in h->src[1..] (each half the one before) as far as a job needs them.
+ * A YUYV camera buffer goes to the encoders as it is (each splits it a
+ * few rows at a time on the fly) unless a smaller rung needs whole planes
+ * anyway; an MJPEG one is decoded to planes (TurboJPEG). */
 static int prepare(struct hub *h, const struct image *img, int njob,
 		   struct yuv *view)
 {
-	int i, need_half = 0;
+	int i, scales = 1;
 
 	for (i = 0; i < njob; i++)
-		need_half |= rung_scale(h->job[i]) > 0;
+		scales = MAX(scales, rung_scale(h->job[i]) + 1);
 	memset(h->src, 0, sizeof(h->src));
 	switch (img->fmt) {
 	case IMG_YUV:
@@ -624,7 +625,7 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 		h->src[0].yuv = view;
 		break;
 	case IMG_YUYV:
-		if (!need_half) {
+		if (scales == 1) {
 			h->src[0].yuyv = img->data;
 			h->src[0].stride = img->strides[0];
 			h->src[0].w = img->w;
@@ -642,10 +643,10 @@ static int prepare(struct hub *h, const struct image *img, int njob,
 		h->src[0].yuv = &h->full;
 		break;
 	}
-	if (need_half) {
-		if (yuv_half(h->src[0].yuv, &h->half) != 0)
+	for (i = 1; i < scales; i++) {
+		if (yuv_half(h->src[i - 1].yuv, &h->small[i - 1]) != 0)
 			return -1;
-		h->src[1].yuv = &h->half;
+		h->src[i].yuv = &h->small[i - 1];
 	}
 	return 0;
 }

@@ -5,7 +5,7 @@
 
 #include "ladder.h"
 
-static const char scale_letter[RUNG_SCALES] = { 'q', 'h' };
+static const char scale_letter[RUNG_SCALES] = { 'q', 'h', 't' };
 
 int rung_make(int q, int scale)
 {
@@ -39,6 +39,8 @@ const char *rung_name(int rung)
 		"q65", "q70", "q75", "q80", "q85", "q90", "q95",
 		"h30", "h35", "h40", "h45", "h50", "h55", "h60",
 		"h65", "h70", "h75", "h80", "h85", "h90", "h95",
+		"t30", "t35", "t40", "t45", "t50", "t55", "t60",
+		"t65", "t70", "t75", "t80", "t85", "t90", "t95",
 		"source"
 	};
 

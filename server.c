@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,9 +102,10 @@ void server_init(struct server *s, const struct config *cfg,
 	fd_budget(cfg->max_clients);
 	s->cap = cfg->max_clients + EXTRA;
 	s->env.conns = calloc((size_t)s->cap, sizeof(*s->env.conns));
+	s->env.hstats = calloc(1, sizeof(*s->env.hstats));
 	s->pfd = calloc((size_t)s->cap + NFIXED, sizeof(*s->pfd));
 	s->dead = calloc((size_t)s->cap, 1);
-	if (!s->env.conns || !s->pfd || !s->dead)
+	if (!s->env.conns || !s->pfd || !s->dead || !s->env.hstats)
 		die("out of memory");
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -592,6 +594,7 @@ int server_turn(struct server *s)
 {
 	struct conn_env *e = &s->env;
 	struct pollfd *pfd = s->pfd;
+	int64_t paced;
 	int i, n, stop = 0, wait_ms;
 
 	if (s->accept_paused && e->now >= s->accept_paused)
@@ -604,13 +607,19 @@ int server_turn(struct server *s)
 	pfd[4].fd = controls_wake_fd(e->controls);
 	for (i = 0; i < NFIXED; i++)
 		pfd[i].events = POLLIN;
+	paced = INT64_MAX;
 	for (i = 0; i < e->nconns; i++) {
-		pfd[NFIXED + i].fd = e->conns[i]->fd;
-		pfd[NFIXED + i].events = conn_events(e->conns[i]);
+		struct conn *c = e->conns[i];
+
+		pfd[NFIXED + i].fd = c->fd;
+		pfd[NFIXED + i].events = conn_events(c);
 		pfd[NFIXED + i].revents = 0;
+		if (c->pace.until > e->now && c->msg[0].used && !c->msg[0].off)
+			paced = MIN(paced, c->pace.until);
 	}
-	wait_ms = (int)MAX(0, (MIN(s->next_tick, notify_due(&s->notify)) -
-			       mono_us() + 999) / 1000);
+	wait_ms = (int)MAX(0, (MIN(MIN(s->next_tick, paced),
+				   notify_due(&s->notify)) - mono_us() + 999) /
+			   1000);
 	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
 	e->now = mono_us();
 	notify_watchdog(&s->notify, e->now);
@@ -642,6 +651,14 @@ int server_turn(struct server *s)
 			s->dead[i] = 1;
 	if (n > 0 && (pfd[1].revents & POLLIN))
 		dispatch(s);
+	/* Frames held back by their pacing whose time has come. */
+	for (i = 0; paced <= e->now && i < e->nconns; i++) {
+		struct conn *c = e->conns[i];
+
+		if (!s->dead[i] && c->pace.until && c->pace.until <= e->now &&
+		    c->msg[0].used && !c->msg[0].off && run(s, c) != 0)
+			s->dead[i] = 1;
+	}
 	if (e->now >= s->next_tick) {
 		for (i = 0; i < e->nconns; i++)
 			if (!s->dead[i] && tick(s, e->conns[i]) != 0)
@@ -712,6 +729,8 @@ void server_close(struct server *s)
 	}
 	s->env.nconns = 0;
 	free(s->env.conns);
+	free(s->env.hstats);
+	s->env.hstats = NULL;
 	free(s->pfd);
 	free(s->dead);
 	s->env.conns = NULL;

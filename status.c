@@ -49,10 +49,12 @@ static void encoder_json(struct obuf *b, const struct hub_stats *hs)
 		if (!r->encoded)
 			continue;
 		obuf_printf(b, "%s{\"rung\":\"%s\",\"quality\":%d,\"half\":%s,"
+			    "\"scale\":%d,"
 			    "\"clients\":%d,\"encode_ms\":%.2f,\"bytes\":%.0f,"
 			    "\"frames\":%llu,\"serves\":[", first ? "" : ",",
 			    rung_name(i), rung_q(i),
-			    rung_scale(i) == 1 ? "true" : "false", r->need,
+			    rung_scale(i) == 1 ? "true" : "false",
+			    1 << rung_scale(i), r->need,
 			    r->enc_ms, r->bytes,
 			    (unsigned long long)r->frames);
 		for (j = 0; j < RUNG_N; j++)
@@ -92,13 +94,15 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		obuf_printf(b, ",");
 	}
 	obuf_printf(b, "\"kind\":\"%s\",\"mode\":\"%s\",\"asked\":\"%s\","
-		    "\"rung\":\"%s\",\"quality\":%d,\"half\":%s,\"fps\":%.1f,"
+		    "\"rung\":\"%s\",\"quality\":%d,\"half\":%s,\"scale\":%d,"
+		    "\"fps\":%.1f,"
 		    "\"kbps\":%.0f,\"latency_ms\":%.1f,\"frames\":%llu,"
 		    "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.0f",
 		    stream_kind_name(st), st->is_auto ? "auto" : "fixed",
 		    rung_name(st->ask), rung_name(r),
 		    r >= 0 ? rung_q(r) : 0,
-		    r >= 0 && rung_scale(r) == 1 ? "true" : "false", st->fps,
+		    r >= 0 && rung_scale(r) == 1 ? "true" : "false",
+		    1 << rung_scale(r), st->fps,
 		    st->kbps, st->age_ms,
 		    (unsigned long long)c->msgs_sent,
 		    (unsigned long long)c->msgs_replaced,
@@ -109,9 +113,10 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 			    st->view_h);
 	if (st->capped)
 		obuf_printf(b, ",\"address_capped\":true");
+	obuf_printf(b, ",\"bw_kbps\":%.0f,\"rtt_ms\":%.1f", st->ad.cap_bps /
+		    1000, st->rtt_ms);
 	if (st->is_auto)
-		obuf_printf(b, ",\"bw_kbps\":%.0f,\"why\":\"%s\"",
-			    st->ad.bw_bps / 1000, st->ad.why);
+		obuf_printf(b, ",\"why\":\"%s\"", st->ad.why);
 	obuf_printf(b, "}");
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/tcp.h>
 
@@ -139,7 +140,8 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	st->want = st->rung = st->ask = -1;
 	/* A share link may cap the quality. */
 	st->max_rung = c->who.max_q ? rung_make(c->who.max_q, 0) : -1;
-	st->t0 = st->win_t0 = c->env->now;
+	st->t0 = st->win_t0 = st->tk_t0 = c->env->now;
+	adapt_init(&st->ad, -1);
 	st->win_sent = c->msgs_sent;
 	st->win_replaced = c->msgs_replaced;
 	st->win_bytes = c->bytes;
@@ -190,23 +192,12 @@ static void set_stream_socket(struct conn *c)
 			   sizeof(lowat));
 }
 
-/* Bounds what the socket holds, and so the queue our congestion control
- * may build on the path, to what adapt.c allows (the kernel doubles the
- * value for its bookkeeping). */
-static void apply_sndbuf(struct conn *c)
-{
-	int sb = (int)MIN(c->st->ad.sndbuf / 2, (double)INT_MAX);
-
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof(sb));
-	c->sockcap = c->st->ad.sndbuf;
-}
-
-/* Puts the client under server control, starting from rung. */
+/* Puts the client under server control, starting from rung (the path
+ * estimate, if any, kept). */
 static void start_auto(struct conn *c, int rung)
 {
 	c->st->is_auto = 1;
-	adapt_init(&c->st->ad, rung);
-	apply_sndbuf(c);
+	adapt_start(&c->st->ad, rung);
 }
 
 /* WebSocket output */
@@ -562,80 +553,120 @@ void stream_offer(struct conn *c, struct frame *f)
 
 /* Timers and statistics */
 
-/* What the kernel knows about this client's path. */
-static void tcp_view(struct conn *c, struct adapt_obs *o)
+/* The hub's statistics, read once a loop turn however many streams ask. */
+static const struct hub_stats *stream_hub_stats(struct conn_env *e)
+{
+	if (e->hstats_at != e->now || !e->hstats_at) {
+		hub_get_stats(e->hub, e->hstats);
+		e->hstats_at = e->now;
+	}
+	return e->hstats;
+}
+
+/* What the kernel knows about this client's path; *acked: bytes the
+ * peer has acknowledged, all told. */
+static void tcp_view(struct conn *c, struct adapt_obs *o, uint64_t *acked)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
+	int queued;
 
 	memset(&ti, 0, sizeof(ti));
+	*acked = 0;
+	if (ioctl(c->fd, TIOCOUTQ, &queued) == 0)
+		o->queued = queued;
 	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
 		return;
 	o->rtt_ms = ti.tcpi_rtt / 1000.0;
+	o->ack_ms = ti.tcpi_last_ack_recv;
+	o->inflight = (double)ti.tcpi_unacked * ti.tcpi_snd_mss;
 	if (len >= offsetof(struct tcp_info, tcpi_delivery_rate) +
 	    sizeof(ti.tcpi_delivery_rate))
 		o->delivery_bps = (double)ti.tcpi_delivery_rate * 8;
 	if (len >= offsetof(struct tcp_info, tcpi_min_rtt) +
 	    sizeof(ti.tcpi_min_rtt))
 		o->min_rtt_ms = ti.tcpi_min_rtt / 1000.0;
+	if (len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
+	    sizeof(ti.tcpi_bytes_acked))
+		*acked = ti.tcpi_bytes_acked;
+	else
+		*acked = c->bytes;	/* an old kernel: what went */
 }
 
-static void send_stats(struct conn *c, const struct adapt_obs *o)
+static void send_stats(struct conn *c)
 {
 	struct stream *st = c->st;
 	struct obuf b = {0};
 	int r = st->rung >= 0 ? st->rung : st->want;
 
 	obuf_printf(&b, "{\"type\":\"stats\",\"mode\":\"%s\",\"rung\":\"%s\","
-		    "\"q\":%d,\"half\":%s,\"fps\":%.1f,\"kbps\":%.0f,"
-		    "\"skipped\":%llu,\"bw_kbps\":%.0f,\"rtt_ms\":%.1f,"
-		    "\"why\":", st->is_auto ? "auto" : "fixed",
-		    rung_name(r), rung_q(r),
-		    rung_scale(r) == 1 ? "true" : "false", st->fps, st->kbps,
-		    (unsigned long long)c->msgs_replaced, st->ad.bw_bps / 1000,
-		    o->rtt_ms);
+		    "\"q\":%d,\"half\":%s,\"scale\":%d,\"fps\":%.1f,"
+		    "\"kbps\":%.0f,\"skipped\":%llu,\"bw_kbps\":%.0f,"
+		    "\"rtt_ms\":%.1f,\"why\":", st->is_auto ? "auto" : "fixed",
+		    rung_name(r), rung_q(r), rung_scale(r) == 1 ? "true" :
+		    "false", 1 << rung_scale(r), st->fps, st->kbps,
+		    (unsigned long long)c->msgs_replaced, st->ad.cap_bps / 1000,
+		    st->rtt_ms);
 	obuf_json_str(&b, st->is_auto ? st->ad.why : "");
 	obuf_printf(&b, "}");
 	ws_text(c, &b);
 }
 
-/* Closes the one-second window; auto clients adapt here. */
+/* A tick of the path: every stream's estimate and pacing, an auto
+ * client's rung. */
+static void path_tick(struct conn *c)
+{
+	struct stream *st = c->st;
+	const struct hub_stats *hs = stream_hub_stats(c->env);
+	int64_t held = c->pace.held_us + (c->pace.held_since ?
+					  c->env->now - c->pace.held_since : 0);
+	struct adapt_obs o;
+	struct adapt_pace p;
+	uint64_t acked;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	o.secs = (double)(c->env->now - st->tk_t0) / 1e6;
+	o.src_fps = hs->fps > 0 ? hs->fps : hs->info.fps;
+	o.frames = c->msgs_sent - st->tk_sent;
+	o.skipped = c->msgs_replaced - st->tk_replaced;
+	o.bytes = c->bytes - st->tk_bytes;
+	o.held = (double)(held - st->tk_held) / 1e6;
+	for (r = 0; r < RUNG_N; r++)
+		o.rung_bytes[r] = hs->rung[r].bytes;
+	tcp_view(c, &o, &acked);
+	o.acked = (double)(acked - MIN(acked, st->tk_acked));
+	st->rtt_ms = o.rtt_ms;
+	r = adapt_tick(&st->ad, &o);
+	if (st->is_auto)
+		want(c, r);
+	p = adapt_pace(&st->ad);
+	c->pace.rate = p.rate;
+	c->pace.pipe = p.pipe;
+	c->pace.budget = p.budget;
+	st->tk_t0 = c->env->now;
+	st->tk_sent = c->msgs_sent;
+	st->tk_replaced = c->msgs_replaced;
+	st->tk_bytes = c->bytes;
+	st->tk_held = held;
+	st->tk_acked = acked;
+}
+
+/* Closes the one-second window of the statistics. */
 static void end_window(struct conn *c)
 {
 	struct stream *st = c->st;
 	double secs = (double)(c->env->now - st->win_t0) / 1e6;
-	uint64_t sent = c->msgs_sent - st->win_sent;
-	uint64_t bytes = c->bytes - st->win_bytes;
-	struct adapt_obs o;
-	struct hub_stats hs;
-	int r;
 
-	st->fps = sent / secs;
-	st->kbps = bytes * 8 / secs / 1000;
+	st->fps = (c->msgs_sent - st->win_sent) / secs;
+	st->kbps = (c->bytes - st->win_bytes) * 8 / secs / 1000;
 	st->age_ms = c->age_n ? c->age_sum_us / 1000.0 / c->age_n : 0;
-	if (!st->close_sent && (st->is_auto || st->v1)) {
-		memset(&o, 0, sizeof(o));
-		hub_get_stats(c->env->hub, &hs);
-		o.secs = secs;
-		o.src_fps = hs.fps > 0 ? hs.fps : hs.info.fps;
-		o.frames = sent;
-		o.skipped = c->msgs_replaced - st->win_replaced;
-		o.bytes = bytes;
-		o.age_ms = st->age_ms;
-		for (r = 0; r < RUNG_N; r++)
-			o.rung_bytes[r] = hs.rung[r].bytes;
-		tcp_view(c, &o);
-		if (st->is_auto) {
-			want(c, adapt_tick(&st->ad, &o));
-			apply_sndbuf(c);
-		}
-	}
 	/* Whether the address's cap still holds, now that others may have
 	 * come or gone. */
 	if (!st->close_sent && !st->is_auto && st->ask >= 0)
 		want(c, st->ask);
 	if (!st->close_sent && st->v1)
-		send_stats(c, &o);
+		send_stats(c);
 	st->win_t0 = c->env->now;
 	st->win_sent = c->msgs_sent;
 	st->win_replaced = c->msgs_replaced;
@@ -646,12 +677,17 @@ static void end_window(struct conn *c)
 static int ws_keepalive(struct conn *c)
 {
 	struct stream *st = c->st;
-	int64_t now = c->env->now, since;
+	int64_t now = c->env->now, stall = (int64_t)c->env->cfg->stall_s *
+		      1000000, since, wait;
 
-	if (st->ping_sent > st->pong_seen &&
-	    now - st->ping_sent > (int64_t)c->env->cfg->stall_s * 1000000) {
-		logmsg("%s: websocket: no pong in %d s, closing", c->peer.text,
-		       c->env->cfg->stall_s);
+	/* The pong is due within the stall limit; a client still taking
+	 * frames is alive and its pong only late (a busy browser, a pong
+	 * behind a queue on its uplink): it gets three times as long. */
+	wait = now - st->ping_sent;
+	if (st->ping_sent > st->pong_seen && wait > stall &&
+	    (st->tk_acked <= st->ping_acked || wait > 3 * stall)) {
+		logmsg("%s: websocket: no pong in %lld s, closing",
+		       c->peer.text, (long long)(wait / 1000000));
 		return -1;
 	}
 	since = MAX(st->ping_sent, c->t_start);
@@ -660,6 +696,7 @@ static int ws_keepalive(struct conn *c)
 		if (ws_send(c, WS_PING, "rerocctv", 8) != 0)
 			return -1;
 		st->ping_sent = now;
+		st->ping_acked = st->tk_acked;
 	}
 	return 0;
 }
@@ -675,6 +712,8 @@ int stream_tick(struct conn *c)
 			return -1;
 		send_pong(c);
 	}
+	if (!st->close_sent && c->env->now - st->tk_t0 >= 200000)
+		path_tick(c);
 	if (c->env->now - st->win_t0 >= 1000000)
 		end_window(c);
 	return 0;

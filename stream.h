@@ -41,10 +41,16 @@ struct stream {
 	size_t ponglen;
 	int pong_due;
 	int64_t ping_sent, pong_seen;
+	uint64_t ping_acked;		/* bytes acknowledged at the ping */
 	int64_t err_t0;			/* error replies: rate limit */
 	int errs;
 
 	struct adapt ad;
+
+	/* The path's tick (adapt.c), a few times a second: at its start. */
+	int64_t tk_t0, tk_held;
+	uint64_t tk_sent, tk_replaced, tk_bytes, tk_acked;
+	double rtt_ms;			/* TCP's smoothed RTT, last seen */
 
 	/* Statistics: since the start, and the last one-second window. */
 	int64_t t0, win_t0;

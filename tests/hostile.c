@@ -25,6 +25,7 @@ static const char usage[] =
 "       hostile responses [-T SECS] [--rcvbuf B] [--chunk B] [--every MS]\n"
 "                         HOST:PORT < requests\n"
 "       hostile burst [-n N] [-T SECS] [-b ADDR] [-p PATH] HOST:PORT\n"
+"       hostile backed [-t SECS] [-w SECS] HOST:PORT PATH TEXT\n"
 "\n"
 "idle: N connections (default 100) that send nothing (--partial: half a\n"
 "  request head) and are held SECS (default 5) seconds, from source\n"
@@ -52,7 +53,12 @@ static const char usage[] =
 "  waiting, then sends `GET PATH HTTP/1.1` (default /state) on each and\n"
 "  reads what comes back until each has closed or -T (default 5) s\n"
 "  pass. Prints opened=N refused=R answered=A silent=S (closed with no\n"
-"  answer, or none in time) codes=STATUS:COUNT,...\n";
+"  answer, or none in time) codes=STATUS:COUNT,...\n"
+"\n"
+"backed: a WebSocket viewer of PATH that never reads (a small receive\n"
+"  buffer, so the server's output backs up at once): after -w SECS\n"
+"  (default 1) it sends the text message TEXT, and after -t SECS\n"
+"  (default 3) in all it closes. Prints sent=1 when the message went.\n";
 
 static void die(const char *fmt, ...)
 {
@@ -656,6 +662,51 @@ static int cmd_burst(int argc, char **argv)
 	return 0;
 }
 
+/* --- backed --- */
+
+static int cmd_backed(int argc, char **argv)
+{
+	const char *hp = NULL, *path = NULL, *text = NULL;
+	double secs = 3, wait = 1;
+	unsigned char f[140];
+	char req[512];
+	struct addrinfo *ai;
+	int fd, i, sent = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-t") && i + 1 < argc)
+			secs = atof(argv[++i]);
+		else if (!strcmp(argv[i], "-w") && i + 1 < argc)
+			wait = atof(argv[++i]);
+		else if (!hp)
+			hp = argv[i];
+		else if (!path)
+			path = argv[i];
+		else if (!text)
+			text = argv[i];
+		else
+			die("%s", usage);
+	}
+	if (!text || strlen(text) > 125)
+		die("%s", usage);
+	ai = resolve(hp);
+	if ((fd = dial(ai, NULL, 2048)) < 0)
+		die("connect %s:", hp);
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+		 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		 "Sec-WebSocket-Version: 13\r\n\r\n", path, hp);
+	if (write(fd, req, strlen(req)) < 0)
+		die("write:");
+	nap_ms((int)(wait * 1000));
+	sent = write(fd, f, frame(f, 0x81, text, strlen(text))) > 0;
+	nap_ms((int)((secs - wait) * 1000));
+	printf("sent=%d\n", sent);
+	close(fd);
+	freeaddrinfo(ai);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -670,6 +721,8 @@ int main(int argc, char **argv)
 		return cmd_responses(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "burst"))
 		return cmd_burst(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "backed"))
+		return cmd_backed(argc - 1, argv + 1);
 	die("%s", usage);
 	return 2;
 }

@@ -92,16 +92,15 @@ mutant header-no-colon http.c \
 	"if (i == 0 || (i < n && s[i] != ':'))" \
 	'unit-http'
 mutant adapt-flip adapt.c \
-	'#define BACKOFF_MIN 4' '#define BACKOFF_MIN 1' 'unit-adapt'
+	'a->backoff = MIN(a->backoff * 2, BACKOFF_MAX);' \
+	'a->backoff = BACKOFF_MIN;' 'unit-adapt'
 mutant per-ip-ignored server.c \
-	'if (same >= s->cfg.max_per_ip) {' 'if (0) {' 't2200*'
+	'if (key && same >= s->cfg.max_per_ip) {' 'if (0) {' 't2200*'
 mutant evict-newest server.c \
 	'c->serial < e->conns[old_same]->serial))' \
 	'c->serial > e->conns[old_same]->serial))' 't2200*'
-# A pong per ping queued behind frames, and pings read however far the
-# output is backed up: either alone stays bounded by the other.
-also conn.c '(c->inlen < sizeof(c->in) &&
-	    conn_backlog(c) <= CONN_BACKLOG)' '(c->inlen < sizeof(c->in))'
+# A stream's input is read however far its frames are backed up: one
+# pong pending at most is what bounds a ping flood.
 mutant every-pong-queued stream.c \
 	'if (!st->pong_due || st->close_sent || obuf_pending(&c->out))' \
 	'if (!st->pong_due || st->close_sent)' 't2200*'
@@ -176,7 +175,7 @@ mutant sessions-anyones auth.c \
 	if (random_bytes' 'unit-auth'
 mutant session-forever auth.c \
 	'return s->expires > now && s->gen == a->gen;' \
-	'return s->expires && s->gen == a->gen;' 'unit-auth'
+	'return (s->expires || now) && s->gen == a->gen;' 'unit-auth'
 mutant login-verdict-kept auth.c \
 	'if (v != V_PENDING && e->once)' 'if (0)' 't1350*'
 mutant success-clears-user auth.c \
@@ -201,17 +200,15 @@ also auth.c '	charge(a, from, name, now);
 	a->checks++;' '	a->checks++;'
 mutant charged-when-back auth.c \
 	'	if (stale || j->result == V_OK) {' \
-	'	if (!stale && j->result != V_OK) {
-		fail_add(any = failure(a, j->from.key, "", now, 1), 1, FREE_ADDR, now);
-		fail_add(one = failure(a, j->from.key, j->user, now, 1), 1, FREE_USER, now);
-	}
+	'	if (!stale && j->result != V_OK)
+		charge(a, &j->from, j->user, now);
 	if (stale || j->result == V_OK) {' 't1350*'
 also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
 mutant reload-settles-stale auth.c \
 	'int stale = j->gen != a->gen;' 'int stale = 0;' 't1350*'
 mutant proxy-limits-itself server.c \
 	'return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;' \
-	'return 0 && s->cfg.trust_proxy;' 't1350*'
+	'return 0 && p && s->cfg.trust_proxy;' 't1350*'
 mutant file-anyones account.c \
 	'if (!trusted_owner(st.st_uid)) {
 		snprintf(err, errsz, "%s: belongs' \
@@ -248,8 +245,8 @@ mutant per-ip-default-small rerocctv.c 'o->srv.max_per_ip = 64;' \
 mutant rungs-per-ip-open stream.c 'if (!cap || rung < 0)' \
 	'if (1 || !cap || rung < 0)' 't2200*'
 mutant budget-reason-stale hub.c \
-	'"keeps %.0f of %.0f fps, the encoders busy %.0f%%", h->st.fps,' \
-	'"keeps %.0f of %.0f fps, the encoders busy %.0f%%" + 1000, h->st.fps,' \
+	'	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "' \
+	'	if (0) snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "' \
 	't2200*'
 mutant unwatched-kept hub.c '			drop[r] = h->latest[r];
 			h->latest[r] = NULL;' '			drop[r] = NULL;' 't2200*'
@@ -277,6 +274,35 @@ mutant controls-unbounded controls.c \
 	'NJOBS = 8,' 'NJOBS = 64,' 't3100*'
 mutant controls-not-kept controls.c \
 	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
+
+# Adaptation on real links.
+mutant input-unread-when-backed-up conn.c \
+	'(c->phase == PH_STREAM || conn_backlog(c) <= CONN_BACKLOG)' \
+	'(conn_backlog(c) <= CONN_BACKLOG)' 't2100*'
+mutant pong-never-late stream.c \
+	'(st->tk_acked <= st->ping_acked || wait > 3 * stall)' \
+	'(1 || wait > 3 * stall)' 't1200*'
+mutant pong-late-forever stream.c \
+	'(st->tk_acked <= st->ping_acked || wait > 3 * stall)' \
+	'(st->tk_acked <= st->ping_acked)' 't1200*'
+mutant unpaced conn.c '	if (p->rate <= 0 || ioctl(c->fd, TIOCOUTQ, &queued) != 0)' \
+	'	if (1 || ioctl(c->fd, TIOCOUTQ, &queued) != 0)' 't5300*'
+mutant estimate-no-memory adapt.c \
+	'	for (i = 0, a->cap_bps = 0; i < a->nseen; i++)' \
+	'	for (i = 0, a->cap_bps = 0; i < 1; i++)' 'unit-adapt'
+mutant no-leap adapt.c \
+	'			target = MAX(target, fit(o, LEAP * o->bytes * 8 /' \
+	'			target = MAX(target, 0 * fit(o, LEAP * o->bytes * 8 /' \
+	'unit-adapt'
+mutant acks-burst-trusted adapt.c '		s = MIN(s, GROW * a->cap_bps);' ';' \
+	'unit-adapt'
+mutant silence-measures adapt.c \
+	'	if (o->ack_ms > o->secs * 1000 && a->cap_bps > 0)' \
+	'	if (0)' 'unit-adapt'
+mutant no-quarter hub.c \
+	'		scales = MAX(scales, rung_scale(h->job[i]) + 1);' \
+	'		scales = MAX(scales, MIN(1, rung_scale(h->job[i])) + 1);' \
+	't2100*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0

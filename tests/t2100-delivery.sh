@@ -150,8 +150,10 @@ snap () {
 test_expect_success '4:2:0 by default, at full and half resolution' '
 	start_server --source test --size 320x240 &&
 	snap full quality=80 && snap half quality=h40 &&
+	snap quarter quality=t60 &&
 	test "$(sof full.jpg)" = "320x240 22 com" &&
 	test "$(sof half.jpg)" = "160x120 22 com" &&
+	test "$(sof quarter.jpg)" = "80x60 22 com" &&
 	"$WSC" load -t 1 --decode "$WSBASE/websocket/80" >out &&
 	ok_load out && test "$(kv w <out)" = 320
 '
@@ -171,12 +173,29 @@ test_expect_success 'odd sizes: 1278x718 and 1279x719, full and half' '
 	do
 		start_server --source test --size $size &&
 		snap odd quality=80 && snap oddh quality=h60 &&
+		snap oddt quality=t60 &&
 		test "$(sof odd.jpg)" = "$size 22 com" &&
 		test "$(sof oddh.jpg)" = "638x358 22 com" &&
+		test "$(sof oddt.jpg)" = "318x178 22 com" &&
 		"$WSC" load -t 1 --decode "$WSBASE/websocket/80" >out &&
 		ok_load out &&
 		test "$(kv w <out)x$(kv h <out)" = $size || return 1
 	done
+'
+
+# A viewer that does not read (its receive buffer full, frames backed
+# up behind it) is still heard: what it sends is read and acted on, its
+# pongs and closes seen while frames wait.
+test_expect_success 'a viewer whose frames back up is still heard' '
+	start_server --source test --size 640x480 --fps 30 &&
+	{ "$TESTS_DIR/hostile" backed -w 1 -t 4 127.0.0.1:$PORT \
+		/websocket/95 "{\"quality\":40}" >backed.out & } &&
+	sleep 2.5 &&
+	curl -sf "$BASE/state" >state.json &&
+	wait &&
+	cat backed.out state.json &&
+	test "$(kv sent <backed.out)" = 1 &&
+	jq -e ".clients[0].asked == \"q40\"" state.json
 '
 
 test_expect_success 'SIGTERM: a WebSocket client gets 1001, the server exits 0' '

@@ -91,15 +91,19 @@ test_expect_success 'per address: streams are kept, the new one gets 503' '
 	test "$(kv errors <three.out)" = 0
 '
 
-test_expect_success 'per address: a head idle past the grace period makes room' '
-	{ "$HOSTILE" idle -n 3 -t 4 127.0.0.1:$PORT >old.out & } &&
+test_expect_success 'per address: the oldest head idle past the grace period makes room' '
+	{ "$HOSTILE" idle -n 2 -t 5 127.0.0.1:$PORT >old.out & } &&
+	wait_conns 2 &&
+	sleep 1.2 &&
+	{ "$HOSTILE" idle -n 1 -t 3.5 127.0.0.1:$PORT >mid.out & } &&
 	wait_conns 3 &&
 	sleep 1.2 &&
 	"$HOSTILE" idle -n 2 -t 1 127.0.0.1:$PORT >new.out &&
 	wait &&
-	cat old.out new.out &&
+	cat old.out mid.out new.out &&
 	test "$(kv closed <old.out)" = 2 &&
 	test "$(kv answered <old.out)" = 2 &&
+	test "$(kv closed <mid.out)" = 0 &&
 	test "$(kv closed <new.out)" = 0
 '
 

@@ -1,36 +1,39 @@
 /* unit-adapt.c: adapt.c's decisions against scripted ticks and against a
- * simulated link: congestion moves down as far as the throughput says,
- * calm probes up no faster than the rule, a failed probe leaves a ceiling
- * whose wait doubles, a steady link gives a steady rung, and the send
- * buffer follows min RTT x path rate + 120 ms. */
+ * simulated path: the estimate is the most a second of ticks saw (what
+ * the path delivered when it held us back, what went when it did not), a
+ * single short tick is a gap and changes nothing, a tick without
+ * acknowledgements changes nothing, a burst of them counts GROW times at
+ * most; down when the path is smaller than the rung, up after HOLD calm
+ * ticks (a rung, or LEAP times what went with no queue); a failed step
+ * leaves a ceiling whose wait doubles up to 2 s; a steady path gives a
+ * steady rung, a step down is followed within half a second, a step up
+ * within seconds; the pacing is the estimate, its pipe and the budget; a
+ * small view caps the rung at the scale that covers it. */
 #include <stdint.h>
+#include <string.h>
 
 #include "adapt.h"
 #include "unit.h"
 
-/* adapt.c's rule, as its top comment and the README state it. */
+/* adapt.c's rule, as its top comment states it. */
 #define HEADROOM 0.85
-#define GROW 2.5
-#define BACKOFF_MIN 4
-#define BACKOFF_MAX 32
-#define QUEUE_S 0.12
-#define SNDBUF_MIN 16384
-#define SNDBUF_START 131072
+#define BUDGET_S 0.08
+#define QUEUE_S 0.1
+#define GROW 1.25
+#define HOLD 2
+#define LEAP 1.6
+#define BACKOFF_MIN 2
+#define BACKOFF_MAX 16
+#define WINDOW 4
 #define FPS 30
+#define TICK 0.25
 
-/* Mean frame size of each ladder position at 1280x720 (the test pattern
- * as make bench-adapt measures it: h30 23 KB ... q80 128 KB, q95 290 KB). */
+/* Mean frame size of each ladder position at 1280x720 (the test pattern:
+ * t30 9 KB ... h30 23 KB ... q80 128 KB, q95 280 KB). */
 static const double sizes[] = {
+	9e3, 10.5e3, 12.5e3, 15e3,		/* t30 t45 t60 t75 */
 	23e3, 29e3, 35e3, 44e3,			/* h30 h45 h60 h75 */
-	52e3, 68e3, 86e3, 100e3, 128e3, 175e3, 290e3	/* q30 ... q95 */
-};
-
-/* What the path carries and what TCP says about it. */
-struct link {
-	double bps;		/* bits/s the bottleneck passes */
-	double rate_bps;	/* TCP_INFO delivery rate (a token bucket's
-				   bursts read above bps), 0 unknown */
-	double min_rtt_ms;
+	57e3, 70e3, 87e3, 95e3, 128e3, 180e3, 280e3	/* q30 ... q95 */
 };
 
 /* Doubles that should be equal up to rounding. */
@@ -47,8 +50,7 @@ static double need(int i)
 	return sizes[i] * 8 * FPS;
 }
 
-/* The highest position whose bitrate fits in budget, else 0: what the
- * rule calls "carries the source frame rate". */
+/* The highest position whose bitrate fits in budget, else 0. */
 static int fits(double budget)
 {
 	int i, best = 0;
@@ -59,19 +61,14 @@ static int fits(double budget)
 	return best;
 }
 
-static int pos_of(int rung)
+static int pos(const struct adapt *a)
 {
 	int i;
 
 	for (i = 0; i < adapt_nladder; i++)
-		if (adapt_ladder[i] == rung)
+		if (adapt_ladder[i] == adapt_rung(a))
 			return i;
 	return -1;
-}
-
-static int pos(const struct adapt *a)
-{
-	return pos_of(adapt_rung(a));
 }
 
 static void blank(struct adapt_obs *o)
@@ -79,43 +76,40 @@ static void blank(struct adapt_obs *o)
 	int i;
 
 	memset(o, 0, sizeof(*o));
-	o->secs = 1;
+	o->secs = TICK;
 	o->src_fps = FPS;
-	o->rtt_ms = o->min_rtt_ms = 20;
-	o->age_ms = 30;
+	o->rtt_ms = o->min_rtt_ms = 80;
+	o->ack_ms = 5;
 	for (i = 0; i < adapt_nladder; i++)
 		o->rung_bytes[adapt_ladder[i]] = sizes[i];
 }
 
-/* One hand-made tick at position i: frames sent, skipped. */
-static void script(struct adapt_obs *o, int i, uint64_t frames,
-		   uint64_t skipped)
+/* A tick at position i on a path of bps: every frame if it fits, else
+ * what the path carries, frames replaced and a queue the pacing holds. */
+static void path(struct adapt_obs *o, int i, double bps, double delivery)
 {
+	double frames = FPS * TICK;
+
 	blank(o);
-	o->frames = frames;
-	o->skipped = skipped;
-	o->bytes = frames * (uint64_t)sizes[i];
+	o->delivery_bps = delivery;
+	if (need(i) <= bps) {
+		o->frames = (uint64_t)frames;
+		o->bytes = (uint64_t)(frames * sizes[i]);
+		o->acked = (double)o->bytes;
+		o->inflight = need(i) / 8 * 0.08;
+		return;
+	}
+	o->frames = (uint64_t)(bps * TICK / 8 / sizes[i]);
+	o->skipped = (uint64_t)frames - o->frames;
+	o->bytes = (uint64_t)(bps * TICK / 8);
+	o->acked = (double)o->bytes;
+	o->held = TICK / 2;
+	o->rtt_ms = 80 + 60;
+	o->inflight = bps / 8 * 0.12;
 }
 
-/* The tick a client on position i sees over link l: the source's frames
- * go out as fast as the link takes them, the rest are replaced before
- * they go out (latest frame wins). A saturated link adds the bounded
- * queue to the frames' age. */
-static void observe(const struct link *l, int i, struct adapt_obs *o)
-{
-	uint64_t room = (uint64_t)(l->bps / (8 * sizes[i]));
-
-	script(o, i, room < FPS ? room : FPS, room < FPS ? FPS - room : 0);
-	o->delivery_bps = l->rate_bps;
-	o->min_rtt_ms = l->min_rtt_ms;
-	o->rtt_ms = l->min_rtt_ms + (o->skipped ? 120 : 0);
-	o->age_ms = l->min_rtt_ms / 2 + 8 * sizes[i] / l->bps * 1000 +
-		    (o->skipped ? 100 : 0);
-}
-
-/* n ticks over l from position start; out[t]: the position decided at
- * tick t (the one tick t + 1 runs on). */
-static void run(const struct link *l, int start, int n, int *out)
+/* Runs n ticks at rates[t] from position start; the positions in out. */
+static void run(const double *rates, int n, int start, int *out)
 {
 	struct adapt a;
 	struct adapt_obs o;
@@ -123,7 +117,7 @@ static void run(const struct link *l, int start, int n, int *out)
 
 	adapt_init(&a, adapt_ladder[start]);
 	for (t = 0; t < n; t++) {
-		observe(l, pos(&a), &o);
+		path(&o, pos(&a), rates[t], 0);
 		adapt_tick(&a, &o);
 		out[t] = pos(&a);
 	}
@@ -138,358 +132,233 @@ static int changes(const int *r, int from, int to)
 	return n;
 }
 
-/* Lengths of the runs of ticks spent below position top between two
- * ticks at it: how long each probe to top waited. Returns how many. */
-static int waits(const int *r, int n, int top, int *w)
-{
-	int t, k = 0, last = -1;
-
-	for (t = 0; t < n; t++) {
-		if (r[t] != top)
-			continue;
-		if (last >= 0 && t - last > 1)
-			w[k++] = t - last - 1;
-		last = t;
-	}
-	return k;
-}
-
-static void show(const char *what, const int *r, int n)
-{
-	int t;
-
-	printf("# %s:", what);
-	for (t = 0; t < n; t++)
-		printf(" %d", r[t]);
-	putchar('\n');
-}
-
-/* (1) Congestion moves down at once, at least one rung, as far as the
- * throughput says. */
-static void test_congestion(void)
+static void test_estimate(void)
 {
 	struct adapt a;
 	struct adapt_obs o;
-	int q80 = 8;
+	double cap;
+	int t, p0;
 
-	/* The boundary: under 90 % of the source with frames skipped. */
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 27, 3);
+	adapt_init(&a, adapt_ladder[12]);
+	CHECK_NEAR(adapt_pace(&a).rate, 0, "no pacing before a measure");
+	path(&o, 12, 5e6, 0);
 	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), q80 + 1, "27 of 30 frames is calm: probe up");
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 26, 4);
-	o.bytes = 40000000 / 8;		/* the link carried q80 and more */
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), q80 - 1, "26 of 30 skipped: one down at least");
-	CHECK_STR(a.why, "down: congested", "why");
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 20, 0);
-	adapt_tick(&a, &o);
-	CHECK(pos(&a) > q80, "few frames but none skipped (a slow source) "
-	      "is not congestion: %d", pos(&a));
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 22, 3);
-	o.src_fps = 25;			/* 22.5 is 90 %: half a frame */
-	adapt_tick(&a, &o);
-	CHECK(pos(&a) > q80, "22 of a 25 fps source is calm");
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 21, 4);
-	o.src_fps = 25;
-	adapt_tick(&a, &o);
-	CHECK(pos(&a) < q80, "21 of a 25 fps source: down (got %d)",
-	      pos(&a));
+	CHECK_NEAR(a.cap_bps, 5e6, "held back: what the path delivered");
+	CHECK_STR(a.why, "down: path measured", "why");
+	CHECK_INT(pos(&a), fits(5e6 * HEADROOM), "down to what fits");
 
-	/* Old frames alone: every frame sent, but 300 ms old. */
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, FPS, 0);
-	o.age_ms = 300;
+	/* Room: at least what went. */
+	adapt_init(&a, adapt_ladder[4]);
+	path(&o, 4, 100e6, 0);
 	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), q80 - 1, "frames older than 250 ms: down");
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, FPS, 0);
-	o.age_ms = 200;
-	adapt_tick(&a, &o);
-	CHECK(pos(&a) > q80, "200 ms old frames are not congestion");
+	CHECK_NEAR(a.cap_bps, need(4), "room: what went");
 
-	/* Heavy congestion: as far down as the throughput says, at once. */
-	adapt_init(&a, adapt_ladder[10]);
-	script(&o, 10, 3, 27);		/* q95 on ~7 Mbit/s */
+	/* A gap: one tick that delivered little changes nothing. */
+	adapt_init(&a, adapt_ladder[8]);
+	path(&o, pos(&a), 20e6, 0);
 	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), fits(3 * sizes[10] * 8 * HEADROOM),
-		  "q95 at 3 fps: down to what 85 % of the throughput carries");
-	CHECK(pos(&a) <= 3, "q95 at 3 fps: to half resolution at once "
-	      "(got %d)", pos(&a));
-	CHECK_NEAR(a.bw_bps, 3 * sizes[10] * 8, "estimate = throughput");
-	adapt_init(&a, adapt_ladder[q80]);
-	script(&o, q80, 12, 18);
+	p0 = pos(&a);
+	cap = a.cap_bps;
+	path(&o, p0, 20e6, 0);
+	o.frames = 2;
+	o.skipped = 5;
+	o.acked = o.bytes = (uint64_t)(1e6 * TICK / 8);
 	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), fits(12 * sizes[q80] * 8 * HEADROOM),
-		  "q80 at 12 fps: several rungs down");
-	CHECK(pos(&a) <= q80 - 3, "q80 at 12 fps: more than one rung");
-
-	/* At the bottom it stays there. */
-	adapt_init(&a, adapt_ladder[0]);
-	script(&o, 0, 5, 25);
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), 0, "h30 congested stays h30");
-
-	/* On the simulated link: from q95 to the rung 4 Mbit/s and
-	 * 20 Mbit/s carry in one tick. */
-	{
-		struct link slow = { 4e6, 4e6, 20 }, mid = { 20e6, 20e6, 20 };
-		int r[1];
-
-		run(&slow, 10, 1, r);
-		CHECK_INT(r[0], 0, "q95 on 4 Mbit/s: h30 after one tick");
-		run(&mid, 10, 1, r);
-		CHECK_INT(r[0], fits((uint64_t)(20e6 / 8 / sizes[10]) *
-				     sizes[10] * 8 * HEADROOM),
-			  "q95 on 20 Mbit/s: one tick to the throughput's rung");
+	CHECK_NEAR(a.cap_bps, cap, "a gap: the estimate stays");
+	CHECK(pos(&a) == p0 && !strcmp(a.why, "hold: held back"),
+	      "and so does the rung (%s)", a.why);
+	/* A second of a smaller path brings it down. */
+	for (t = 0; t < WINDOW; t++) {
+		path(&o, pos(&a), 3e6, 0);
+		adapt_tick(&a, &o);
 	}
+	CHECK_NEAR(a.cap_bps, 3e6, "a second of 3 Mbit/s: 3 Mbit/s");
+	CHECK(pos(&a) <= fits(3e6), "and the rung follows (%d)", pos(&a));
+
+	/* A tick without a word from the peer. */
+	path(&o, pos(&a), 100e6, 0);
+	o.ack_ms = 400;
+	o.acked = 0;
+	o.skipped = 7;
+	o.frames = 0;
+	adapt_tick(&a, &o);
+	CHECK_NEAR(a.cap_bps, 3e6, "no acks: nothing changes");
+
+	/* A queue longer than QUEUE_S holds back too. */
+	adapt_init(&a, adapt_ladder[12]);
+	path(&o, 12, 100e6, 0);
+	adapt_tick(&a, &o);
+	o.rtt_ms = 80 + QUEUE_S * 1000 + 20;
+	adapt_tick(&a, &o);
+	CHECK(a.limited, "a long queue holds back");
+
+	/* After a silence, a burst of acks counts GROW x the estimate. */
+	adapt_init(&a, adapt_ladder[8]);
+	path(&o, 8, 2e6, 0);
+	adapt_tick(&a, &o);
+	path(&o, pos(&a), 2e6, 0);
+	o.acked = 100e6 * TICK / 8;
+	adapt_tick(&a, &o);
+	CHECK_NEAR(a.cap_bps, GROW * 2e6, "a burst of acks: GROW x at most");
 }
 
-/* (2) Calm probes up after a calm tick, never past what GROW times the
- * throughput carries; the estimate never exceeds GROW x throughput. */
+static void test_pace(void)
+{
+	struct adapt a;
+	struct adapt_obs o;
+	struct adapt_pace p;
+
+	adapt_init(&a, -1);
+	path(&o, pos(&a), 8e6, 0);
+	o.min_rtt_ms = 50;
+	adapt_tick(&a, &o);
+	p = adapt_pace(&a);
+	CHECK_NEAR(p.rate, a.cap_bps / 8, "rate: the estimate");
+	CHECK_NEAR(p.pipe, a.cap_bps / 8 * 0.050, "pipe: rate x min RTT");
+	CHECK_NEAR(p.budget, BUDGET_S, "budget");
+}
+
 static void test_calm(void)
 {
-	struct link fat = { 1e9, 1e9, 5 }, tbf = { 20e6, 1e9, 20 };
 	struct adapt a;
 	struct adapt_obs o;
-	double thru;
-	int t, p, want, bad = 0, over = 0, steps = 0;
+	int t, p0, ups = 0, bad = 0;
 
-	/* Calm with the delivery rate unknown: one rung per calm tick. */
+	/* A fat path, a queue of ours in it all along: a rung a step. */
 	adapt_init(&a, adapt_ladder[4]);
-	script(&o, 4, FPS, 0);
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), 5, "calm, no delivery rate: one rung up");
-	CHECK_STR(a.why, "up: probe", "why");
-	CHECK_NEAR(a.bw_bps, need(4), "estimate = throughput");
-
-	/* No move up on a congested tick, however high TCP's rate. */
-	adapt_init(&a, adapt_ladder[4]);
-	script(&o, 4, 20, 10);
-	o.delivery_bps = 1e9;
-	adapt_tick(&a, &o);
-	CHECK(pos(&a) < 4, "congested: never up (got %d)", pos(&a));
-	/* ... and the first calm tick after it probes up (HOLD_MIN 1). */
-	p = pos(&a);
-	script(&o, p, FPS, 0);
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), p + 1, "first calm tick after a drop: probe");
-
-	/* A delivery rate of 1 Gbit/s (a token bucket's bursts) counts
-	 * for at most GROW times what went through. */
-	adapt_init(&a, adapt_ladder[0]);
-	for (t = 0; t < 20; t++) {
-		p = pos(&a);
-		observe(&fat, p, &o);
-		thru = (double)o.bytes * 8;
+	for (t = 0; t < 60; t++) {
+		p0 = pos(&a);
+		path(&o, p0, 1e9, 0);
+		o.rtt_ms = 80 + QUEUE_S * 1000 / 2;
 		adapt_tick(&a, &o);
-		want = fits(GROW * thru * HEADROOM);
-		if (want <= p)
-			want = p + 1;
-		if (want >= adapt_nladder)
-			want = adapt_nladder - 1;
-		over += a.bw_bps > GROW * thru * 1.000001;
-		bad += pos(&a) != want;
-		steps += pos(&a) != p;
-		if (pos(&a) == adapt_nladder - 1)
-			break;
-	}
-	CHECK_INT(over, 0, "estimate above GROW x throughput");
-	CHECK_INT(bad, 0, "calm steps other than max(rung + 1, "
-		  "fit(GROW x throughput))");
-	CHECK(steps >= 3, "a fat link is climbed in steps (%d)", steps);
-	adapt_init(&a, adapt_ladder[0]);
-	observe(&fat, 0, &o);
-	adapt_tick(&a, &o);
-	CHECK_NEAR(a.bw_bps, GROW * need(0), "estimate h30 on 1 Gbit/s");
-	CHECK_INT(pos(&a), 3, "h30 -> h75 (q30 needs more than 2.5 x h30)");
-
-	/* Behind a 20 Mbit/s token bucket whose bursts read 1 Gbit/s, the
-	 * first step from h30 is bounded by what went through, not by TCP. */
-	adapt_init(&a, adapt_ladder[0]);
-	observe(&tbf, 0, &o);
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), fits(GROW * need(0) * HEADROOM),
-		  "h30 behind a tbf: one GROW step");
-}
-
-/* (3) A failed probe leaves a ceiling: the next probe to it waits
- * BACKOFF_MIN ticks, doubling up to BACKOFF_MAX. */
-static void check_backoff(const char *what, const struct link *l, int x)
-{
-	int r[120], w[16], k, i, wait = BACKOFF_MIN, bad = 0, out = 0;
-
-	run(l, x, 120, r);
-	for (i = 0; i < 120; i++)
-		out += r[i] > x + 1 || r[i] < x - 1;
-	CHECK_INT(out, 0, "ticks away from the link's rungs");
-	k = waits(r, 120, x + 1, w);
-	CHECK(k >= 4, "%s: probes to the ceiling (%d)", what, k);
-	for (i = 0; i < k; i++) {
-		if (w[i] != wait) {
-			printf("# wait %d: %d ticks, want %d\n", i, w[i], wait);
-			bad++;
+		if (pos(&a) > p0) {
+			ups++;
+			bad += pos(&a) != p0 + 1;
 		}
-		wait = wait * 2 < BACKOFF_MAX ? wait * 2 : BACKOFF_MAX;
 	}
-	if (bad || out)
-		show(what, r, 120);
-	CHECK_INT(bad, 0, "probe waits other than 4 8 16 32 32 ...");
+	CHECK_INT(pos(&a), adapt_nladder - 1, "a fat path: the top");
+	CHECK_INT(bad, 0, "with a queue, one rung a step");
+	CHECK(ups == adapt_nladder - 1 - 4, "%d steps", ups);
+	/* No queue at all: as far as LEAP x what went. */
+	adapt_init(&a, adapt_ladder[4]);
+	for (t = 0; t < HOLD; t++) {
+		path(&o, pos(&a), 1e9, 0);
+		adapt_tick(&a, &o);
+	}
+	CHECK_INT(pos(&a), fits(LEAP * need(4)), "no queue: LEAP x");
+	CHECK_STR(a.why, "up", "why");
 }
 
 static void test_ceiling(void)
 {
-	/* q80 carried, q90 not; the failed probe's throughput fits q80. */
-	struct link q80 = { 37e6, 37e6, 20 };
-	/* q60 carried, q70 not; the failed probe's throughput says q45, one
-	 * under the rung the link carries. */
-	struct link q60 = { 21e6, 21e6, 20 };
-	struct adapt a;
-	struct adapt_obs o;
+	/* 4.5 Mbit/s: t75 fits (3.6 needed), h30 (5.5) does not. */
+	double rates[200];
+	int r[200], t, waits[16], nw = 0, last = -1;
 
-	check_backoff("q80 / q90 link", &q80, 8);
-	check_backoff("q60 / q70 link (falls to q45)", &q60, 6);
-
-	/* The ceiling is named while it holds. */
-	adapt_init(&a, adapt_ladder[8]);
-	observe(&q80, 8, &o);
-	adapt_tick(&a, &o);
-	observe(&q80, 9, &o);
-	adapt_tick(&a, &o);
-	CHECK_INT(pos(&a), 8, "failed probe: back to q80");
-	observe(&q80, 8, &o);
-	adapt_tick(&a, &o);
-	CHECK_STR(a.why, "hold: ceiling", "why under the ceiling");
-}
-
-/* (4) A link that carries position x but not x + 1 gives a steady rung:
- * after a warm-up, x nearly always, rare probes, no flip-flop. A failed
- * probe drops as far as its throughput says, which can be a rung or two
- * under x for a tick; never above x + 1. */
-static void check_steady(double bps, int x)
-{
-	struct link l = { bps, bps, 20 };
-	int r[100], t, at = 0, flips = 0, n, out = 0;
-	char what[64];
-
-	snprintf(what, sizeof(what), "%.2f Mbit/s (rung %d)", bps / 1e6, x);
-	run(&l, adapt_nladder / 2, 100, r);
-	for (t = 40; t < 100; t++) {
-		at += r[t] == x;
-		out += r[t] > x + 1 || r[t] < x - 2;
-		flips += t >= 43 && r[t] == r[t - 2] && r[t - 1] == r[t - 3] &&
-			 r[t] != r[t - 1];
-	}
-	n = changes(r, 40, 100);
-	if (n > 8 || at < 52 || flips || out)
-		show(what, r, 100);
-	CHECK(n <= 8 && at >= 52 && !flips && !out, "%s: %d changes in "
-	      "60 ticks, %d at the rung, %d flip-flops, %d far off", what, n,
-	      at, flips, out);
+	for (t = 0; t < 200; t++)
+		rates[t] = 4.5e6;
+	run(rates, 200, 4, r);
+	for (t = 20; t < 200; t++)
+		if (r[t] > r[t - 1]) {
+			if (last >= 0 && nw < 16)
+				waits[nw++] = t - last;
+			last = t;
+		}
+	CHECK(nw >= 3, "steps to h30 keep being tried (%d)", nw);
+	CHECK(nw < 30, "but rarely (%d in 45 s)", nw);
+	for (t = 1; t < nw; t++)
+		if (waits[t] < waits[t - 1] && waits[t - 1] < BACKOFF_MAX + 4)
+			break;
+	CHECK(t == nw, "the waits between tries never shrink while they fail");
+	for (t = 20, last = 0; t < 200; t++)
+		last += r[t] == 3;
+	CHECK(last >= 160, "on t75 most of the time (%d of 180)", last);
 }
 
 static void test_steady(void)
 {
-	int x, r[60], t, low = 0;
-	double lo, hi;
-	struct link slow = { 3e6, 3e6, 20 }, top = { 200e6, 200e6, 20 };
+	static const double rate[] = { 2e6, 5e6, 12e6, 30e6, 200e6 };
+	double rates[120];
+	int r[120], t, k, at;
 
-	/* Every gap of the ladder: just carrying x, midway, and just
-	 * short of carrying x + 1 at 90 % of the frames. */
-	for (x = 0; x + 1 < adapt_nladder; x++) {
-		lo = need(x);
-		hi = (FPS * 9 / 10) * 8 * sizes[x + 1] - 1;
-		check_steady(lo, x);
-		check_steady((lo + hi) / 2, x);
-		check_steady(hi, x);
+	for (k = 0; k < (int)(sizeof(rate) / sizeof(rate[0])); k++) {
+		for (t = 0; t < 120; t++)
+			rates[t] = rate[k];
+		run(rates, 120, 8, r);
+		/* The highest rung the path carries at 90 % of the source
+		 * rate or more (a calm tick), or one below. */
+		for (t = 40, at = 0; t < 120; t++)
+			at += r[t] == fits(rate[k] / 0.9) ||
+			      r[t] == fits(rate[k] / 0.9) - 1;
+		CHECK(at >= 70 && changes(r, 40, 120) <= 16,
+		      "%.0f Mbit/s: %d of 80 ticks at the rung that fits or "
+		      "one below, %d changes", rate[k] / 1e6, at,
+		      changes(r, 40, 120));
 	}
-	/* Under the smallest rung and above the largest: pinned. */
-	run(&slow, adapt_nladder / 2, 60, r);
-	for (t = 1; t < 60; t++)
-		low += r[t] != 0;
-	CHECK_INT(low, 0, "3 Mbit/s: ticks off h30 after the first");
-	run(&top, 0, 60, r);
-	CHECK_INT(changes(r, 10, 60), 0, "200 Mbit/s: changes at q95");
-	CHECK_INT(r[59], adapt_nladder - 1, "200 Mbit/s: q95");
 }
 
-/* (5) The send buffer holds min RTT x path rate + QUEUE_S, at least
- * SNDBUF_MIN; SNDBUF_START before the first tick. */
-static void test_sndbuf(void)
+static void test_steps(void)
+{
+	double rates[120];
+	int r[120], t;
+
+	for (t = 0; t < 120; t++)
+		rates[t] = t < 40 || t >= 60 ? 30e6 : 3e6;
+	run(rates, 120, 8, r);
+	CHECK(r[39] >= fits(30e6 * HEADROOM) - 1, "30 Mbit/s: q80 or near "
+	      "(%d)", r[39]);
+	CHECK(r[41] <= fits(3e6 * HEADROOM), "down to 3 Mbit/s in two ticks "
+	      "(%d)", r[41]);
+	for (t = 60; t < 120 && r[t] < fits(30e6 * HEADROOM) - 1; t++)
+		;
+	CHECK(t - 60 <= 40, "back up within 10 s (%d ticks)", t - 60);
+}
+
+static void test_view(void)
 {
 	struct adapt a;
-	struct adapt_obs o;
+	int top_h = 0, top_t = 0, i;
 
-	adapt_init(&a, adapt_ladder[4]);
-	CHECK_NEAR(a.sndbuf, SNDBUF_START, "before the first tick");
-
-	/* Calm, 20 Mbit/s measured, 30 ms min RTT, bloated smoothed RTT. */
-	script(&o, 4, FPS, 0);
-	o.delivery_bps = 20e6;
-	o.min_rtt_ms = 30;
-	o.rtt_ms = 400;
-	adapt_tick(&a, &o);
-	CHECK_NEAR(a.bw_bps, 20e6, "calm estimate: the delivery rate");
-	CHECK_NEAR(a.sndbuf, 20e6 / 8 * (0.030 + QUEUE_S),
-		  "20 Mbit/s x (30 ms + 120 ms)");
-
-	/* Congested: the throughput is the path rate. */
-	script(&o, pos(&a), 10, 20);
-	o.min_rtt_ms = 50;
-	adapt_tick(&a, &o);
-	CHECK_NEAR(a.sndbuf, (double)o.bytes * 8 / 8 * (0.050 + QUEUE_S),
-		  "congested: throughput x (50 ms + 120 ms)");
-
-	/* Min RTT unknown: the queue allowance alone. */
-	adapt_init(&a, adapt_ladder[4]);
-	script(&o, 4, FPS, 0);
-	o.delivery_bps = 20e6;
-	o.min_rtt_ms = 0;
-	adapt_tick(&a, &o);
-	CHECK_NEAR(a.sndbuf, 20e6 / 8 * QUEUE_S, "no min RTT: 120 ms");
-
-	/* A slow link: the floor. */
-	adapt_init(&a, adapt_ladder[0]);
-	script(&o, 0, 1, 29);
-	o.bytes = 40000;		/* 320 kbit/s */
-	adapt_tick(&a, &o);
-	CHECK_NEAR(a.sndbuf, SNDBUF_MIN, "320 kbit/s: the 16 KiB floor");
-	CHECK(320e3 / 8 * (0.020 + QUEUE_S) < SNDBUF_MIN,
-	      "(the bound itself is below the floor there)");
-
-	/* On the simulated link, every tick. */
-	{
-		struct link l = { 12e6, 12e6, 40 };
-		int t, bad = 0;
-
-		adapt_init(&a, adapt_ladder[8]);
-		for (t = 0; t < 30; t++) {
-			double want;
-
-			observe(&l, pos(&a), &o);
-			adapt_tick(&a, &o);
-			want = a.bw_bps / 8 * (0.040 + QUEUE_S);
-			want = want > SNDBUF_MIN ? want : SNDBUF_MIN;
-			bad += a.sndbuf < want * 0.999999 ||
-			       a.sndbuf > want * 1.000001;
-		}
-		CHECK_INT(bad, 0, "ticks whose bound is not rate x (min RTT "
-			  "+ 120 ms)");
+	for (i = 0; i < adapt_nladder; i++) {
+		if (rung_scale(adapt_ladder[i]) >= 1)
+			top_h = i;
+		if (rung_scale(adapt_ladder[i]) >= 2)
+			top_t = i;
 	}
+	CHECK_INT(adapt_view_top(1280, 720, 1280, 720), adapt_nladder - 1,
+		  "a full-size view: the top");
+	CHECK_INT(adapt_view_top(640, 360, 1280, 720), top_h,
+		  "a half-size view: half size at most");
+	CHECK_INT(adapt_view_top(700, 390, 1280, 720), top_h,
+		  "a tenth more than half: still half");
+	CHECK_INT(adapt_view_top(800, 450, 1280, 720), adapt_nladder - 1,
+		  "more than that: the top");
+	CHECK_INT(adapt_view_top(320, 180, 1280, 720), top_t,
+		  "a quarter-size view: quarter size");
+	CHECK_INT(adapt_view_top(0, 0, 1280, 720), adapt_nladder - 1,
+		  "no view: the top");
+	adapt_init(&a, adapt_ladder[adapt_nladder - 1]);
+	adapt_limit(&a, top_h);
+	CHECK_INT(pos(&a), top_h, "limited: down at once");
+	CHECK_STR(a.why, "down: view", "why");
 }
 
 int main(void)
 {
+	int i, mono = 1;
+
 	CHECK_INT(adapt_nladder, (int)(sizeof(sizes) / sizeof(sizes[0])),
-		  "ladder length");
-	test_congestion();
+		  "the ladder has the rungs this test knows");
+	for (i = 1; i < adapt_nladder; i++)
+		mono &= rung_size_key(adapt_ladder[i]) >
+			rung_size_key(adapt_ladder[i - 1]);
+	CHECK(mono, "the ladder goes from the smallest frames up");
+	test_estimate();
+	test_pace();
 	test_calm();
 	test_ceiling();
 	test_steady();
-	test_sndbuf();
+	test_steps();
+	test_view();
 	return unit_done();
 }

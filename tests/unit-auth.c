@@ -244,8 +244,9 @@ int main(void)
 		char addr[32];
 
 		snprintf(addr, sizeof(addr), "10.2.%d.%d", i / 200, i % 200);
+		snprintf(name, sizeof(name), "crowd%d", i);
 		t_mono += 10000;
-		basic(a, addr, "alice", "crowd");
+		basic(a, addr, "alice", name);
 	}
 	CHECK_INT(basic(a, "10.1.1.1", "alice", "more9"), V_SLOW,
 		  "the worst offender is remembered");

@@ -40,12 +40,13 @@ static const char usage[] =
 "       wsclient ws [--origin O] [--protocol P] [-T SECONDS] [--frames N]\n"
 "                   [--no-pong] URL [SPEC...]\n"
 "       wsclient http [--slow MS] [-T SECONDS] HOST:PORT < request\n"
-"       wsclient trace [-t SECONDS] [-o FILE] [--protocol P] [--texts]\n"
-"                      [--reconnect-rule] ws://HOST:PORT/websocket/Q\n"
+"       wsclient trace [-t SECONDS] [-o FILE] [--frames FILE] [--protocol P]\n"
+"                      [--texts] [--reconnect-rule] URL\n"
 "\n"
-"URL is ws://HOST:PORT/PATH (WebSocket) or, for load, http://HOST:PORT/PATH\n"
-"(MJPEG multipart/x-mixed-replace, or a single image/jpeg); USER:PASS@\n"
-"before HOST sends Basic credentials; -H 'NAME: VALUE' one more header.\n"
+"URL is ws://HOST:PORT/PATH (WebSocket) or, for load and trace,\n"
+"http://HOST:PORT/PATH (MJPEG multipart/x-mixed-replace, or for load a\n"
+"single image/jpeg); USER:PASS@ before HOST sends Basic credentials;\n"
+"-H 'NAME: VALUE' one more header.\n"
 "\n"
 "load: CLIENTS connections (default 1) until SECONDS pass (default 5, or 10\n"
 "  with -f) or each got FRAMES frames (fewer is an error). Each frame must\n"
@@ -92,15 +93,19 @@ static const char usage[] =
 "  what the server sends to stdout until it closes or -T (default 5)\n"
 "  seconds pass. Exit 0.\n"
 "\n"
-"trace: one WebSocket client for SECONDS (default 10), reconnecting if\n"
-"  dropped; writes one line a second to FILE (default stdout):\n"
+"trace: one WebSocket or MJPEG client for SECONDS (default 10),\n"
+"  reconnecting (at the next second) if dropped; writes one line a second\n"
+"  to FILE (default stdout):\n"
 "    t q w h frames kbits age_p50 age_p95 skipped reconnects gap_ms up\n"
 "  (age in ms, arrival - ts; gap_ms the longest wait for a frame; up 1\n"
-"  when streaming). --texts copies the last server text to stderr each\n"
-"  second. --reconnect-rule: the original React client, which every\n"
-"  second takes the fps of the last 5 s of its connection and reconnects\n"
-"  at Q-5 below 28 fps, Q+5 above 32 (30..95); a reconnect empties the\n"
-"  window, so it decides again 5 s later.\n";
+"  when streaming). --frames FILE writes a line per frame, flushed as it\n"
+"  comes: arrival_us ts_us bytes q w h seq (arrival and capture time in\n"
+"  CLOCK_REALTIME µs). --texts copies the last server text to stderr each\n"
+"  second. --reconnect-rule (WebSocket only, URL ending in /Q): the\n"
+"  original React client, which every second takes the fps of the last\n"
+"  5 s of its connection and reconnects at Q-5 below 28 fps, Q+5 above\n"
+"  32 (30..95); a reconnect empties the window, so it decides again 5 s\n"
+"  later. Without it a reconnect asks for the same URL.\n";
 
 /* Dynamic byte queue: bytes [off, len) are pending. */
 struct buf {
@@ -172,6 +177,7 @@ static struct {
 	int rcvbuf;			/* load: SO_RCVBUF, 0 = default */
 	int size_w, size_h;	/* --size: every frame must be this */
 	FILE *luma;		/* --luma: a line per frame */
+	FILE *framelog;		/* trace --frames: a line per frame */
 } o;
 
 static int last_q, last_w, last_h, nerrmsg;
@@ -765,7 +771,7 @@ static double mean_luma(const unsigned char *p, size_t n)
 static void frame_done(struct conn *c)
 {
 	struct com m = { 0, 0, 0, 0, 0 };
-	int64_t lat;
+	int64_t arrival, lat;
 
 	c->binaries++;
 	if (o.verbose) {
@@ -779,11 +785,16 @@ static void frame_done(struct conn *c)
 		return;
 	}
 	c->t_last = now_us(CLOCK_MONOTONIC);
-	lat = now_us(CLOCK_REALTIME) - m.ts;
+	arrival = now_us(CLOCK_REALTIME);
+	lat = arrival - m.ts;
 	if (o.luma)
 		fprintf(o.luma, "%lld %lld %.2f\n",
 			(long long)now_us(CLOCK_REALTIME), m.ts,
 			mean_luma(c->full, c->fulllen));
+	if (o.framelog)
+		fprintf(o.framelog, "%lld %lld %llu %d %d %d %llu\n",
+			(long long)arrival, m.ts,
+			(unsigned long long)c->msize, m.q, m.w, m.h, m.seq);
 	if (!c->frames)
 		c->t_first = c->t_last;
 	c->frames++;
@@ -1689,7 +1700,8 @@ static void tr_collect(struct tracer *t)
 }
 
 /* Drops the connection (a close frame, then the socket) and opens
- * another at quality q. */
+ * another: at quality q under --reconnect-rule (the URL's last segment
+ * rewritten), else at the same URL. */
 static void tr_reconnect(struct tracer *t, int q)
 {
 	struct conn *c = &t->c;
@@ -1704,7 +1716,7 @@ static void tr_reconnect(struct tracer *t, int q)
 		conn_close(c);
 	}
 	conn_free(c);
-	if (slash)
+	if (t->rule && slash)
 		snprintf(slash + 1, sizeof(t->u.path) -
 			 (size_t)(slash + 1 - t->u.path), "%d", q);
 	t->q = q;
@@ -1761,7 +1773,7 @@ static void tr_line(struct tracer *t, FILE *f, int64_t now)
 static int cmd_trace(int argc, char **argv)
 {
 	static struct tracer t;
-	const char *url = NULL, *out = NULL;
+	const char *url = NULL, *out = NULL, *frames = NULL;
 	FILE *f = stdout;
 	int64_t now, deadline, tick;
 	struct pollfd pf;
@@ -1780,19 +1792,26 @@ static int cmd_trace(int argc, char **argv)
 			t.rule = 1;
 		else if (!strcmp(argv[i], "--texts"))
 			o.json = 1;
+		else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+			frames = argv[++i];
 		else if (argv[i][0] == '-' || url)
 			bad_usage();
 		else
 			url = argv[i];
 	}
-	if (!url || url_parse(url, &t.u) < 0 || !t.u.ws)
+	if (!url || url_parse(url, &t.u) < 0)
 		bad_usage();
 	s = strrchr(t.u.path, '/');
 	t.q = s ? atoi(s + 1) : 0;
-	if (t.rule && (t.q < 30 || t.q > 95))
-		die("--reconnect-rule needs a URL ending in /30..95");
+	if (t.rule && (!t.u.ws || t.q < 30 || t.q > 95))
+		die("--reconnect-rule needs a ws:// URL ending in /30..95");
 	if (out && !(f = fopen(out, "w")))
 		die("%s:", out);
+	/* Line-buffered: a run killed before its end keeps its frames. */
+	if (frames && !(o.framelog = fopen(frames, "w")))
+		die("%s:", frames);
+	if (o.framelog)
+		setvbuf(o.framelog, NULL, _IOLBF, 0);
 	t.ai = resolve(t.u.host, t.u.port);
 	t.t0 = now_us(CLOCK_MONOTONIC);
 	deadline = t.t0 + (int64_t)(o.secs * 1e6);
@@ -1863,6 +1882,8 @@ static int cmd_trace(int argc, char **argv)
 	free(t.lat);
 	if (out)
 		fclose(f);
+	if (o.framelog)
+		fclose(o.framelog);
 	return 0;
 }
 
