@@ -20,14 +20,14 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c \
-	frame.c ladder.c
+	frame.c ladder.c mailbox.c budget.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
 UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-http tests/unit-mjpeg tests/unit-jpeg tests/unit-adapt \
 	tests/unit-json tests/unit-share tests/unit-ctrl
-UNITS += tests/unit-notify tests/unit-auth
+UNITS += tests/unit-notify tests/unit-auth tests/unit-budget tests/unit-mailbox
 TOOLS = tests/wsclient tests/hostile tests/fakecam.so tests/linkemu
 
 ifeq ($(V),)
@@ -60,9 +60,11 @@ tests/unit-share: share.o sha256.o util.o
 tests/unit-mjpeg: mjpeg.o
 tests/unit-jpeg: jpeg.o
 tests/unit-adapt: adapt.o ladder.o
+tests/unit-budget: budget.o ladder.o
+tests/unit-mailbox: mailbox.o
 tests/unit-notify: notify.o util.o
 # auth.c on a clock of its own.
-tests/unit-auth: auth.o account.o share.o sha256.o base64.o util.o
+tests/unit-auth: auth.o account.o share.o sha256.o base64.o util.o mailbox.o
 tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
@@ -92,7 +94,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # server's calls there.
 tests/fuzz-server: server.c conn.c route.c stream.c status.c access.c \
 	auth.c account.c share.c json.c http.c ws.c sha1.c sha256.c \
-	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c ladder.c
+	base64.c obuf.c adapt.c util.c web.c controls.c ctrl.c ladder.c mailbox.c
 tests/fuzz-server: notify.c
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg

@@ -209,12 +209,15 @@ static int is_json(const struct http_req *r)
 
 enum access_verdict access_hold(struct conn *c, int64_t until)
 {
-	if (c->held && c->env->now - c->held_since > VERIFY_WAIT_US) {
+	int64_t since = c->held ? c->held_since : c->env->now;
+
+	if (c->env->now - since >= VERIFY_WAIT_US) {
 		conn_error(c, 503, "the password check takes too long",
 			   "Retry-After: 5\r\n");
 		return ACCESS_ANSWERED;
 	}
-	conn_hold_request(c, MIN(until, c->env->now + VERIFY_WAIT_US));
+	/* Ten seconds all told, however often it runs again meanwhile. */
+	conn_hold_request(c, MIN(until, since + VERIFY_WAIT_US));
 	return ACCESS_HELD;
 }
 

@@ -9,7 +9,6 @@
  * is verified against a made-up hash: the same work, the same answer. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "mailbox.h"
 #include "sha256.h"
 #include "share.h"
 #include "util.h"
@@ -101,14 +101,10 @@ struct auth {
 	struct failure fails[FAILS_N];
 	struct user nobody;		/* verified for unknown users */
 
-	/* The verifier: jobs in, verdicts out, under lock. */
+	/* The verifier: checks in, verdicts out, through the mailbox. */
+	struct mailbox *mb;
 	pthread_t th;
 	int started;
-	pthread_mutex_t lock;
-	pthread_cond_t cv;
-	struct job queue[QUEUE_N], done[QUEUE_N];
-	int nqueue, ndone, stop;
-	int wake[2];
 };
 
 static const struct user *find_user(const struct auth *a, const char *name,
@@ -145,41 +141,23 @@ static void *verifier(void *arg)
 {
 	struct auth *a = arg;
 	unsigned char got[32];
+	struct job *j;
 
-	pthread_mutex_lock(&a->lock);
-	for (;;) {
-		struct job j;
-
-		while (!a->stop && a->nqueue == 0)
-			pthread_cond_wait(&a->cv, &a->lock);
-		if (a->stop)
-			break;
-		j = a->queue[0];
-		memmove(a->queue, a->queue + 1,
-			(size_t)--a->nqueue * sizeof(a->queue[0]));
-		memset(&a->queue[a->nqueue], 0, sizeof(a->queue[0]));
-		pthread_mutex_unlock(&a->lock);
-
-		pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,
-			      sizeof(got));
+	while ((j = mailbox_take(a->mb, 1)) != NULL) {
+		pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,
+			      got, sizeof(got));
 		/* Both checks always run: an unknown user takes as long. */
-		j.result = (ct_equal(got, j.want, 32) & j.known) ? V_OK : V_BAD;
-		memset(j.pass, 0, sizeof(j.pass));
-
-		pthread_mutex_lock(&a->lock);
-		if (a->ndone < QUEUE_N)
-			a->done[a->ndone++] = j;
-		if (write(a->wake[1], "", 1) < 0) {
-			/* a byte is already waiting */
-		}
+		j->result = (ct_equal(got, j->want, 32) & j->known) ? V_OK :
+			    V_BAD;
+		memset(j->pass, 0, sizeof(j->pass));
+		mailbox_answer(a->mb, j);
 	}
-	pthread_mutex_unlock(&a->lock);
 	return NULL;
 }
 
 int auth_wake_fd(const struct auth *a)
 {
-	return a->wake[0];
+	return mailbox_wake_fd(a->mb);
 }
 
 static struct verdict_entry *cache_find(struct auth *a,
@@ -346,30 +324,21 @@ static int64_t slowed(struct auth *a, const struct from *from,
 
 void auth_collect(struct auth *a)
 {
-	struct job done[QUEUE_N];
 	int64_t now = mono_us();
-	char b[64];
-	int i, n;
+	struct job j;
+	uint64_t tag;
 
-	while (read(a->wake[0], b, sizeof(b)) > 0)
-		;
-	pthread_mutex_lock(&a->lock);
-	n = a->ndone;
-	memcpy(done, a->done, (size_t)n * sizeof(done[0]));
-	memset(a->done, 0, sizeof(a->done));
-	a->ndone = 0;
-	pthread_mutex_unlock(&a->lock);
-	for (i = 0; i < n; i++) {
-		struct job *j = &done[i];
-		int stale = j->gen != a->gen;
+	mailbox_woken(a->mb);
+	while (mailbox_next(a->mb, &tag, &j)) {
+		int stale = j.gen != a->gen;
 		struct verdict_entry *e;
 		int k;
 
-		settle(a, j, stale, now);
+		settle(a, &j, stale, now);
 		for (k = 0, e = NULL; k < CACHE_N && !e; k++)
 			if (a->cache[k].until && a->cache[k].v == V_PENDING &&
-			    a->cache[k].gen == j->gen &&
-			    ct_equal(a->cache[k].key, j->key, 32))
+			    a->cache[k].gen == j.gen &&
+			    ct_equal(a->cache[k].key, j.key, 32))
 				e = &a->cache[k];
 		if (!e)
 			continue;
@@ -379,10 +348,10 @@ void auth_collect(struct auth *a)
 			memset(e, 0, sizeof(*e));
 			continue;
 		}
-		e->v = j->result;
+		e->v = j.result;
 		e->until = now + (e->v == V_OK ? CACHE_OK_US : CACHE_BAD_US);
 	}
-	memset(done, 0, sizeof(done));
+	memset(&j, 0, sizeof(j));
 }
 
 /* Verification */
@@ -424,7 +393,8 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	struct verdict_entry *e;
 	const struct user *u;
 	enum verdict v;
-	struct job *j;
+	struct job j;
+	int busy;
 
 	credential_key(a, kind, user, ulen, pass, plen, key);
 	if ((e = cache_find(a, key, now)) != NULL) {
@@ -441,32 +411,28 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	name[ulen] = 0;
 	if ((*retry = slowed(a, from, name, now)) != 0)
 		return V_SLOW;
-	pthread_mutex_lock(&a->lock);
-	/* Verdicts waiting for the poll thread count too: the verifier
-	 * never has to drop one. */
-	if (a->nqueue + a->ndone >= QUEUE_N - 1 ||
-	    !(e = cache_slot(a, now))) {
-		pthread_mutex_unlock(&a->lock);
+	/* Verdicts waiting for the poll thread hold their slot too: the
+	 * verifier never has to drop one. */
+	if (!(e = cache_slot(a, now)))
 		return V_BUSY;
-	}
 	u = find_user(a, user, ulen);
-	j = &a->queue[a->nqueue++];
-	memset(j, 0, sizeof(*j));
-	memcpy(j->key, key, 32);
-	memcpy(j->pass, pass, plen);
-	j->plen = plen;
-	j->known = u != NULL;
-	j->gen = a->gen;
-	j->from = *from;
-	memcpy(j->user, name, ulen + 1);
+	memset(&j, 0, sizeof(j));
+	memcpy(j.key, key, 32);
+	memcpy(j.pass, pass, plen);
+	j.plen = plen;
+	j.known = u != NULL;
+	j.gen = a->gen;
+	j.from = *from;
+	memcpy(j.user, name, ulen + 1);
 	if (!u)
 		u = &a->nobody;
-	j->iter = u->iter;
-	memcpy(j->salt, u->salt, ACCOUNT_SALT);
-	memcpy(j->want, u->key, 32);
-	pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->lock);
-
+	j.iter = u->iter;
+	memcpy(j.salt, u->salt, ACCOUNT_SALT);
+	memcpy(j.want, u->key, 32);
+	busy = mailbox_post(a->mb, 0, &j, now) != 0;
+	memset(&j, 0, sizeof(j));
+	if (busy)
+		return V_BUSY;
 	charge(a, from, name, now);
 	a->checks++;
 	memset(e, 0, sizeof(*e));
@@ -730,9 +696,6 @@ struct auth *auth_open(const char *file, const char *secret_file,
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	a->wake[0] = a->wake[1] = -1;
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cv, NULL);
 	set_paths(a, file, secret_file);
 	if (account_load(a->file, &a->users, &a->nusers, err, errsz) != 0 ||
 	    get_secret(a, 0, err, errsz) != 0)
@@ -744,14 +707,10 @@ struct auth *auth_open(const char *file, const char *secret_file,
 		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
 		goto fail;
 	}
-	if (pipe(a->wake) != 0) {
-		snprintf(err, errsz, "pipe: %s", strerror(errno));
+	if (!(a->mb = mailbox_new(QUEUE_N, sizeof(struct job), 0))) {
+		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
-	fcntl(a->wake[0], F_SETFL, O_NONBLOCK);
-	fcntl(a->wake[1], F_SETFL, O_NONBLOCK);
-	fcntl(a->wake[0], F_SETFD, FD_CLOEXEC);
-	fcntl(a->wake[1], F_SETFD, FD_CLOEXEC);
 	if (pthread_create(&a->th, NULL, verifier, a) != 0) {
 		snprintf(err, errsz, "cannot start the verifier thread");
 		goto fail;
@@ -807,22 +766,13 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 
 void auth_close(struct auth *a)
 {
-	int i;
-
 	if (!a)
 		return;
 	if (a->started) {
-		pthread_mutex_lock(&a->lock);
-		a->stop = 1;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->lock);
+		mailbox_stop(a->mb);
 		pthread_join(a->th, NULL);
 	}
-	for (i = 0; i < 2; i++)
-		if (a->wake[i] >= 0)
-			close(a->wake[i]);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->lock);
+	mailbox_free(a->mb);
 	free(a->users);
 	memset(a, 0, sizeof(*a));
 	free(a);

@@ -1,9 +1,8 @@
 /* controls.c: the camera's controls between the poll thread and the
- * source thread: a few requests and the list under one small lock; the
+ * source thread: requests and their answers go through a mailbox, the
+ * list as the source thread last read it is the mailbox's board; the
  * camera is touched on the source thread only. */
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "controls.h"
 #include "ctrl.h"
 #include "json.h"
+#include "mailbox.h"
 #include "obuf.h"
 #include "source.h"
 #include "util.h"
@@ -19,7 +19,6 @@
 enum {
 	NJOBS = 8,			/* requests at once; more get 503 */
 	WAIT_US = 5000000,		/* the longest a request waits */
-	KEEP_US = 10000000,		/* an answer nobody came for goes */
 	TEXT = 24			/* a kept value, as text */
 };
 
@@ -27,14 +26,6 @@ enum state {
 	S_NONE,				/* the source has no controls */
 	S_AWAY,				/* a camera, not open now */
 	S_LIVE				/* a camera, open: ask it */
-};
-
-enum job_state {
-	J_FREE,
-	J_QUEUED,			/* for the source thread */
-	J_BUSY,				/* the source thread has it */
-	J_DONE,				/* answered: for its waiter */
-	J_ABANDONED			/* its waiter gave up while busy */
 };
 
 struct pair {
@@ -45,18 +36,21 @@ struct pair {
 	int has_value;			/* it reads back: kept, put back */
 };
 
-/* A request: set (POST) or read the list afresh (GET). Once BUSY its
- * fields are the source thread's until it is DONE. */
+/* A request: set (POST) or read the list afresh (GET), and its answer
+ * (status, why; the values the camera took in p). */
 struct job {
-	enum job_state state;
-	uint64_t conn, req;		/* who waits for it */
-	int64_t t;			/* queued; once answered, then */
 	int get;
 	int n;
 	struct pair p[CTRL_MAX];
 	char who[100];
 	int status;
 	char why[200];
+};
+
+/* What the source thread last knew: the mailbox's board. */
+struct board {
+	enum state state;
+	struct ctrl_list list;
 };
 
 /* A value to set again when the camera comes back. */
@@ -67,41 +61,24 @@ struct kept {
 };
 
 struct controls {
-	pthread_mutex_t lock;		/* guards state, cur, jobs */
-	enum state state;
-	struct ctrl_list *cur;		/* the list as last read */
-	struct job jobs[NJOBS];
-	int queued;			/* jobs QUEUED; read without the lock
-					   by the source thread */
+	struct mailbox *mb;		/* jobs in, answers out, the board */
+	struct board *view;		/* the poll thread's copy of it */
 	/* The source thread's alone (main's before it starts). */
-	struct ctrl_list *next;		/* read into, then swapped with cur */
+	struct board *next;		/* read into, then published */
 	struct kept kept[CONTROLS_KEPT_MAX];
 	int nkept;
 	int opened;			/* the source has opened before */
 	int full_said;
-	int wake[2];			/* a byte: answers are in */
 };
-
-/* Tells the poll thread that answers are in (one byte; a full pipe
- * already says so). */
-static void wake(struct controls *ctl)
-{
-	if (write(ctl->wake[1], "", 1) < 0) {
-		/* EAGAIN: a byte is waiting */
-	}
-}
 
 int controls_wake_fd(const struct controls *ctl)
 {
-	return ctl ? ctl->wake[0] : -1;
+	return ctl ? mailbox_wake_fd(ctl->mb) : -1;
 }
 
 void controls_woken(struct controls *ctl)
 {
-	char b[64];
-
-	while (read(ctl->wake[0], b, sizeof(b)) > 0)
-		;
+	mailbox_woken(ctl->mb);
 }
 
 struct controls *controls_new(void)
@@ -110,24 +87,13 @@ struct controls *controls_new(void)
 
 	if (!ctl)
 		return NULL;
-	ctl->cur = calloc(1, sizeof(*ctl->cur));
+	ctl->view = calloc(1, sizeof(*ctl->view));
 	ctl->next = calloc(1, sizeof(*ctl->next));
-	ctl->wake[0] = ctl->wake[1] = -1;
-	if (!ctl->cur || !ctl->next || pipe(ctl->wake) != 0 ||
-	    pthread_mutex_init(&ctl->lock, NULL) != 0) {
-		if (ctl->wake[0] >= 0) {
-			close(ctl->wake[0]);
-			close(ctl->wake[1]);
-		}
-		free(ctl->cur);
-		free(ctl->next);
-		free(ctl);
+	ctl->mb = mailbox_new(NJOBS, sizeof(struct job), sizeof(struct board));
+	if (!ctl->view || !ctl->next || !ctl->mb) {
+		controls_free(ctl);
 		return NULL;
 	}
-	fcntl(ctl->wake[0], F_SETFL, O_NONBLOCK);
-	fcntl(ctl->wake[1], F_SETFL, O_NONBLOCK);
-	fcntl(ctl->wake[0], F_SETFD, FD_CLOEXEC);
-	fcntl(ctl->wake[1], F_SETFD, FD_CLOEXEC);
 	return ctl;
 }
 
@@ -135,10 +101,8 @@ void controls_free(struct controls *ctl)
 {
 	if (!ctl)
 		return;
-	pthread_mutex_destroy(&ctl->lock);
-	close(ctl->wake[0]);
-	close(ctl->wake[1]);
-	free(ctl->cur);
+	mailbox_free(ctl->mb);
+	free(ctl->view);
 	free(ctl->next);
 	free(ctl);
 }
@@ -343,55 +307,33 @@ static void run(struct controls *ctl, struct source *src, struct job *j)
 		       src->info.name, j->why);
 }
 
-/* Makes what the source thread read into next the list, and the state. */
+/* Makes what the source thread read into next the board, in state st. */
 static void publish(struct controls *ctl, enum state st)
 {
-	struct ctrl_list *t;
-
-	pthread_mutex_lock(&ctl->lock);
-	t = ctl->cur;
-	ctl->cur = ctl->next;
-	ctl->next = t;
-	ctl->state = st;
-	pthread_mutex_unlock(&ctl->lock);
+	ctl->next->state = st;
+	mailbox_publish(ctl->mb, ctl->next);
 }
 
 void controls_serve(struct controls *ctl, struct source *src)
 {
 	struct job *mine[NJOBS];
-	int i, n = 0, fresh;
+	int i, n = 0;
 
-	if (!ctl || !__atomic_load_n(&ctl->queued, __ATOMIC_ACQUIRE))
+	if (!ctl || !mailbox_waiting(ctl->mb))
 		return;
-	pthread_mutex_lock(&ctl->lock);
-	for (i = 0; i < NJOBS; i++)
-		if (ctl->jobs[i].state == J_QUEUED) {
-			ctl->jobs[i].state = J_BUSY;
-			mine[n++] = &ctl->jobs[i];
-		}
-	__atomic_store_n(&ctl->queued, 0, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctl->lock);
+	while (n < NJOBS && (mine[n] = mailbox_take(ctl->mb, 0)) != NULL)
+		n++;
 	for (i = 0; i < n; i++) {
 		mine[i]->status = 200;
 		if (!mine[i]->get)
 			run(ctl, src, mine[i]);
 	}
-	/* Read afresh: the values taken, and which are inactive now. */
-	fresh = src->ctrl_read(src, ctl->next) == 0;
-	pthread_mutex_lock(&ctl->lock);
-	if (fresh) {
-		struct ctrl_list *t = ctl->cur;
-
-		ctl->cur = ctl->next;
-		ctl->next = t;
-	}
-	for (i = 0; i < n; i++) {
-		mine[i]->state = mine[i]->state == J_ABANDONED ? J_FREE
-							       : J_DONE;
-		mine[i]->t = mono_us();
-	}
-	pthread_mutex_unlock(&ctl->lock);
-	wake(ctl);
+	/* Read afresh: the values taken, and which are inactive now; the
+	 * board before the answers, which are read with it. */
+	if (src->ctrl_read(src, &ctl->next->list) == 0)
+		publish(ctl, S_LIVE);
+	for (i = 0; i < n; i++)
+		mailbox_answer(ctl->mb, mine[i]);
 }
 
 /* Source thread: opening, closing */
@@ -416,7 +358,7 @@ static int set_kept(struct controls *ctl, struct source *src)
 
 	for (i = 0; i < ctl->nkept; i++) {
 		struct kept *k = &ctl->kept[i];
-		const struct ctrl *c = ctrl_find(ctl->next, k->name);
+		const struct ctrl *c = ctrl_find(&ctl->next->list, k->name);
 
 		if (!c)
 			snprintf(why, sizeof(why), "no such control on this "
@@ -462,18 +404,18 @@ void controls_opened(struct controls *ctl, struct source *src)
 			logmsg("%s: --ctrl ignored: this source has no "
 			       "controls", src->info.name);
 		ctl->nkept = 0;
-		ctl->next->n = 0;
+		ctl->next->list.n = 0;
 		ctl->opened = 1;
 		publish(ctl, S_NONE);
 		return;
 	}
-	if (src->ctrl_read(src, ctl->next) != 0) {
+	if (src->ctrl_read(src, &ctl->next->list) != 0) {
 		logmsg("%s: cannot read the camera's controls:",
 		       src->info.name);
-		ctl->next->n = 0;
+		ctl->next->list.n = 0;
 	} else if (set_kept(ctl, src) > 0 &&
-		   src->ctrl_read(src, ctl->next) != 0) {
-		ctl->next->n = 0;
+		   src->ctrl_read(src, &ctl->next->list) != 0) {
+		ctl->next->list.n = 0;
 	}
 	ctl->opened = 1;
 	publish(ctl, S_LIVE);
@@ -481,26 +423,17 @@ void controls_opened(struct controls *ctl, struct source *src)
 
 void controls_closed(struct controls *ctl, struct source *src)
 {
-	int i;
+	struct job *j;
 
 	if (!ctl)
 		return;
-	pthread_mutex_lock(&ctl->lock);
-	ctl->state = src->ctrl_read ? S_AWAY : S_NONE;
-	ctl->cur->n = 0;
-	for (i = 0; i < NJOBS; i++) {
-		struct job *j = &ctl->jobs[i];
-
-		if (j->state != J_QUEUED)
-			continue;
-		j->state = J_DONE;
+	ctl->next->list.n = 0;
+	publish(ctl, src->ctrl_read ? S_AWAY : S_NONE);
+	while ((j = mailbox_take(ctl->mb, 0)) != NULL) {
 		j->status = j->get ? 200 : 503;
 		snprintf(j->why, sizeof(j->why), "the camera went away");
-		j->t = mono_us();
+		mailbox_answer(ctl->mb, j);
 	}
-	__atomic_store_n(&ctl->queued, 0, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctl->lock);
-	wake(ctl);
 }
 
 /* Poll thread: checking a change */
@@ -643,109 +576,49 @@ static int no_controls(const struct controls_req *r, struct obuf *b,
 	return answer(&none, p, 0, !r->body, b);
 }
 
-/* Answers nobody came for are dropped. */
-static void expire(struct controls *ctl, int64_t now)
-{
-	int i;
-
-	for (i = 0; i < NJOBS; i++)
-		if (ctl->jobs[i].state == J_DONE &&
-		    now - ctl->jobs[i].t > KEEP_US)
-			ctl->jobs[i].state = J_FREE;
-}
-
-static struct job *find(struct controls *ctl, const struct controls_req *r)
-{
-	int i;
-
-	for (i = 0; i < NJOBS; i++) {
-		struct job *j = &ctl->jobs[i];
-
-		if ((j->state == J_QUEUED || j->state == J_BUSY ||
-		     j->state == J_DONE) && j->conn == r->conn &&
-		    j->req == r->req)
-			return j;
-	}
-	return NULL;
-}
-
-static struct job *free_job(struct controls *ctl)
-{
-	int i;
-
-	for (i = 0; i < NJOBS; i++)
-		if (ctl->jobs[i].state == J_FREE)
-			return &ctl->jobs[i];
-	return NULL;
-}
-
-static void queue(struct controls *ctl, struct job *j,
-		  const struct controls_req *r)
-{
-	j->state = J_QUEUED;
-	j->conn = r->conn;
-	j->req = r->req;
-	j->t = r->now;
-	j->get = !r->body;
-	j->status = 0;
-	j->why[0] = 0;
-	snprintf(j->who, sizeof(j->who), "%s", r->who ? r->who : "");
-	__atomic_add_fetch(&ctl->queued, 1, __ATOMIC_RELEASE);
-}
-
-/* A request seen for the first time. */
+/* A request seen for the first time: answered from the board, or left
+ * for the source thread. */
 static int begin(struct controls *ctl, const struct controls_req *r,
 		 struct obuf *b, char *why, size_t whysz)
 {
-	struct job *j = free_job(ctl);
+	const struct board *v = ctl->view;
+	struct job *j;
 	int st;
 
-	if (!r->body && ctl->state != S_LIVE)
-		return answer(ctl->cur, NULL, 0, 1, b);
-	if (r->body && ctl->state == S_AWAY) {
+	mailbox_read(ctl->mb, ctl->view);
+	if (!r->body && v->state != S_LIVE)
+		return answer(&v->list, NULL, 0, 1, b);
+	if (r->body && v->state == S_AWAY) {
 		snprintf(why, whysz, "the camera is not there now (NO "
 			 "SIGNAL): try again when it is back");
 		return 503;
 	}
-	if (!j) {
-		snprintf(why, whysz, "too many camera control requests at "
-			 "once");
+	if (!(j = calloc(1, sizeof(*j)))) {
+		snprintf(why, whysz, "out of memory");
 		return 503;
 	}
+	j->get = !r->body;
+	snprintf(j->who, sizeof(j->who), "%s", r->who ? r->who : "");
 	if (r->body) {
-		j->n = 0;
-		st = check_body(ctl->cur, r->body, r->len, j->p, &j->n, why,
+		st = check_body(&v->list, r->body, r->len, j->p, &j->n, why,
 				whysz);
-		if (st)
+		if (st || j->n == 0) {
+			if (!st)
+				st = answer(&v->list, j->p, 0, 0, b);
+			free(j);
 			return st;
-		if (j->n == 0)
-			return answer(ctl->cur, j->p, 0, 0, b);
+		}
 	}
-	queue(ctl, j, r);
-	return CONTROLS_WAIT;
-}
-
-/* A request asking again. */
-static int collect(struct controls *ctl, struct job *j,
-		   const struct controls_req *r, struct obuf *b, char *why,
-		   size_t whysz)
-{
-	int st;
-
-	if (j->state == J_DONE) {
-		j->state = J_FREE;
-		st = j->status;
-		if (st == 200)
-			return answer(ctl->cur, j->p, j->n, j->get, b);
-		snprintf(why, whysz, "%s", j->why);
-		return st;
-	}
-	if (r->now - j->t < WAIT_US)
-		return CONTROLS_WAIT;
-	j->state = j->state == J_QUEUED ? J_FREE : J_ABANDONED;
-	snprintf(why, whysz, "the camera did not answer within %d s",
-		 WAIT_US / 1000000);
-	return 503;
+	/* A requester that went away (its connection closed) never
+	 * collects: its slot goes once it is twice the longest wait old. */
+	mailbox_expire(ctl->mb, r->now - 2 * WAIT_US);
+	st = mailbox_post(ctl->mb, r->conn, j, r->now) == 0 ? CONTROLS_WAIT :
+	     503;
+	if (st == 503)
+		snprintf(why, whysz, "too many camera control requests at "
+			 "once");
+	free(j);
+	return st;
 }
 
 int controls_ask(struct controls *ctl, const struct controls_req *r,
@@ -756,11 +629,35 @@ int controls_ask(struct controls *ctl, const struct controls_req *r,
 
 	if (!ctl)
 		return no_controls(r, b, why, whysz);
-	pthread_mutex_lock(&ctl->lock);
-	expire(ctl, r->now);
-	j = find(ctl, r);
-	st = j ? collect(ctl, j, r, b, why, whysz)
-	       : begin(ctl, r, b, why, whysz);
-	pthread_mutex_unlock(&ctl->lock);
+	if (!r->waiting)
+		return begin(ctl, r, b, why, whysz);
+	if (!(j = malloc(sizeof(*j)))) {
+		mailbox_drop(ctl->mb, r->conn);
+		snprintf(why, whysz, "out of memory");
+		return 503;
+	}
+	switch (mailbox_collect(ctl->mb, r->conn, j)) {
+	case 1:
+		mailbox_read(ctl->mb, ctl->view);
+		st = j->status;
+		if (st == 200)
+			answer(&ctl->view->list, j->p, j->n, j->get, b);
+		else
+			snprintf(why, whysz, "%s", j->why);
+		break;
+	case 0:
+		if (r->now - r->since < WAIT_US) {
+			st = CONTROLS_WAIT;
+			break;
+		}
+		mailbox_drop(ctl->mb, r->conn);
+		snprintf(why, whysz, "the camera did not answer within %d s",
+			 WAIT_US / 1000000);
+		st = 503;
+		break;
+	default:		/* lost: asked as new */
+		st = begin(ctl, r, b, why, whysz);
+	}
+	free(j);
 	return st;
 }

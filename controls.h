@@ -22,11 +22,13 @@ enum {
 
 /* One request, the same each time it asks for its answer. */
 struct controls_req {
-	uint64_t conn, req;		/* its connection and request number */
+	uint64_t conn;			/* its connection (one request at a
+					   time waits on a connection) */
+	int waiting;			/* it asked before and waits */
 	const char *body;		/* POST: the JSON object; NULL: GET */
 	size_t len;
 	const char *who;		/* "127.0.0.1: alice", for the log */
-	int64_t now;			/* monotonic µs */
+	int64_t now, since;		/* monotonic µs: now, first asked */
 };
 
 /* NULL if out of memory. */

@@ -1,7 +1,9 @@
 /* frame.c: encoded frames, their blocks, and the blocks kept for reuse.
  * Touched by the encoders, the source thread and the poll thread: the
- * kept blocks have a lock of their own; a frame itself is immutable
- * once made, and its count is atomic. */
+ * kept blocks have a lock of their own (pool.lock), taken last and
+ * never held while anything else is locked or waited for; a frame
+ * itself is immutable once made, its reference count and the count of
+ * frames alive atomic. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,15 @@
-/* hub.c: the only place threads meet. The newest frame per rung, how
- * many clients need each rung, the encode budget, and the encoder
- * workers. One mutex guards everything shared; encoding itself runs
- * outside it. */
+/* hub.c: frames between the threads: the newest frame per rung, the
+ * rungs asked for and encoded, and the encoder workers.
+ *
+ * Threads meet in three places: here (frames), in mailbox.c (requests
+ * another thread answers: password checks, camera controls) and in
+ * frame.c (kept frame blocks). Here one mutex, lock, guards everything
+ * shared, with two conditions on it (work_cv: a job for the workers,
+ * done_cv: the job done); no other lock is taken while it is held (a
+ * frame replaced is let go after unlocking). Encoding runs outside it,
+ * so do the producer's frame preparation and the workers' blocks. The poll
+ * thread is woken through a pipe, one byte at a time (wake_pending says
+ * a byte is in it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -12,35 +20,22 @@
 #include <turbojpeg.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "hub.h"
 #include "jpeg.h"
 #include "mjpeg.h"
 #include "util.h"
 
-enum {
-	MAX_WORKERS = 16,
-	BACKOFF_MIN_S = 2, BACKOFF_MAX_S = 32,	/* auto: between tries */
-	PROBE_S = 3		/* auto: a rung tried holds this long */
-};
-
-#define HEALTHY_FPS 0.95	/* auto: the source rate to keep */
-#define BUSY_MAX 0.8		/* auto: the producer's share of the time */
-#define DEEP_FALL 0.8		/* auto: a source rate lower than this */
+enum { MAX_WORKERS = 16 };
 
 struct hub {
 	pthread_mutex_t lock;
 	int need[RUNG_N];
-	/* The encode budget: which rungs are encoded, when each was first
-	 * asked for, and which encoded rung serves each asked one. */
-	int max_rungs;			/* 0: auto, a CPU budget */
+	/* The encode budget (budget.c): which rungs are encoded, when each
+	 * was first asked for, and which encoded rung serves each asked
+	 * one. */
+	struct budget bud;
 	int workers;
-	double cap_ms;			/* auto: encode time per frame that
-					   keeps the source at its rate */
-	int calm, backoff, probing;	/* auto: seconds of health, the wait
-					   before trying one more rung, and
-					   seconds left for the one tried */
-	int settle;			/* auto: a second to pass unjudged */
-	double cap_before;		/* auto: the budget before a probe */
 	int64_t busy_us;		/* producer time in hub_put_image,
 					   this second */
 	int active[RUNG_N];
@@ -187,14 +182,11 @@ struct hub *hub_new(int workers, int max_rungs)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	h->max_rungs = h->st.max_rungs = MAX(0, max_rungs);
 	h->workers = MAX(1, MIN(workers, MAX_WORKERS));
-	h->backoff = BACKOFF_MIN_S;
-	/* Until measured: most of the workers' time in a 30 fps interval. */
-	h->cap_ms = h->workers * 33.3 * BUSY_MAX;
-	snprintf(h->st.budget_why, sizeof(h->st.budget_why),
-		 "until measured: %d worker%s", h->workers,
-		 h->workers == 1 ? "" : "s");
+	budget_init(&h->bud, h->workers, max_rungs, 30);
+	h->st.max_rungs = h->bud.max_rungs;
+	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
+		 h->bud.why);
 	for (i = 0; i < RUNG_N; i++)
 		h->serve_fixed[i] = h->serve_auto[i] = h->st.serve[i] = i;
 	h->wake[0] = h->wake[1] = -1;
@@ -249,83 +241,40 @@ void hub_free(struct hub *h)
 	free(h);
 }
 
-/* The encode budget */
+/* The encode budget (budget.c), with the lock held */
 
-/* Does encoding rung cost CPU? The camera's own JPEG does not. */
-static int costs(const struct hub *h, int rung)
+/* The rungs asked for, as budget.c takes them. */
+static int asks(const struct hub *h, struct budget_ask *a, int *was)
 {
-	return rung != RUNG_SOURCE || !h->src_mjpeg;
-}
+	double enc[RUNG_N];
+	int r, n = 0;
 
-/* What encoding rung costs per frame, in ms: measured, or for a rung not
- * encoded yet, as much as the dearest full-size rung measured (qualities
- * cost about the same), a quarter of that at half size, a tenth of a
- * frame interval when nothing is known. */
-static double rung_cost(const struct hub *h, int rung)
-{
-	double full = 0;
-	int r;
-
-	if (!costs(h, rung))
-		return 0;
-	if (h->st.rung[rung].frames)
-		return h->st.rung[rung].enc_ms;
 	for (r = 0; r < RUNG_N; r++)
-		if (h->st.rung[r].frames && !rung_scale(r))
-			full = MAX(full, h->st.rung[r].enc_ms);
-	if (full == 0)
-		full = 100.0 / MAX(h->st.info.fps, 1);
-	return full / (1 << 2 * rung_scale(rung));
+		enc[r] = h->st.rung[r].frames ? h->st.rung[r].enc_ms : 0;
+	for (r = 0; r < RUNG_N; r++) {
+		if (h->need[r] <= 0)
+			continue;
+		a[n].rung = r;
+		a[n].asked_at = h->asked_at[r];
+		a[n].cost_ms = budget_cost(enc, r, h->st.info.fps,
+					   h->src_mjpeg);
+		a[n].on = h->active[r];
+		was[n++] = h->active[r];
+	}
+	return n;
 }
 
-/* Does one more rung of cost c fit, on top of n rungs costing used? A
- * rung being encoded already keeps its place with a tenth over the
- * budget: costs drift from frame to frame, and a set that fits should
- * not lose a rung to the drift. */
-static int fits(const struct hub *h, int n, double used, double c, int was)
-{
-	if (c == 0)
-		return 1;		/* passed through: free */
-	if (h->max_rungs)
-		return n < h->max_rungs;
-	return n == 0 || used + c <= h->cap_ms * (was ? 1.1 : 1);
-}
-
-/* Decides which rungs are encoded, with the lock held: the rungs asked
- * for, first asked first, while the budget allows (--max-rungs N rungs,
- * or the CPU budget's cap_ms); then every asked rung is mapped to the
- * rung serving it. The order is strict: once a rung does not fit, no
- * later costing one is taken, however cheap (a cheap late rung slipping
- * in would be pushed out again by the next estimate: churn). Rungs that
- * cost nothing (the camera's own JPEG) are always taken. */
+/* Decides which rungs are encoded, then which encoded rung serves each
+ * asked one. */
 static void budget(struct hub *h)
 {
-	int r, n = 0, merged = 0, full = 0, done[RUNG_N] = {0};
-	int was[RUNG_N];
-	double used = 0;
+	struct budget_ask a[RUNG_N];
+	int was[RUNG_N], r, i, n = asks(h, a, was), on, merged = 0;
 
-	memcpy(was, h->active, sizeof(was));
+	on = budget_plan(&h->bud, a, n, was);
 	memset(h->active, 0, sizeof(h->active));
-	for (;;) {
-		int next = -1;
-		double c;
-
-		for (r = 0; r < RUNG_N; r++)
-			if (h->need[r] > 0 && !done[r] &&
-			    (next < 0 || h->asked_at[r] < h->asked_at[next]))
-				next = r;
-		if (next < 0)
-			break;
-		done[next] = 1;
-		c = rung_cost(h, next);
-		if (c > 0 && (full || !fits(h, n, used, c, was[next]))) {
-			full = 1;
-			continue;
-		}
-		h->active[next] = 1;
-		n += c > 0;
-		used += c;
-	}
+	for (i = 0; i < n; i++)
+		h->active[a[i].rung] = a[i].on;
 	for (r = 0; r < RUNG_N; r++) {
 		h->serve_fixed[r] = h->st.serve[r] =
 			rung_nearest(h->active, r, 0);
@@ -334,101 +283,37 @@ static void budget(struct hub *h)
 		merged += h->need[r] > 0 && !h->active[r];
 	}
 	if (merged != h->st.merged) {
-		if (h->max_rungs)
+		if (h->bud.max_rungs)
 			logmsg("encoder: %d rung%s encoded, %d more asked for "
-			       "served by the nearest (--max-rungs %d)", n,
-			       n == 1 ? "" : "s", merged, h->max_rungs);
+			       "served by the nearest (--max-rungs %d)", on,
+			       on == 1 ? "" : "s", merged, h->bud.max_rungs);
 		else
 			logmsg("encoder: %d rung%s encoded, %d more asked for "
 			       "served by the nearest (CPU budget: %.1f ms of "
-			       "encoding per frame; %s)", n, n == 1 ? "" : "s",
-			       merged, h->cap_ms, h->st.budget_why);
+			       "encoding per frame; %s)", on, on == 1 ? "" : "s",
+			       merged, h->bud.cap_ms, h->bud.why);
 	}
 	h->st.merged = merged;
-	h->st.budget_ms = h->cap_ms;
+	h->st.budget_ms = h->bud.cap_ms;
+	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
+		 h->bud.why);
 }
 
-/* --max-rungs auto, once a second with the lock held: is the source
- * keeping its rate, and do the encoders leave headroom? If not, encode
- * less at once, in proportion to the shortfall, and let the next second
- * pass unjudged (it still shows the old load); after calm seconds, try
- * one more rung (which, if it does not hold, alone goes again), and wait
- * twice as long after a try that failed (as adapt.c does with a probe):
- * on a machine between two budgets the choice settles on the lower one. A source that is slow while the
- * encoders idle (a camera lengthening its exposure) is not our doing and
- * shrinks nothing. Costs are CPU time, so they hold under a quota's
- * throttling. Returns whether the budget changed. */
-static int tune(struct hub *h, double busy)
+/* Once a second with --max-rungs auto: the budget's size from what the
+ * second saw; planned again if it changed. */
+static void tune(struct hub *h, double busy)
 {
-	double used = 0, nominal = h->st.info.fps, ratio, next = 0, cap;
-	double newest;
-	int r, first = -1, last = -1;
+	struct budget_ask a[RUNG_N];
+	int was[RUNG_N], n = asks(h, a, was);
+	double nominal = h->st.info.fps;
 
-	for (r = 0; r < RUNG_N; r++)
-		if (h->active[r] && costs(h, r)) {
-			used += rung_cost(h, r);
-			if (last < 0 || h->asked_at[r] > h->asked_at[last])
-				last = r;
-		}
-	/* Just under the set without its newest rung: what it costs. */
-	newest = last < 0 ? 0 : rung_cost(h, last) + 0.01;
-	/* The rung to try next is the first asked of those left out:
-	 * budget() takes them in that order. */
-	for (r = 0; r < RUNG_N; r++)
-		if (h->need[r] > 0 && !h->active[r] && costs(h, r) &&
-		    (first < 0 || h->asked_at[r] < h->asked_at[first]))
-			first = r;
-	if (first >= 0)
-		next = rung_cost(h, first);
-	ratio = nominal > 0 ? h->st.fps / nominal : 1;
-	if (!h->st.source_ok || used == 0) {
-		h->calm = 0;
-		return 0;
-	}
-	if (h->settle) {
-		h->settle = 0;
-		return 0;
-	}
-	if (busy > BUSY_MAX || (ratio < HEALTHY_FPS && busy > BUSY_MAX / 2)) {
-		/* A probe that fails takes back its own rung; a source that
-		 * nearly kept its rate loses the newest rung; a deep fall
-		 * shrinks in proportion. Busy is no gauge of how far over a
-		 * quota we are (throttled, it reads 1), so one rung a judged
-		 * second is the step unless frames were lost. */
-		if (h->probing)
-			cap = h->cap_before;
-		else if (ratio >= DEEP_FALL)
-			cap = used - newest;
-		else
-			cap = used * MIN(0.9, 0.9 * MIN(ratio, BUSY_MAX / busy));
-		h->cap_ms = MIN(h->cap_ms, cap);
-		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
-			 ratio < HEALTHY_FPS ? "the source fell to %.0f of "
-			 "%.0f fps" : "the encoders were busy %.0f%% of %.0f "
-			 "fps", ratio < HEALTHY_FPS ? h->st.fps : busy * 100,
-			 nominal);
-		if (h->probing)
-			h->backoff = MIN(h->backoff * 2, BACKOFF_MAX_S);
-		h->probing = h->calm = 0;
-		h->settle = 1;
-		return 1;
-	}
-	if (h->probing && --h->probing == 0)	/* the rung tried holds */
-		h->backoff = MAX(h->backoff / 2, BACKOFF_MIN_S);
-	/* The reason stays current: what the last judged second saw. */
-	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "
-		 "keeps %.0f of %.0f fps, the encoders busy %.0f%%", h->st.fps,
-		 nominal, busy * 100);
-	if (h->st.merged && ++h->calm >= h->backoff && next > 0) {
-		h->cap_before = MAX(h->cap_ms, used);
-		h->cap_ms = MAX(h->cap_ms, used + next);
-		h->probing = PROBE_S;
-		h->calm = 0;
-		snprintf(h->st.budget_why, sizeof(h->st.budget_why),
-			 "trying one more rung (%.1f ms)", next);
-		return 1;
-	}
-	return 0;
+	if (budget_tune(&h->bud, a, n, h->st.merged, nominal > 0 ?
+			h->st.fps / nominal : 1, busy, nominal,
+			h->st.source_ok))
+		budget(h);
+	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
+		 h->bud.why);
+	h->st.budget_ms = h->bud.cap_ms;
 }
 
 /* Poll thread side */
@@ -550,8 +435,8 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 		h->fps_n = 0;
 		/* The set changes only with the budget (and the asks, in
 		 * hub_need): costs measured anew do not reshuffle it. */
-		if (!h->max_rungs && tune(h, h->st.busy))
-			budget(h);
+		if (!h->bud.max_rungs)
+			tune(h, h->st.busy);
 	}
 	h->fps_n++;
 	*pass = 0;

@@ -1,6 +1,8 @@
-/* hub.c: the only place threads meet. The newest frame (frame.h) per
- * rung, how many clients need each rung, the encode budget, and the
- * encoder workers that turn one source image into every needed rung. */
+/* hub.c: where frames meet the threads: the source thread hands an image
+ * in, the encoder workers turn it into every rung somebody asks for, and
+ * the poll thread takes the newest frame (frame.h) of each rung. Also
+ * how many clients ask for each rung, and which are encoded (budget.c
+ * decides). */
 #ifndef HUB_H
 #define HUB_H
 #include <stddef.h>

@@ -475,7 +475,8 @@ static void serve_controls(struct conn *c, const struct req *q)
 		 c->who.name[0] ? ": " : "", c->who.name);
 	memset(&cr, 0, sizeof(cr));
 	cr.conn = c->serial;
-	cr.req = c->requests;
+	cr.waiting = c->held;
+	cr.since = c->held ? c->held_since : c->env->now;
 	cr.body = http_method_is(r, "POST") ? r->body : NULL;
 	cr.len = cr.body ? r->content_length : 0;
 	cr.who = who;

@@ -36,9 +36,10 @@ enum {
 					   evicted to make room */
 	SHUTDOWN_US = 2000000,		/* time to say goodbye */
 	EXTRA = 64,			/* slots for telling clients 503 */
-	SPARE_FDS = 32,			/* listener, pipes, camera, stdio */
-	NFIXED = 5			/* pollfds before the clients' */
+	SPARE_FDS = 32			/* listener, pipes, camera, stdio */
 };
+
+static int nfixed(void);
 
 static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
 	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 24\r\n"
@@ -103,7 +104,7 @@ void server_init(struct server *s, const struct config *cfg,
 	s->cap = cfg->max_clients + EXTRA;
 	s->env.conns = calloc((size_t)s->cap, sizeof(*s->env.conns));
 	s->env.hstats = calloc(1, sizeof(*s->env.hstats));
-	s->pfd = calloc((size_t)s->cap + NFIXED, sizeof(*s->pfd));
+	s->pfd = calloc((size_t)s->cap + nfixed(), sizeof(*s->pfd));
 	s->dead = calloc((size_t)s->cap, 1);
 	if (!s->env.conns || !s->pfd || !s->dead || !s->env.hstats)
 		die("out of memory");
@@ -590,23 +591,105 @@ static void tell_status(struct server *s)
 		      n == 1 ? "" : "s");
 }
 
+/* What wakes the loop besides its clients, and what it does then. */
+
+static int signal_fd(const struct server *s)
+{
+	return s->sig[0];
+}
+
+static void signalled(struct server *s)
+{
+	char b[16];
+	ssize_t k, j;
+
+	while ((k = read(s->sig[0], b, sizeof(b))) > 0)
+		for (j = 0; j < k; j++) {
+			if (b[j] == SIGHUP)
+				reload(s);
+			else
+				s->stop = 1;
+		}
+}
+
+static int verifier_fd(const struct server *s)
+{
+	return s->env.auth ? auth_wake_fd(s->env.auth) : -1;
+}
+
+static void verdicts_in(struct server *s)
+{
+	auth_collect(s->env.auth);
+}
+
+static int controls_fd(const struct server *s)
+{
+	return controls_wake_fd(s->env.controls);
+}
+
+static void camera_answered(struct server *s)
+{
+	controls_woken(s->env.controls);
+}
+
+static int frames_fd(const struct server *s)
+{
+	return hub_wake_fd(s->env.hub);
+}
+
+static const struct waker {
+	int (*fd)(const struct server *s);
+	void (*woken)(struct server *s);
+	int rerun;			/* held requests may have their
+					   answer now: run them again */
+	int late;			/* after the clients' own events */
+} wakers[] = {
+	{ signal_fd, signalled, 0, 0 },
+	{ verifier_fd, verdicts_in, 1, 0 },
+	{ controls_fd, camera_answered, 1, 0 },
+	{ frames_fd, dispatch, 0, 1 },
+};
+
+enum { NFIXED = 1 + LEN(wakers) };	/* the listener, the wakers */
+
+/* The pollfds before the clients'. */
+static int nfixed(void)
+{
+	return NFIXED;
+}
+
+/* The wakers whose descriptor was readable, early or late ones. */
+static void run_wakers(struct server *s, int late)
+{
+	int i, rerun = 0;
+
+	for (i = 0; i < (int)LEN(wakers); i++)
+		if (wakers[i].late == late &&
+		    (s->pfd[1 + i].revents & POLLIN)) {
+			wakers[i].woken(s);
+			rerun |= wakers[i].rerun;
+		}
+	if (rerun)
+		rerun_held(s);
+}
+
 int server_turn(struct server *s)
 {
 	struct conn_env *e = &s->env;
 	struct pollfd *pfd = s->pfd;
 	int64_t paced;
-	int i, n, stop = 0, wait_ms;
+	int i, n, wait_ms;
 
 	if (s->accept_paused && e->now >= s->accept_paused)
 		s->accept_paused = 0;
 	pfd[0].fd = s->lfd >= 0 && !e->stopping && !s->accept_paused ?
 		    s->lfd : -1;
-	pfd[1].fd = hub_wake_fd(e->hub);
-	pfd[2].fd = s->sig[0];
-	pfd[3].fd = e->auth ? auth_wake_fd(e->auth) : -1;
-	pfd[4].fd = controls_wake_fd(e->controls);
-	for (i = 0; i < NFIXED; i++)
+	for (i = 0; i < (int)LEN(wakers); i++)
+		pfd[1 + i].fd = wakers[i].fd(s);
+	for (i = 0; i < NFIXED; i++) {
 		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
 	paced = INT64_MAX;
 	for (i = 0; i < e->nconns; i++) {
 		struct conn *c = e->conns[i];
@@ -620,37 +703,20 @@ int server_turn(struct server *s)
 	wait_ms = (int)MAX(0, (MIN(MIN(s->next_tick, paced),
 				   notify_due(&s->notify)) - mono_us() + 999) /
 			   1000);
+	s->stop = 0;
 	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
 	e->now = mono_us();
 	notify_watchdog(&s->notify, e->now);
 	if (n < 0 && errno != EINTR)
 		die("poll:");
-	if (n > 0 && (pfd[2].revents & POLLIN)) {
-		char b[16];
-		ssize_t k, j;
-
-		while ((k = read(s->sig[0], b, sizeof(b))) > 0)
-			for (j = 0; j < k; j++) {
-				if (b[j] == SIGHUP)
-					reload(s);
-				else
-					stop = 1;
-			}
-	}
-	if (n > 0 && (pfd[3].revents & POLLIN)) {
-		auth_collect(e->auth);
-		rerun_held(s);
-	}
-	if (n > 0 && (pfd[4].revents & POLLIN)) {
-		controls_woken(e->controls);	/* a camera's answers */
-		rerun_held(s);
-	}
+	if (n > 0)
+		run_wakers(s, 0);
 	for (i = 0; n > 0 && i < e->nconns; i++)
 		if (pfd[NFIXED + i].revents && !s->dead[i] &&
 		    on_events(s, e->conns[i], pfd[NFIXED + i].revents) != 0)
 			s->dead[i] = 1;
-	if (n > 0 && (pfd[1].revents & POLLIN))
-		dispatch(s);
+	if (n > 0)
+		run_wakers(s, 1);
 	/* Frames held back by their pacing whose time has come. */
 	for (i = 0; paced <= e->now && i < e->nconns; i++) {
 		struct conn *c = e->conns[i];
@@ -677,7 +743,7 @@ int server_turn(struct server *s)
 		accept_all(s);
 		reap(s);	/* whoever made room for them */
 	}
-	return stop;
+	return s->stop;
 }
 
 /* Stopping: streams say goodbye, idle connections go now, responses in

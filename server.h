@@ -25,6 +25,7 @@ struct server {
 	int64_t last_sweep;		/* streams' access checked again */
 	int64_t accept_paused;		/* out of fds: retry accept then */
 	int64_t busy_logged;		/* the last "too many" line */
+	int stop;			/* a stop signal came this turn */
 	int busy_quiet;			/* ... and how many went unsaid */
 	struct notify notify;		/* the service manager, if any */
 };

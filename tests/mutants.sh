@@ -60,7 +60,7 @@ mutant () {
 }
 
 # The unit tests a mutant may be caught by are built with the server.
-units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json'
+units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json tests/unit-budget tests/unit-mailbox'
 mkdir -p build
 # At the end the sources are put back and built again: the last mutant's
 # binary must not stay behind as ./rerocctv.
@@ -274,6 +274,25 @@ mutant controls-unbounded controls.c \
 	'NJOBS = 8,' 'NJOBS = 64,' 't3100*'
 mutant controls-not-kept controls.c \
 	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
+
+# The middle: one mailbox, a pure budget.
+mutant budget-backoff-flat budget.c \
+	'			b->backoff = MIN(b->backoff * 2, BACKOFF_MAX_S);' \
+	'			b->backoff = BACKOFF_MIN_S;' 'unit-budget'
+mutant budget-not-strict budget.c \
+	'		if (a[next].cost_ms > 0 && (full || !fits(b, on, used,' \
+	'		if (a[next].cost_ms > 0 && (0 || !fits(b, on, used,' \
+	'unit-budget'
+mutant budget-drift-churns budget.c \
+	'	return n == 0 || used + c <= b->cap_ms * (was ? KEEP_OVER : 1);' \
+	'	return n == 0 || used + c <= b->cap_ms * (was ? 1 : 1);' \
+	'unit-budget'
+mutant mailbox-oldest-last mailbox.c \
+	'			    (!s || mb->slots[i].order < s->order))' \
+	'			    (!s || mb->slots[i].order > s->order))' \
+	'unit-mailbox'
+mutant mailbox-answers-lost mailbox.c '			s->state = DONE;' \
+	'			s->state = FREE;' 'unit-mailbox unit-auth t3100*'
 
 # Adaptation on real links.
 mutant input-unread-when-backed-up conn.c \
