@@ -12,7 +12,8 @@
 
 #include "access.h"
 #include "auth.h"
-#include "conn.h"
+#include "config.h"
+#include "http.h"
 #include "util.h"
 
 enum { VERIFY_WAIT_US = 10000000 };	/* longest a request waits for it */
@@ -82,7 +83,7 @@ static int our_name(const struct config *cfg, const char *h, size_t n)
 
 /* Does the request name this server? A browser always sends Host, so a
  * request without one (HTTP/1.0) is a program, not a rebinding page. */
-static int host_ok(const struct conn *c, const struct http_req *r)
+static int host_ok(const struct config *cfg, const struct http_req *r)
 {
 	const char *h;
 	size_t n = 0;
@@ -94,19 +95,21 @@ static int host_ok(const struct conn *c, const struct http_req *r)
 		return 1;
 	}
 	host_part(&h, &n);
-	return is_address(h, n) || our_name(c->env->cfg, h, n);
+	return is_address(h, n) || our_name(cfg, h, n);
 }
 
-void access_from(struct conn *c, const struct http_req *r)
+void access_client(const struct config *cfg, const char *peer_addr,
+		   const unsigned char peer_key[16], const struct http_req *r,
+		   struct from *client, int *secure)
 {
-	const char *tp = c->env->cfg->trust_proxy, *v, *p;
+	const char *tp = cfg->trust_proxy, *v, *p;
 	size_t n = 0, i;
 	int k;
 
-	snprintf(c->client.addr, sizeof(c->client.addr), "%s", c->peer.addr);
-	memcpy(c->client.key, c->peer.key, sizeof(c->client.key));
-	c->secure = 0;
-	if (!tp || strcmp(c->peer.addr, tp) != 0)
+	snprintf(client->addr, sizeof(client->addr), "%s", peer_addr);
+	memcpy(client->key, peer_key, sizeof(client->key));
+	*secure = 0;
+	if (!tp || strcmp(peer_addr, tp) != 0)
 		return;
 	/* The last X-Forwarded-For line, its last item: what the proxy
 	 * itself saw (earlier ones come from the client, who may lie). */
@@ -126,19 +129,18 @@ void access_from(struct conn *c, const struct http_req *r)
 		if ((size_t)(v + n - p) < sizeof(a)) {
 			memcpy(a, p, (size_t)(v + n - p));
 			a[v + n - p] = 0;
-			if (addr_key(a, c->client.key) == 0)
-				snprintf(c->client.addr,
-					 sizeof(c->client.addr), "%s", a);
+			if (addr_key(a, client->key) == 0)
+				snprintf(client->addr, sizeof(client->addr),
+					 "%s", a);
 		}
 	}
 	v = http_header(r, "X-Forwarded-Proto", &n);
-	c->secure = v && n == 5 && strncasecmp(v, "https", 5) == 0;
+	*secure = v && n == 5 && strncasecmp(v, "https", 5) == 0;
 }
 
-int access_origin_allowed(const struct conn *c, const struct http_req *r,
+int access_origin_allowed(const struct config *cfg, const struct http_req *r,
 			  const char *o, unsigned long olen)
 {
-	const struct config *cfg = c->env->cfg;
 	size_t hlen = 0;
 	const char *host = http_header(r, "Host", &hlen);
 	int i;
@@ -160,14 +162,14 @@ int access_origin_allowed(const struct conn *c, const struct http_req *r,
 }
 
 /* An allowed foreign origin may read what we answer: say so to it. */
-static void cors(struct conn *c, const struct http_req *r)
+static void cors(const struct config *cfg, const struct http_req *r,
+		 char *extra, size_t sz)
 {
 	size_t olen = 0;
 	const char *o = http_header(r, "Origin", &olen);
-	const struct config *cfg = c->env->cfg;
 	int i;
 
-	c->extra[0] = 0;
+	extra[0] = 0;
 	if (!o || olen > 128)
 		return;
 	for (i = 0; i < cfg->norigins; i++) {
@@ -175,9 +177,8 @@ static void cors(struct conn *c, const struct http_req *r)
 
 		if (strcmp(a, "*") == 0 ||
 		    (strlen(a) == olen && strncasecmp(a, o, olen) == 0)) {
-			snprintf(c->extra, sizeof(c->extra),
-				 "Access-Control-Allow-Origin: %.*s\r\n"
-				 "Vary: Origin\r\n", (int)olen, o);
+			snprintf(extra, sz, "Access-Control-Allow-Origin: "
+				 "%.*s\r\nVary: Origin\r\n", (int)olen, o);
 			return;
 		}
 	}
@@ -186,14 +187,14 @@ static void cors(struct conn *c, const struct http_req *r)
 /* Is the request from a page of another origin? A request without
  * Origin is from a program, unless the browser's Sec-Fetch-Site says it
  * came from somewhere else. */
-static int foreign(const struct conn *c, const struct http_req *r)
+static int foreign(const struct config *cfg, const struct http_req *r)
 {
 	size_t olen = 0, n = 0;
 	const char *o = http_header(r, "Origin", &olen);
 	const char *site = http_header(r, "Sec-Fetch-Site", &n);
 
 	if (o)
-		return !access_origin_allowed(c, r, o, olen);
+		return !access_origin_allowed(cfg, r, o, olen);
 	return site && !(n == 11 && strncasecmp(site, "same-origin", 11) == 0)
 	       && !(n == 4 && strncasecmp(site, "none", 4) == 0);
 }
@@ -207,104 +208,117 @@ static int is_json(const struct http_req *r)
 	       (n == 16 || t[16] == ';' || t[16] == ' ');
 }
 
-enum access_verdict access_hold(struct conn *c, int64_t until)
+int64_t access_wait(int64_t now, int64_t held_since, int64_t until)
 {
-	int64_t since = c->held ? c->held_since : c->env->now;
+	int64_t since = held_since ? held_since : now;
 
-	if (c->env->now - since >= VERIFY_WAIT_US) {
-		conn_error(c, 503, "the password check takes too long",
-			   "Retry-After: 5\r\n");
-		return ACCESS_ANSWERED;
-	}
+	if (now - since >= VERIFY_WAIT_US)
+		return 0;
 	/* Ten seconds all told, however often it runs again meanwhile. */
-	conn_hold_request(c, MIN(until, since + VERIFY_WAIT_US));
-	return ACCESS_HELD;
+	return MIN(until, since + VERIFY_WAIT_US);
 }
 
-/* Who is asking: fills c->who, or answers, or holds. */
-static enum access_verdict identify(struct conn *c, const struct http_req *r,
-				    const char *token)
+/* The answer v gives: status, words, header lines. */
+static void refuse(struct access_verdict *v, int status, const char *why,
+		   const char *headers)
 {
-	struct auth *a = c->env->auth;
-	const char *v, *why = NULL;
+	v->status = status;
+	v->reason = why;
+	snprintf(v->headers, sizeof(v->headers), "%s", headers ? headers : "");
+}
+
+/* Holds the request until `until` (a check under way, an address slowed
+ * down), or, past the longest wait, answers 503. */
+static void hold(const struct access_ask *a, struct access_verdict *v,
+		 int64_t until)
+{
+	if (!(v->hold_until = access_wait(a->now, a->held_since, until)))
+		refuse(v, 503, "the password check takes too long",
+		       "Retry-After: 5\r\n");
+}
+
+/* Who is asking: v->who, or an answer, or a hold. */
+static void identify(const struct access_ask *a, struct access_verdict *v)
+{
+	const char *h, *why = NULL;
 	int64_t retry = 0;
 	size_t n = 0;
 
-	memset(&c->who, 0, sizeof(c->who));
-	if (token) {
-		if (a && auth_share(a, token, &c->who, &why) == 0)
-			return ACCESS_GO;
-		conn_error(c, 403, why && !strcmp(why, "expired") ?
-			   "this share link has expired" :
-			   "this share link is not valid", NULL);
-		return ACCESS_ANSWERED;
+	memset(&v->who, 0, sizeof(v->who));
+	if (a->token) {
+		if (a->auth && auth_share(a->auth, a->token, &v->who,
+					  &why) == 0)
+			return;
+		refuse(v, 403, why && !strcmp(why, "expired") ?
+		       "this share link has expired" :
+		       "this share link is not valid", NULL);
+		return;
 	}
-	if (!a) {
-		c->who.via = VIA_OPEN;
-		c->who.role = ROLE_ADMIN;
-		return ACCESS_GO;
+	if (!a->auth) {
+		v->who.via = VIA_OPEN;
+		v->who.role = ROLE_ADMIN;
+		return;
 	}
-	if ((v = http_header(r, "Cookie", &n)) &&
-	    auth_session(a, v, n, &c->who) == 0)
-		return ACCESS_GO;
-	if (!(v = http_header(r, "Authorization", &n)))
-		return ACCESS_GO;		/* nobody */
-	switch (auth_basic(a, v, n, &c->client, c->env->now, &c->who,
+	if ((h = http_header(a->r, "Cookie", &n)) &&
+	    auth_session(a->auth, h, n, &v->who) == 0)
+		return;
+	if (!(h = http_header(a->r, "Authorization", &n)))
+		return;			/* nobody */
+	switch (auth_basic(a->auth, h, n, a->client, a->now, &v->who,
 			   &retry)) {
 	case V_OK:
-		return ACCESS_GO;
+		return;
 	case V_PENDING:
-		return access_hold(c, c->env->now + VERIFY_WAIT_US);
+		hold(a, v, a->now + VERIFY_WAIT_US);
+		return;
 	case V_SLOW:
-		return access_hold(c, retry);
+		hold(a, v, retry);
+		return;
 	case V_BUSY:
-		conn_error(c, 503, "too many password checks at once",
-			   "Retry-After: 1\r\n");
-		return ACCESS_ANSWERED;
+		refuse(v, 503, "too many password checks at once",
+		       "Retry-After: 1\r\n");
+		return;
 	default:
-		conn_error(c, 401, "wrong user name or password", challenge);
-		return ACCESS_ANSWERED;
+		refuse(v, 401, "wrong user name or password", challenge);
 	}
 }
 
-enum access_verdict access_decide(struct conn *c, const struct http_req *r,
-				  const char *token, enum need need,
-				  int flags)
+void access_decide(const struct access_ask *a, struct access_verdict *v)
 {
-	enum access_verdict v;
+	const struct http_req *r = a->r;
 	size_t olen = 0;
 	const char *o = http_header(r, "Origin", &olen);
 
-	if (!host_ok(c, r)) {
-		conn_error(c, 421, "this server does not answer to that name "
-			   "(see --allow-host)", NULL);
-		return ACCESS_ANSWERED;
+	memset(v, 0, sizeof(*v));
+	if (!host_ok(a->cfg, r)) {
+		refuse(v, 421, "this server does not answer to that name "
+		       "(see --allow-host)", NULL);
+		return;
 	}
-	cors(c, r);
-	if ((flags & ACC_OWN_ORIGIN) && o &&
-	    !access_origin_allowed(c, r, o, olen)) {
-		conn_error(c, 403, "origin not allowed (see --allow-origin)",
-			   NULL);
-		return ACCESS_ANSWERED;
+	if ((a->flags & ACC_OWN_ORIGIN) && o &&
+	    !access_origin_allowed(a->cfg, r, o, olen)) {
+		refuse(v, 403, "origin not allowed (see --allow-origin)", NULL);
+		return;
 	}
-	if ((flags & ACC_CHANGES) && foreign(c, r)) {
-		conn_error(c, 403, "a change from another site's page is "
-			   "refused", NULL);
-		return ACCESS_ANSWERED;
+	if ((a->flags & ACC_CHANGES) && foreign(a->cfg, r)) {
+		refuse(v, 403, "a change from another site's page is refused",
+		       NULL);
+		return;
 	}
-	if ((flags & ACC_CHANGES) && !is_json(r)) {
-		conn_error(c, 415, "send application/json", NULL);
-		return ACCESS_ANSWERED;
+	if ((a->flags & ACC_CHANGES) && !is_json(r)) {
+		refuse(v, 415, "send application/json", NULL);
+		return;
 	}
-	if ((v = identify(c, r, token)) != ACCESS_GO)
-		return v;
-	if ((int)c->who.role >= (int)need)
-		return ACCESS_GO;
-	if (c->who.via == VIA_NONE)
-		conn_error(c, 401, "log in, or send Basic credentials",
-			   challenge);
+	identify(a, v);
+	if (v->status || v->hold_until)
+		return;
+	if ((int)v->who.role >= (int)a->need) {
+		cors(a->cfg, r, v->headers, sizeof(v->headers));
+		return;
+	}
+	if (v->who.via == VIA_NONE)
+		refuse(v, 401, "log in, or send Basic credentials", challenge);
 	else
-		conn_error(c, 403, need == NEED_ADMIN ? "this needs an admin" :
-			   "not allowed", NULL);
-	return ACCESS_ANSWERED;
+		refuse(v, 403, a->need == NEED_ADMIN ? "this needs an admin" :
+		       "not allowed", NULL);
 }

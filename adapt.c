@@ -40,7 +40,10 @@
  * a ceiling, left alone BACKOFF_MIN ticks, doubling on each further
  * failure up to BACKOFF_MAX (4 s), halving when a step to it holds: a
  * path between two rungs settles on the lower one with a rare try, one
- * that opens up is climbed within a few seconds. */
+ * that opens up is climbed within a few seconds. Streams from the same
+ * address share a path: while one of them is held back, none climbs past
+ * its fair part of what they carry together, and one above it comes down
+ * to it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -261,6 +264,15 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 		snprintf(a->why, sizeof(a->why), "hold: held back");
 		return adapt_rung(a);
 	}
+	/* Sharing a full path: more than a fair part comes down to it. */
+	if (o->share_bps > 0 && o->others_held &&
+	    size_at(o, a->idx) * 8 * fps > o->share_bps) {
+		a->calm = 0;
+		a->probing = 0;
+		a->idx = MAX(0, MIN(fit(o, o->share_bps * HEADROOM), a->idx));
+		snprintf(a->why, sizeof(a->why), "down: sharing");
+		return adapt_rung(a);
+	}
 	a->calm++;
 	if (a->probing && a->calm >= 2) {
 		a->probing = 0;		/* the step up held */
@@ -282,6 +294,8 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	}
 	if (a->ceil_left > 0 && target >= a->ceiling)
 		target = a->ceiling - 1;
+	if (o->share_bps > 0 && o->others_held)
+		target = MIN(target, MAX(a->idx, fit(o, o->share_bps)));
 	target = MIN(target, a->top);
 	if (a->calm < HOLD || target <= a->idx) {
 		snprintf(a->why, sizeof(a->why), a->ceil_left > 0 &&

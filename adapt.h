@@ -29,6 +29,10 @@ struct adapt_obs {
 	double min_rtt_ms;	/* TCP_INFO minimum RTT, 0 unknown */
 	double ack_ms;		/* since the last ACK arrived */
 	double age_ms;		/* mean frame age when sending started */
+	double share_bps;	/* other streams share the path (they come
+				   from the same address): this one's fair
+				   part of what they carry together; 0 */
+	int others_held;	/* one of them was held back */
 	double rung_bytes[RUNG_N];	/* mean frame size per rung, 0 = ? */
 };
 

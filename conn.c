@@ -173,10 +173,8 @@ int conn_head(struct conn *c, struct http_req *r)
 	n = c->inlen ? http_parse((const char *)c->in, c->inlen, r) : 0;
 	if (n == 0)
 		return c->eof ? -1 : 0;
-	c->head_only = 0;
 	if (n < 0) {
-		c->keep_alive = 0;
-		conn_error(c, -n, n == -431 ? "request head too large" :
+		conn_error(c, -n, 0, n == -431 ? "request head too large" :
 			   n == -414 ? "request line too long" :
 			   n == -413 ? "request body too large" : NULL, NULL);
 		return 0;
@@ -185,13 +183,6 @@ int conn_head(struct conn *c, struct http_req *r)
 		return c->eof ? -1 : 0;		/* the body is on its way */
 	r->body = (const char *)c->in + n;
 	n += (int)r->content_length;
-	if (!c->held)
-		c->requests++;
-	c->extra[0] = 0;
-	c->keep_alive = r->minor >= 1 ?
-		!http_has_token_all(r, "Connection", "close") :
-		http_has_token_all(r, "Connection", "keep-alive");
-	c->head_only = http_method_is(r, "HEAD");
 	return n;
 }
 
@@ -214,14 +205,14 @@ static const char *http_date(void)
 
 void conn_begin(struct conn *c, int status, enum conn_after after)
 {
-	if (after == AFTER_NEXT && (!c->keep_alive || c->env->stopping))
+	if (after == AFTER_NEXT && c->env->stopping)
 		after = AFTER_CLOSE;
 	c->after = after;
 	enter(c, after == AFTER_STREAM ? PH_STREAM : PH_RESPOND);
 	c->deadline = 0;
 	obuf_printf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-		    "Server: rerocctv\r\n%s", status, http_reason(status),
-		    http_date(), c->extra);
+		    "Server: rerocctv\r\n", status, http_reason(status),
+		    http_date());
 	c->held = 0;
 }
 
@@ -263,7 +254,7 @@ void conn_end(struct conn *c, const void *body, size_t len,
 	else if (c->after == AFTER_CLOSE)
 		conn_header(c, "Connection: close\r\n");
 	obuf_put(&c->out, "\r\n", 2);
-	if (!body || c->head_only || len == 0) {
+	if (!body || len == 0) {
 		if (release)
 			release(owner);
 		return;
@@ -276,7 +267,7 @@ void conn_end(struct conn *c, const void *body, size_t len,
 	enqueue(c, &m);
 }
 
-void conn_error(struct conn *c, int status, const char *why,
+void conn_error(struct conn *c, int status, int keep, const char *why,
 		const char *extra)
 {
 	char *body = malloc(256);
@@ -284,8 +275,8 @@ void conn_error(struct conn *c, int status, const char *why,
 
 	if (status == 400 || status == 408 || status == 413 ||
 	    status == 414 || status == 431 || status >= 500)
-		c->keep_alive = 0;
-	conn_begin(c, status, AFTER_NEXT);
+		keep = 0;
+	conn_begin(c, status, keep ? AFTER_NEXT : AFTER_CLOSE);
 	conn_header(c, "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Cache-Control: no-store\r\n%s", extra ? extra : "");
 	n = body ? snprintf(body, 256, "%d %s%s%s\n", status,
@@ -518,7 +509,8 @@ int conn_tick(struct conn *c)
 	case PH_HEAD:
 		if (c->inlen == 0)
 			return CONN_OVER;	/* idle keep-alive */
-		conn_error(c, 408, "request head not received in time", NULL);
+		conn_error(c, 408, 0, "request head not received in time",
+			   NULL);
 		return CONN_OK;
 	case PH_WAIT:
 		if (c->held) {

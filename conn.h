@@ -16,6 +16,7 @@
 
 struct hub;
 struct hub_stats;
+struct request;
 struct stream;
 struct auth;
 struct controls;
@@ -121,14 +122,11 @@ struct conn {
 	int64_t since;			/* when the phase began */
 	int64_t t_start;
 	uint64_t serial;		/* order of arrival */
-	int keep_alive;			/* the request in hand allows more */
-	int head_only;			/* HEAD: no body goes out */
 	int eof;			/* the peer sends nothing more */
 	int held;			/* PH_WAIT keeps the request in `in`:
 					   it runs again when the wait ends */
 	int64_t held_since;
 	int st_reads;			/* a WebSocket: stream.c reads */
-	uint64_t requests;		/* complete heads received */
 	int rejected;			/* over the limits: told 503, closing */
 
 	unsigned char in[CONN_IN_MAX];
@@ -143,8 +141,8 @@ struct conn {
 	uint64_t msgs_sent, msgs_replaced;
 	uint64_t age_sum_us, age_n;	/* frame age when it started out */
 
+	struct request *rq;		/* route.c's: the request in hand */
 	struct stream *st;		/* stream.c: a stream or a snapshot */
-	struct who who;			/* who, once access is decided */
 	struct from client;		/* their address: the peer's, or the
 					   one a trusted proxy forwarded
 					   with the request in hand; the log,
@@ -152,9 +150,6 @@ struct conn {
 	int counted;			/* counts against --max-per-ip as
 					   client (a trusted proxy's socket
 					   only once a request names one) */
-	int secure;			/* came over TLS (a trusted proxy) */
-	char extra[192];		/* header lines every response to the
-					   request in hand carries (CORS) */
 };
 
 /* Takes over an accepted non-blocking socket in PH_HEAD. NULL if out of
@@ -179,30 +174,28 @@ int conn_tick(struct conn *c);
 
 /* PH_HEAD: parses the input. >0 the length of the head and its body
  * (Content-Length, at most HTTP_MAX_BODY; r->body points at it), with r
- * filled and keep_alive/head_only set (the caller consumes it once
- * answered); 0 need more (or not in PH_HEAD); -1 the peer left before a
- * whole request. A malformed head has been answered (returns 0) and the
- * connection closes after it. */
+ * filled (the caller consumes it once answered); 0 need more (or not in
+ * PH_HEAD); -1 the peer left before a whole request. A malformed head
+ * has been answered (returns 0) and the connection closes after it. */
 int conn_head(struct conn *c, struct http_req *r);
 void conn_consume(struct conn *c, size_t n);
 
 /* A response: conn_begin() queues the status line and the headers every
  * response has (Date, Server), and fixes what follows it (AFTER_NEXT
- * becomes AFTER_CLOSE unless the request asked for keep-alive and the
- * server is not stopping; AFTER_CLOSE discards unread input).
- * conn_header() adds lines ("Name: value\r\n"); conn_end() adds
- * Content-Length (not for streams), Connection and the blank line, then
- * the body: borrowed, release(owner) called once it is out or dropped
- * (body NULL: none). HEAD drops the body. */
+ * becomes AFTER_CLOSE when the server is stopping; AFTER_CLOSE discards
+ * unread input). conn_header() adds lines ("Name: value\r\n");
+ * conn_end() adds Content-Length: len (not for streams), Connection and
+ * the blank line, then the body: borrowed, release(owner) called once it
+ * is out or dropped (body NULL: none, as for HEAD). */
 void conn_begin(struct conn *c, int status, enum conn_after after);
 void conn_header(struct conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void conn_end(struct conn *c, const void *body, size_t len,
 	      void (*release)(void *), void *owner);
-/* A whole plain-text error response: "STATUS Reason[: why]". 400, 408,
- * 414, 431, 501, 505 and 5xx close the connection. extra: header lines
- * or NULL. */
-void conn_error(struct conn *c, int status, const char *why,
+/* A whole plain-text error response: "STATUS Reason[: why]". It closes
+ * the connection unless keep (the request allows more); 400, 408, 413,
+ * 414, 431 and 5xx always close. extra: header lines or NULL. */
+void conn_error(struct conn *c, int status, int keep, const char *why,
 		const char *extra);
 /* Holds the answer back until `until` (PH_WAIT). What is queued then
  * goes out; if nothing is, conn_tick() says CONN_GAVE_UP. */

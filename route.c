@@ -63,26 +63,33 @@ static const char *content_type(const char *name)
 	return "application/octet-stream";
 }
 
-/* What the page may do, for a browser: load its own script, style and
- * connections only (frames come over its own WebSocket; the icon is a
- * data: URL), never be framed by another site (the admin's controls and
- * share links under cached credentials), and never tell another site
- * where it was (a share link carries its token in the URL). */
+/* What the built-in page may do, for a browser: load its own script,
+ * style and connections only (frames come over its own WebSocket; the
+ * icon is a data: URL), never be framed by another site (the admin's
+ * controls and share links under cached credentials), and never tell
+ * another site where it was (a share link carries its token in the URL).
+ * A --web directory is the owner's own page, whose scripts and
+ * connections the server cannot know (an inline script, a backend on
+ * another origin): it keeps the framing and referrer rules only. */
 static const char page_policy[] =
 	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
 	"object-src 'none'; base-uri 'none'; form-action 'self'; "
-	"frame-ancestors 'none'\r\n"
+	"frame-ancestors 'none'\r\n";
+static const char web_policy[] =
+	"Content-Security-Policy: frame-ancestors 'none'\r\n";
+static const char any_policy[] =
 	"X-Frame-Options: DENY\r\n"
-	"Referrer-Policy: no-referrer\r\n";
+	"Referrer-Policy: no-referrer\r\n"
+	"X-Content-Type-Options: nosniff\r\n";
 
-static void respond_body(struct conn *c, const char *name,
+static void respond_body(struct conn *c, const char *name, int builtin,
 			 const unsigned char *data, size_t len, void *owned)
 {
-	conn_begin(c, 200, AFTER_NEXT);
+	route_begin(c, 200, AFTER_NEXT);
 	conn_header(c, "Content-Type: %s\r\nCache-Control: no-cache\r\n"
-		    "X-Content-Type-Options: nosniff\r\n%s", content_type(name),
-		    page_policy);
-	conn_end(c, data, len, owned ? free : NULL, owned);
+		    "%s%s", content_type(name),
+		    builtin ? page_policy : web_policy, any_policy);
+	route_body(c, data, len, owned ? free : NULL, owned);
 }
 
 /* A generated document: the buffer's memory becomes the body. */
@@ -92,14 +99,14 @@ static void respond_doc(struct conn *c, struct obuf *b, const char *type)
 
 	if (b->overflow) {
 		obuf_free(b);
-		conn_error(c, 500, "document too large", NULL);
+		route_error(c, 500, "document too large", NULL);
 		return;
 	}
-	conn_begin(c, 200, AFTER_NEXT);
+	route_begin(c, 200, AFTER_NEXT);
 	conn_header(c, "Content-Type: %s\r\nCache-Control: no-store\r\n",
 		    type);
 	b->p = NULL;
-	conn_end(c, p ? p : "", b->len, p ? free : NULL, p);
+	route_body(c, p ? p : "", b->len, p ? free : NULL, p);
 	obuf_free(b);
 }
 
@@ -137,7 +144,7 @@ static int serve_file(struct conn *c, const char *name)
 		got += (size_t)r;
 	}
 	close(fd);
-	respond_body(c, name, data, got, data);
+	respond_body(c, name, 0, data, got, data);
 	return 0;
 }
 
@@ -183,12 +190,12 @@ static void serve_asset(struct conn *c, const struct req *q)
 	}
 	for (i = 0; i < web_nassets; i++)
 		if (strcmp(web_assets[i].name, name) == 0) {
-			respond_body(c, name, web_assets[i].data,
+			respond_body(c, name, 1, web_assets[i].data,
 				     web_assets[i].len, NULL);
 			return;
 		}
 missing:
-	conn_error(c, 404, NULL, NULL);
+	route_error(c, 404, NULL, NULL);
 }
 
 /* The quality a /stream or /snapshot request asks for, or -1. */
@@ -212,15 +219,14 @@ static void serve_stream(struct conn *c, const struct req *q)
 	int is_auto, rung = query_quality(c, q->h, &is_auto);
 
 	if (rung < 0) {
-		conn_error(c, 400, bad_quality, NULL);
-	} else if (c->head_only) {
+		route_error(c, 400, bad_quality, NULL);
+	} else if (c->rq->head_only) {
 		/* The head of the stream, and nothing after it. */
-		c->keep_alive = 0;
-		conn_begin(c, 200, AFTER_CLOSE);
+		route_begin(c, 200, AFTER_CLOSE);
 		conn_header(c, "Content-Type: multipart/x-mixed-replace;"
 			    "boundary=rerocctvframe\r\n"
 			    "Cache-Control: no-store\r\n");
-		conn_end(c, NULL, 0, NULL, NULL);
+		route_body(c, NULL, 0, NULL, NULL);
 	} else {
 		stream_mjpeg(c, rung, is_auto);
 	}
@@ -231,7 +237,7 @@ static void serve_snapshot(struct conn *c, const struct req *q)
 	int is_auto, rung = query_quality(c, q->h, &is_auto);
 
 	if (rung < 0)
-		conn_error(c, 400, bad_quality, NULL);
+		route_error(c, 400, bad_quality, NULL);
 	else
 		stream_snapshot(c, is_auto ? rung_make(c->env->cfg->default_q,
 						      0) : rung,
@@ -249,20 +255,20 @@ static void serve_websocket(struct conn *c, const struct req *q)
 
 	if (!http_has_token_all(r, "Upgrade", "websocket") ||
 	    !http_has_token_all(r, "Connection", "upgrade")) {
-		conn_error(c, 426, "this is a WebSocket endpoint",
+		route_error(c, 426, "this is a WebSocket endpoint",
 			   "Upgrade: websocket\r\n"
 			   "Sec-WebSocket-Version: 13\r\n");
 	} else if (r->minor < 1 || !http_method_is(r, "GET")) {
-		conn_error(c, 400, "WebSocket needs GET over HTTP/1.1", NULL);
+		route_error(c, 400, "WebSocket needs GET over HTTP/1.1", NULL);
 	} else if (!ver || vlen != 2 || memcmp(ver, "13", 2) != 0) {
-		conn_error(c, 426, "unsupported WebSocket version",
+		route_error(c, 426, "unsupported WebSocket version",
 			   "Sec-WebSocket-Version: 13\r\n");
 	} else if (!key || ws_accept_key(key, klen, accept) != 0) {
-		conn_error(c, 400, "bad Sec-WebSocket-Key", NULL);
+		route_error(c, 400, "bad Sec-WebSocket-Key", NULL);
 	} else if ((rung = stream_parse_quality(q->path + 11,
 						q->path_len - 11,
 						&is_auto)) < 0) {
-		conn_error(c, 400, bad_quality, NULL);
+		route_error(c, 400, bad_quality, NULL);
 	} else {
 		stream_ws(c, rung, is_auto, http_has_token_all(r,
 			  "Sec-WebSocket-Protocol", "rerocctv.v1"), accept);
@@ -276,8 +282,8 @@ static void serve_state(struct conn *c, const struct req *q)
 	(void)q;
 	/* Client addresses are for an admin who logged in: an open server
 	 * shows them to nobody. */
-	status_state(c->env, &b, c->who.role == ROLE_ADMIN &&
-		     c->who.via != VIA_OPEN);
+	status_state(c->env, &b, c->rq->who.role == ROLE_ADMIN &&
+		     c->rq->who.via != VIA_OPEN);
 	respond_doc(c, &b, "application/json");
 }
 
@@ -299,19 +305,19 @@ static void respond_json(struct conn *c, struct obuf *b, const char *cookie)
 
 	if (b->overflow || !p) {
 		obuf_free(b);
-		conn_error(c, 500, "out of memory", NULL);
+		route_error(c, 500, "out of memory", NULL);
 		return;
 	}
-	conn_begin(c, 200, AFTER_NEXT);
+	route_begin(c, 200, AFTER_NEXT);
 	conn_header(c, "Content-Type: application/json\r\n"
 		    "Cache-Control: no-store\r\n");
 	if (cookie)
 		conn_header(c, "Set-Cookie: rerocctv_session=%s; Path=/; "
 			    "Max-Age=%d; HttpOnly; SameSite=Strict%s\r\n",
 			    cookie, *cookie ? AUTH_SESSION_S : 0,
-			    c->secure ? "; Secure" : "");
+			    c->rq->secure ? "; Secure" : "");
 	b->p = NULL;
-	conn_end(c, p, b->len, free, p);
+	route_body(c, p, b->len, free, p);
 	obuf_free(b);
 }
 
@@ -328,7 +334,7 @@ static const char *via_name(enum via v)
  * the network. */
 static void serve_session(struct conn *c, const struct req *q)
 {
-	const struct who *w = &c->who;
+	const struct who *w = &c->rq->who;
 	struct obuf b = {0};
 
 	(void)q;
@@ -345,6 +351,20 @@ static void serve_session(struct conn *c, const struct req *q)
 	respond_json(c, &b, NULL);
 }
 
+/* Holds the request for a password check, or, past the longest wait,
+ * answers 503. */
+static void hold(struct conn *c, int64_t until)
+{
+	int64_t t = access_wait(c->env->now, c->held ? c->held_since : 0,
+				until);
+
+	if (t)
+		conn_hold_request(c, t);
+	else
+		route_error(c, 503, "the password check takes too long",
+			    "Retry-After: 5\r\n");
+}
+
 static void serve_login(struct conn *c, const struct req *q)
 {
 	const struct http_req *r = q->h;
@@ -356,7 +376,7 @@ static void serve_login(struct conn *c, const struct req *q)
 	struct obuf b = {0};
 
 	if (!a) {
-		conn_error(c, 404, "no accounts: this server is open "
+		route_error(c, 404, "no accounts: this server is open "
 			   "(see --auth-file)", NULL);
 		return;
 	}
@@ -365,7 +385,7 @@ static void serve_login(struct conn *c, const struct req *q)
 	pl = json_get(r->body, r->content_length, "password", pass,
 		      sizeof(pass), NULL);
 	if (ul < 0 || pl < 0) {
-		conn_error(c, 400, "expected {\"user\":\"...\","
+		route_error(c, 400, "expected {\"user\":\"...\","
 			   "\"password\":\"...\"}", NULL);
 	} else {
 		switch (auth_login(a, user, (size_t)ul, pass, (size_t)pl,
@@ -376,7 +396,7 @@ static void serve_login(struct conn *c, const struct req *q)
 				       w.name, st == -1 ? "every one of them "
 				       "is in use (other users')" :
 				       "no random bytes");
-				conn_error(c, 503, "no room for another session",
+				route_error(c, 503, "no room for another session",
 					   "Retry-After: 60\r\n");
 				break;
 			}
@@ -385,21 +405,21 @@ static void serve_login(struct conn *c, const struct req *q)
 			obuf_json_str(&b, w.name);
 			obuf_printf(&b, ",\"role\":\"%s\"}\n",
 				    auth_role_name(w.role));
-			c->who = w;
+			c->rq->who = w;
 			respond_json(c, &b, id);
 			break;
 		case V_PENDING:
-			access_hold(c, c->env->now + 10000000);
+			hold(c, c->env->now + 10000000);
 			break;
 		case V_SLOW:
-			access_hold(c, retry);
+			hold(c, retry);
 			break;
 		case V_BUSY:
-			conn_error(c, 503, "too many password checks at once",
+			route_error(c, 503, "too many password checks at once",
 				   "Retry-After: 1\r\n");
 			break;
 		default:
-			conn_error(c, 403, "wrong user name or password",
+			route_error(c, 403, "wrong user name or password",
 				   NULL);
 		}
 	}
@@ -427,7 +447,7 @@ static void serve_share(struct conn *c, const struct req *q)
 	struct obuf b = {0};
 
 	if (!c->env->auth) {
-		conn_error(c, 404, "share links need accounts (see "
+		route_error(c, 404, "share links need accounts (see "
 			   "--auth-file)", NULL);
 		return;
 	}
@@ -435,7 +455,7 @@ static void serve_share(struct conn *c, const struct req *q)
 		     NULL);
 	if (n == JSON_BAD || (n >= 0 && (parse_duration(v, &secs) != 0 ||
 					 secs < 60 || secs > LINK_MAX_S))) {
-		conn_error(c, 400, "expires: a duration such as 30m, 24h or "
+		route_error(c, 400, "expires: a duration such as 30m, 24h or "
 			   "7d (1 minute to a year)", NULL);
 		return;
 	}
@@ -443,17 +463,17 @@ static void serve_share(struct conn *c, const struct req *q)
 		     NULL);
 	if (n == JSON_BAD || (n >= 0 && ((max_q = atoi(v)) < RUNG_QMIN ||
 					 max_q > RUNG_QMAX))) {
-		conn_error(c, 400, "max_quality: 30..95", NULL);
+		route_error(c, 400, "max_quality: 30..95", NULL);
 		return;
 	}
 	if (auth_share_new(c->env->auth, secs, max_q, token, err,
 			   sizeof(err)) != 0) {
 		logmsg("share link: %s", err);
-		conn_error(c, 500, "cannot make a share link (see the log)",
+		route_error(c, 500, "cannot make a share link (see the log)",
 			   NULL);
 		return;
 	}
-	logmsg("%s: %s made a share link for %lld s", c->client.addr, c->who.name,
+	logmsg("%s: %s made a share link for %lld s", c->client.addr, c->rq->who.name,
 	       (long long)secs);
 	obuf_printf(&b, "{\"path\":\"/s/%s/\",\"expires_in\":%lld,"
 		    "\"max_quality\":%d}\n", token, (long long)secs, max_q);
@@ -472,7 +492,7 @@ static void serve_controls(struct conn *c, const struct req *q)
 	int st;
 
 	snprintf(who, sizeof(who), "%s%s%s", c->client.addr,
-		 c->who.name[0] ? ": " : "", c->who.name);
+		 c->rq->who.name[0] ? ": " : "", c->rq->who.name);
 	memset(&cr, 0, sizeof(cr));
 	cr.conn = c->serial;
 	cr.waiting = c->held;
@@ -491,7 +511,7 @@ static void serve_controls(struct conn *c, const struct req *q)
 		return;
 	}
 	obuf_free(&b);
-	conn_error(c, st, why, st == 503 ? "Retry-After: 1\r\n" : NULL);
+	route_error(c, st, why, st == 503 ? "Retry-After: 1\r\n" : NULL);
 }
 
 /* The routes. A prefix route matches paths that start with its path; a
@@ -598,6 +618,72 @@ static const char *share_prefix(struct req *q)
 	return t;
 }
 
+/* The access decision (access.c) for r, carried out: 0 go on (c->rq
+ * says who), else answered or held. */
+static int decide(struct conn *c, const struct http_req *r,
+		  const char *token, const struct route *rt)
+{
+	struct access_ask a;
+	struct access_verdict v;
+	struct from client;
+
+	access_client(c->env->cfg, c->peer.addr, c->peer.key, r, &client,
+		      &c->rq->secure);
+	memset(&a, 0, sizeof(a));
+	a.cfg = c->env->cfg;
+	a.auth = c->env->auth;
+	a.r = r;
+	a.token = token;
+	a.need = rt->need;
+	a.flags = rt->flags;
+	a.client = &client;
+	a.now = c->env->now;
+	a.held_since = c->held ? c->held_since : 0;
+	access_decide(&a, &v);
+	if (v.hold_until) {
+		conn_hold_request(c, v.hold_until);
+		return 1;
+	}
+	if (v.status) {
+		route_error(c, v.status, v.reason, v.headers);
+		return 1;
+	}
+	c->rq->who = v.who;
+	snprintf(c->rq->extra, sizeof(c->rq->extra), "%s", v.headers);
+	return 0;
+}
+
+void route_end(struct conn *c)
+{
+	free(c->rq);
+	c->rq = NULL;
+}
+
+void route_begin(struct conn *c, int status, enum conn_after after)
+{
+	if (after == AFTER_NEXT && !c->rq->keep_alive)
+		after = AFTER_CLOSE;
+	conn_begin(c, status, after);
+	if (c->rq->extra[0])
+		conn_header(c, "%s", c->rq->extra);
+}
+
+void route_body(struct conn *c, const void *body, size_t len,
+		void (*release)(void *), void *owner)
+{
+	conn_end(c, c->rq->head_only ? NULL : body, len, release, owner);
+}
+
+void route_error(struct conn *c, int status, const char *why,
+		 const char *extra)
+{
+	char lines[512];
+
+	snprintf(lines, sizeof(lines), "%s%s", c->rq->extra,
+		 extra ? extra : "");
+	conn_error(c, status, c->rq->keep_alive, why, lines);
+}
+
 int route_request(struct conn *c, const struct http_req *r)
 {
 	char path[HTTP_MAX_HEAD];
@@ -606,37 +692,40 @@ int route_request(struct conn *c, const struct http_req *r)
 	struct req q;
 	int n, bad, get = http_method_is(r, "GET") || http_method_is(r, "HEAD");
 
+	if (!c->rq && !(c->rq = calloc(1, sizeof(*c->rq)))) {
+		conn_error(c, 503, 0, "out of memory", NULL);
+		return 0;
+	}
+	memset(c->rq, 0, sizeof(*c->rq));
+	c->rq->keep_alive = r->minor >= 1 ?
+		!http_has_token_all(r, "Connection", "close") :
+		http_has_token_all(r, "Connection", "keep-alive");
+	c->rq->head_only = http_method_is(r, "HEAD");
 	memset(&q, 0, sizeof(q));
 	q.h = r;
 	n = http_decode_path(r, path, sizeof(path));
 	if (n < 0) {
-		conn_error(c, 400, "bad percent-encoding in the path", NULL);
+		route_error(c, 400, "bad percent-encoding in the path", NULL);
 		return 0;
 	}
 	q.path = path;
 	q.path_len = (size_t)n;
 	if ((token = share_prefix(&q)) && !*token) {
-		conn_error(c, 404, NULL, NULL);
+		route_error(c, 404, NULL, NULL);
 		return 0;
 	}
 	rt = find_route(&q, http_method_is(r, "POST"), &bad);
 	if (!rt) {
-		conn_error(c, bad ? 400 : 404, bad ? "action must be stream "
+		route_error(c, bad ? 400 : 404, bad ? "action must be stream "
 			   "or snapshot" : NULL, NULL);
 		return 0;
 	}
 	if (rt->post ? !http_method_is(r, "POST") : !get) {
-		conn_error(c, 405, NULL, allow(rt));
+		route_error(c, 405, NULL, allow(rt));
 		return 0;
 	}
-	switch (access_decide(c, r, token, rt->need, rt->flags)) {
-	case ACCESS_HELD:
-		return 1;
-	case ACCESS_ANSWERED:
-		return 0;
-	default:
-		break;
-	}
+	if (decide(c, r, token, rt) != 0)
+		return c->phase == PH_WAIT && c->held;
 	rt->serve(c, &q);
 	return c->phase == PH_WAIT && c->held;
 }

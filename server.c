@@ -259,7 +259,7 @@ static void refuse(struct server *s, int i, const char *why)
 	}
 	stream_end(c);
 	c->rejected = 1;
-	conn_error(c, 503, why, "Retry-After: 1\r\n");
+	conn_error(c, 503, 0, why, "Retry-After: 1\r\n");
 	if (conn_write(c) != 0)
 		s->dead[i] = 1;
 }
@@ -360,17 +360,18 @@ void server_adopt(struct server *s, int fd, const struct peer *p)
 static int admit(struct server *s, struct conn *c, const struct http_req *r)
 {
 	unsigned char was[16];
-	int counted = c->counted;
+	int counted = c->counted, secure;
 
 	memcpy(was, c->client.key, 16);
-	access_from(c, r);
+	access_client(s->env.cfg, c->peer.addr, c->peer.key, r, &c->client,
+		      &secure);
 	if (!from_proxy(s, &c->peer) ||
 	    (counted && !memcmp(was, c->client.key, 16)))
 		return 0;
 	c->counted = 0;
 	if (make_room(s, c->client.key, c) != 0) {
 		busy_log(s, c->client.addr, "--max-per-ip, behind the proxy");
-		conn_error(c, 503, "too many connections from your address",
+		conn_error(c, 503, 0, "too many connections from your address",
 			   "Retry-After: 1\r\n");
 		return -1;
 	}
@@ -505,6 +506,7 @@ static void reap(struct server *s)
 	for (i = 0; i < s->env.nconns; i++) {
 		if (s->dead[i]) {
 			stream_end(s->env.conns[i]);
+			route_end(s->env.conns[i]);
 			conn_free(s->env.conns[i]);
 		} else {
 			s->env.conns[j++] = s->env.conns[i];
@@ -542,8 +544,11 @@ static int revoke_lost(struct server *s, int all)
 	for (i = 0; i < e->nconns; i++) {
 		struct conn *c = e->conns[i];
 
-		if (s->dead[i] || (!all && c->phase != PH_STREAM) ||
-		    auth_still(e->auth, &c->who))
+		const struct who *w = c->st ? &c->st->who :
+				      c->rq ? &c->rq->who : NULL;
+
+		if (s->dead[i] || (!all && c->phase != PH_STREAM) || !w ||
+		    auth_still(e->auth, w))
 			continue;
 		n++;
 		if (c->phase == PH_STREAM) {
@@ -791,6 +796,7 @@ void server_close(struct server *s)
 
 	for (i = 0; i < s->env.nconns; i++) {
 		stream_end(s->env.conns[i]);
+		route_end(s->env.conns[i]);
 		conn_free(s->env.conns[i]);
 	}
 	s->env.nconns = 0;

@@ -90,7 +90,7 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 		obuf_printf(b, ",\"client\":");
 		obuf_json_str(b, c->client.addr);
 		obuf_printf(b, ",\"user\":");
-		obuf_json_str(b, c->who.name);
+		obuf_json_str(b, c->st ? c->st->who.name : "");
 		obuf_printf(b, ",");
 	}
 	obuf_printf(b, "\"kind\":\"%s\",\"mode\":\"%s\",\"asked\":\"%s\","

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "hub.h"
 #include "json.h"
+#include "route.h"
 #include "stream.h"
 #include "util.h"
 
@@ -139,7 +140,8 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	st->kind = kind;
 	st->want = st->rung = st->ask = -1;
 	/* A share link may cap the quality. */
-	st->max_rung = c->who.max_q ? rung_make(c->who.max_q, 0) : -1;
+	st->who = c->rq->who;
+	st->max_rung = st->who.max_q ? rung_make(st->who.max_q, 0) : -1;
 	st->t0 = st->win_t0 = st->tk_t0 = c->env->now;
 	adapt_init(&st->ad, -1);
 	st->win_sent = c->msgs_sent;
@@ -159,13 +161,13 @@ static void watched(const struct conn *c, const char *what)
 		return;
 	if (!what)
 		logmsg("%s: %s: %s %s ended after %.0f s, %llu bytes",
-		       c->client.addr, c->who.name[0] ? c->who.name : "-",
+		       c->client.addr, st->who.name[0] ? st->who.name : "-",
 		       stream_kind_name(st), rung_name(r),
 		       (double)(c->env->now - st->t0) / 1e6,
 		       (unsigned long long)c->bytes);
 	else
 		logmsg("%s: %s: %s %s %s", c->client.addr,
-		       c->who.name[0] ? c->who.name : "-",
+		       st->who.name[0] ? st->who.name : "-",
 		       stream_kind_name(st), rung_name(r), what);
 }
 
@@ -300,7 +302,7 @@ static void send_error(struct conn *c, const char *why)
 
 static int no_memory(struct conn *c)
 {
-	conn_error(c, 503, "out of memory", NULL);
+	route_error(c, 503, "out of memory", NULL);
 	return -1;
 }
 
@@ -313,11 +315,11 @@ int stream_ws(struct conn *c, int rung, int is_auto, int v1,
 		return no_memory(c);
 	st->v1 = v1;
 	st->wp.max_msg = STREAM_MSG_MAX;
-	conn_begin(c, 101, AFTER_STREAM);
+	route_begin(c, 101, AFTER_STREAM);
 	conn_header(c, "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 		    "Sec-WebSocket-Accept: %s\r\n%s", accept,
 		    v1 ? "Sec-WebSocket-Protocol: rerocctv.v1\r\n" : "");
-	conn_end(c, NULL, 0, NULL, NULL);
+	route_body(c, NULL, 0, NULL, NULL);
 	c->st_reads = 1;
 	set_stream_socket(c);
 	if (is_auto)
@@ -335,12 +337,12 @@ int stream_mjpeg(struct conn *c, int rung, int is_auto)
 
 	if (!st)
 		return no_memory(c);
-	conn_begin(c, 200, AFTER_STREAM);
+	route_begin(c, 200, AFTER_STREAM);
 	conn_header(c, "Content-Type: multipart/x-mixed-replace;"
 		    "boundary=%s\r\nCache-Control: no-store, no-cache, "
 		    "must-revalidate, max-age=0\r\nPragma: no-cache\r\n"
 		    "Connection: close\r\n", boundary);
-	conn_end(c, NULL, 0, NULL, NULL);
+	route_body(c, NULL, 0, NULL, NULL);
 	set_stream_socket(c);
 	if (is_auto)
 		start_auto(c, rung);
@@ -361,7 +363,7 @@ int stream_snapshot(struct conn *c, int rung, int64_t until)
 void stream_gave_up(struct conn *c)
 {
 	stream_end(c);
-	conn_error(c, 503, "no frame from the source", NULL);
+	route_error(c, 503, "no frame from the source", NULL);
 }
 
 /* WebSocket input */
@@ -508,10 +510,10 @@ static void unref(void *f)
 static void answer_snapshot(struct conn *c, struct frame *f)
 {
 	stream_end(c);
-	conn_begin(c, 200, AFTER_NEXT);
+	route_begin(c, 200, AFTER_NEXT);
 	conn_header(c, "Content-Type: image/jpeg\r\n"
 		    "Cache-Control: no-store\r\n");
-	conn_end(c, f->data, f->len, unref, frame_ref(f));
+	route_body(c, f->data, f->len, unref, frame_ref(f));
 }
 
 void stream_offer(struct conn *c, struct frame *f)
@@ -612,6 +614,29 @@ static void send_stats(struct conn *c)
 	ws_text(c, &b);
 }
 
+/* The other auto streams from the same address, on the same path: its
+ * fair part of what they carry together, and whether one of them was
+ * held back. */
+static void sharing(const struct conn *c, struct adapt_obs *o)
+{
+	const struct conn_env *e = c->env;
+	double sum = c->st->ad.cap_bps;
+	int i, n = 1;
+
+	for (i = 0; i < e->nconns; i++) {
+		const struct conn *x = e->conns[i];
+
+		if (x == c || !x->st || !x->st->is_auto ||
+		    x->st->kind == ST_SNAPSHOT ||
+		    memcmp(x->client.key, c->client.key, 16))
+			continue;
+		sum += x->st->ad.cap_bps;
+		o->others_held |= x->st->ad.limited;
+		n++;
+	}
+	o->share_bps = n > 1 ? sum / n : 0;
+}
+
 /* A tick of the path: every stream's estimate and pacing, an auto
  * client's rung. */
 static void path_tick(struct conn *c)
@@ -636,6 +661,8 @@ static void path_tick(struct conn *c)
 		o.rung_bytes[r] = hs->rung[r].bytes;
 	tcp_view(c, &o, &acked);
 	o.acked = (double)(acked - MIN(acked, st->tk_acked));
+	if (st->is_auto)
+		sharing(c, &o);
 	st->rtt_ms = o.rtt_ms;
 	r = adapt_tick(&st->ad, &o);
 	if (st->is_auto)
@@ -735,6 +762,6 @@ void stream_shutdown(struct conn *c)
 
 void stream_revoke(struct conn *c)
 {
-	logmsg("%s: %s: access revoked, closing", c->client.addr, c->who.name);
+	logmsg("%s: %s: access revoked, closing", c->client.addr, c->st->who.name);
 	stream_stop(c, WS_CLOSE_POLICY, "access revoked");
 }

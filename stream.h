@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adapt.h"
+#include "auth.h"
 #include "ws.h"
 
 struct conn;
@@ -18,6 +19,8 @@ enum { STREAM_MSG_MAX = 4096 };		/* a client's text message */
 
 struct stream {
 	enum stream_kind kind;
+	struct who who;			/* who watches: the request's, kept
+					   for the access re-check */
 	int ask;			/* rung asked for (auto: adapt's),
 					   within what the access allows */
 	int want;			/* ... and within the address's cap

@@ -60,7 +60,7 @@ mutant () {
 }
 
 # The unit tests a mutant may be caught by are built with the server.
-units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json tests/unit-budget tests/unit-mailbox'
+units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json tests/unit-budget tests/unit-mailbox tests/unit-access'
 mkdir -p build
 # At the end the sources are put back and built again: the last mutant's
 # binary must not stay behind as ./rerocctv.
@@ -70,7 +70,7 @@ trap 'for f in *.c.orig; do test -f "$f" && mv "$f" "${f%.orig}"; done
 mutant origin-prefix access.c \
 	'if (olen == 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
 	'if (olen >= 7 + hlen && strncasecmp(o, "http://", 7) == 0 &&' \
-	't2000*'
+	'unit-access t2000*'
 mutant encode-unwatched hub.c \
 	'if (!h->active[r]) {' 'if (0) {' 't2200*'
 mutant keep-older-frame conn.c \
@@ -137,20 +137,26 @@ mutant watchdog-late server.c \
 	'MIN(s->next_tick, notify_due(&s->notify))' 's->next_tick' 't0500*'
 mutant stopping-unsaid server.c \
 	'notify_send(&s->notify, "STOPPING=1");' ';' 't0500*'
-# Access (issue "Safe to expose").
+# Access.
 mutant host-any access.c \
-	'return is_address(h, n) || our_name(c->env->cfg, h, n);' \
-	'return 1 || is_address(h, n) || our_name(c->env->cfg, h, n);' \
-	't1300*'
+	'return is_address(h, n) || our_name(cfg, h, n);' \
+	'return 1 || is_address(h, n) || our_name(cfg, h, n);' \
+	'unit-access t1300*'
 mutant share-unsigned share.c \
 	'if (!ct_equal(want + SIGNED, t + SIGNED, SHARE_BYTES - SIGNED) ||' \
 	'if (0 ||' 'unit-share t1300*'
 mutant csrf-open access.c \
-	'if ((flags & ACC_CHANGES) && foreign(c, r)) {' \
-	'if ((flags & ACC_CHANGES) && foreign(c, r) && 0) {' 't1300*'
+	'if ((a->flags & ACC_CHANGES) && foreign(a->cfg, r)) {' \
+	'if ((a->flags & ACC_CHANGES) && foreign(a->cfg, r) && 0) {' \
+	'unit-access t1300*'
 mutant viewer-is-admin access.c \
-	'if ((int)c->who.role >= (int)need)' \
-	'if ((int)c->who.role + 1 >= (int)need)' 't1300*'
+	'if ((int)v->who.role >= (int)a->need) {' \
+	'if ((int)v->who.role + 1 >= (int)a->need) {' 'unit-access t1300*'
+mutant form-is-json access.c \
+	"(n == 16 || t[16] == ';' || t[16] == ' ');" '1;' 'unit-access t1300*'
+mutant proxy-first-forwarded access.c \
+	"for (i = n; i > 0 && v[i - 1] != ','; i--)" 'for (i = 0; 0;)' \
+	'unit-access t1400*'
 mutant logout-noop auth.c \
 	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
 		memset(s, 0, sizeof(*s));' \
@@ -254,7 +260,7 @@ mutant framed-anywhere route.c "\"frame-ancestors 'none'\\r\\n\"" \
 	"\"frame-ancestors *\\r\\n\"" 't4000*'
 mutant host-prefix access.c \
 	'return len == n && strncasecmp(h, name, n) == 0;' \
-	'return len <= n && strncasecmp(h, name, len) == 0;' 't1300*'
+	'return len <= n && strncasecmp(h, name, len) == 0;' 'unit-access t1300*'
 mutant share-any-version share.c '	    t[0] != 1)' '	    t[0] == 0)' \
 	'unit-share t1300*'
 mutant share-source-uncapped stream.c \

@@ -67,7 +67,7 @@ code () {
 }
 # up URL: until the proxy answers.
 up () {
-	up_n=50
+	up_n=200	# 20 s: a busy machine starts Caddy slowly
 	until curl -sk -o /dev/null "$1/" || test $up_n = 0
 	do
 		sleep 0.1

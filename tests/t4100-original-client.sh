@@ -16,6 +16,16 @@ test_expect_success 'serve the original client from a second server' '
 	test_atexit "kill $PAGE_PID"
 '
 
+# Its page is the owner's own: no script or connection rule of ours
+# (it has an inline script and connects elsewhere), but never framed.
+test_expect_success 'a --web page: framing refused, its scripts its own' '
+	curl -sI "$PAGE/" >head &&
+	grep -i "^Content-Security-Policy: frame-ancestors .none.\s*\$" head &&
+	! grep -i "default-src" head &&
+	grep -i "^X-Frame-Options: DENY" head &&
+	grep -i "^Referrer-Policy: no-referrer" head
+'
+
 test_expect_success 'a foreign origin is refused by default' '
 	start_server --source test --size 320x240 &&
 	node "$TOP/tests/original.mjs" "$PAGE/?backend=$WSBASE" >out &&
