@@ -1,5 +1,7 @@
 /* capture.c: the V4L2 camera source: libv4l2 mmap streaming of YUYV or
- * MJPEG. Owns only the camera fd and its buffers; never prints or logs. */
+ * MJPEG. Owns only the camera fd and its buffers. It never logs: errors
+ * come back as text for the caller; only capture_list_formats() prints,
+ * to stdout, for --list-formats. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <turbojpeg.h>
 
 #include "camctl.h"
+#include "capture.h"
 #include "mjpeg.h"
 #include "source.h"
 

@@ -6,6 +6,12 @@
 
 #include "jpeg.h"
 
+struct source;
+struct source_opts;
+
+/* The moving test pattern as a source. */
+struct source *pattern_new(const struct source_opts *o);
+
 /* Draws the "NO SIGNAL" card into y (allocated by the caller, 4:2:0
  * or 4:2:2) with
  * the wall-clock time of ts_us and a one-line reason. */

@@ -10,8 +10,10 @@
 
 #include "account.h"
 #include "auth.h"
+#include "capture.h"
 #include "controls.h"
 #include "hub.h"
+#include "pattern.h"
 #include "server.h"
 #include "source.h"
 #include "util.h"
@@ -457,8 +459,7 @@ int main(int argc, char **argv)
 			die("%s", err);
 	if (!(st = source_start(src, hub, ctl)))
 		die("cannot start the source thread");
-	server_init(&srv, &o.srv, hub, auth);
-	srv.env.controls = ctl;
+	server_init(&srv, &o.srv, hub, auth, ctl);
 	server_listen(&srv);
 
 	server_run(&srv);

@@ -88,7 +88,7 @@ static void fd_budget(int max_clients)
 }
 
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub, struct auth *auth)
+		 struct hub *hub, struct auth *auth, struct controls *ctl)
 {
 	struct sigaction sa;
 
@@ -98,6 +98,7 @@ void server_init(struct server *s, const struct config *cfg,
 	s->env.cfg = &s->cfg;
 	s->env.hub = hub;
 	s->env.auth = auth;
+	s->env.controls = ctl;
 	s->env.now = s->env.started = mono_us();
 	s->next_tick = s->env.now + TICK_US;
 	fd_budget(cfg->max_clients);

@@ -32,9 +32,10 @@ struct server {
 
 /* Sets the server up without a listener: the connection table, the fd
  * limit (raised to what max_clients needs, or a clear death), signals.
- * auth: the accounts, or NULL for an open server. */
+ * auth: the accounts, or NULL for an open server; ctl: the camera's
+ * controls, or NULL for none. */
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub, struct auth *auth);
+		 struct hub *hub, struct auth *auth, struct controls *ctl);
 /* Binds and listens on cfg->listen (dies with a clear message on
  * failure) and logs "listening on ADDR:PORT". */
 void server_listen(struct server *s);

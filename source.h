@@ -1,6 +1,7 @@
 /* source.h: the interface every picture source implements (the test
- * pattern in pattern.c, the V4L2 camera in capture.c). A source only
- * produces images; it never encodes and never touches sockets. */
+ * pattern in pattern.c, the V4L2 camera in capture.c), and the thread
+ * that runs one (source.c). A source only produces images; it never
+ * encodes and never touches sockets. */
 #ifndef SOURCE_H
 #define SOURCE_H
 #include <stddef.h>
@@ -74,14 +75,6 @@ struct source_opts {
 					   or TJSAMP_422 (the test pattern
 					   is drawn in it) */
 };
-
-/* The moving test pattern (pattern.c). */
-struct source *pattern_new(const struct source_opts *o);
-/* The V4L2 camera through libv4l2 (capture.c). Never fails for a
- * missing device: open() reports that, and the caller retries. */
-struct source *capture_new(const struct source_opts *o);
-/* Prints the formats, sizes and frame intervals dev offers; 0 or -1. */
-int capture_list_formats(const char *dev, char *err, size_t errsz);
 
 /* The source thread (source.c): runs a source, feeding the hub. While the
  * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and

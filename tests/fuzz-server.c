@@ -361,7 +361,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fcntl(hub.wake[0], F_SETFL, O_NONBLOCK);
 	fcntl(hub.wake[1], F_SETFL, O_NONBLOCK);
 	/* Set-up bit 0x20: the server has accounts. */
-	server_init(&s, &cfg, &hub, data[0] & 0x20 ? accounts() : NULL);
+	server_init(&s, &cfg, &hub, data[0] & 0x20 ? accounts() : NULL, NULL);
 
 	n = 1 + (data[0] & 3) % 3;
 	memset(cl, 0, sizeof(cl));
