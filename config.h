@@ -14,6 +14,8 @@ struct config {
 					   to be encoded; 0 = no cap */
 	int default_q;			/* /stream and /snapshot default */
 	int lowat;			/* TCP_NOTSENT_LOWAT bytes, 0 = off */
+	const char *congestion;		/* TCP congestion control for our
+					   sockets, or NULL: the system's */
 	int timeout_s;			/* request head / keep-alive idle */
 	int stall_s;			/* output not moving; WebSocket pong */
 	const char *auth_file;		/* NULL: open, no accounts */

@@ -72,6 +72,9 @@ static const char usage[] =
 "                       (a reverse proxy doing TLS)\n"
 "  --web DIR            serve the browser client from DIR instead of the\n"
 "                       copy built into the binary\n"
+"  --congestion NAME    TCP congestion control for clients' connections\n"
+"                       (e.g. bbr, cubic; default: the system's, see\n"
+"                       /proc/sys/net/ipv4/tcp_available_congestion_control)\n"
 "  --lowat BYTES        TCP_NOTSENT_LOWAT for streams (default 65536,\n"
 "                       0 = off): how much unsent data the kernel holds\n"
 "  --timeout SECS       time a client gets to send a request head, and\n"
@@ -269,6 +272,9 @@ static void parse(struct opts *o, int argc, char **argv)
 		} else if (is_opt(a, "--timeout")) {
 			o->srv.timeout_s = to_int("--timeout", value(argc, argv,
 						  &i, "--timeout"), 1, 3600);
+		} else if (is_opt(a, "--congestion")) {
+			o->srv.congestion = value(argc, argv, &i,
+						  "--congestion");
 		} else if (is_opt(a, "--lowat")) {
 			o->srv.lowat = to_int("--lowat", value(argc, argv, &i,
 					      "--lowat"), 0, 1 << 24);

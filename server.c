@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -185,6 +186,13 @@ void server_listen(struct server *s)
 	if (bind(s->lfd, ai->ai_addr, ai->ai_addrlen) != 0)
 		die("bind %s:", s->cfg.listen);
 	freeaddrinfo(ai);
+	/* Accepted sockets take the listener's congestion control. */
+	if (s->cfg.congestion &&
+	    setsockopt(s->lfd, IPPROTO_TCP, TCP_CONGESTION, s->cfg.congestion,
+		       (socklen_t)strlen(s->cfg.congestion)) != 0)
+		die("--congestion %s: %s (see /proc/sys/net/ipv4/"
+		    "tcp_available_congestion_control)", s->cfg.congestion,
+		    strerror(errno));
 	if (listen(s->lfd, 511) != 0)
 		die("listen:");
 	nonblock(s->lfd);

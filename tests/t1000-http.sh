@@ -137,4 +137,23 @@ test_expect_success 'SIGTERM stops the server cleanly' '
 	stop_server
 '
 
+test_expect_success '--congestion: one the kernel lacks is refused clearly' '
+	! "$RR" --source test --listen 127.0.0.1:0 --congestion nosuch \
+		2>err &&
+	grep "congestion nosuch:.*tcp_available_congestion_control" err
+'
+
+test_expect_success '--congestion: the clients get it' '
+	cc=$(tr " " "\n" </proc/sys/net/ipv4/tcp_available_congestion_control |
+		grep -v "^$(cat /proc/sys/net/ipv4/tcp_congestion_control)\$" |
+		head -n 1) &&
+	test -n "$cc" &&
+	start_server --source test --size 320x240 --congestion "$cc" &&
+	{ curl -s -o /dev/null --max-time 3 "$BASE/stream" & } &&
+	sleep 1 &&
+	ss -tin "sport = :$PORT" >ss.out &&
+	grep -w "$cc" ss.out &&
+	stop_server
+'
+
 test_done
