@@ -34,6 +34,27 @@ echo "|---|---|---|"
 awk '{ printf "| %s | %d | %.1f |\n", $1, $2, $2 * 8 * 30 / 1e6 }' \
 	"$dir/sizes"
 
+if test -s "$dir/floor"
+then
+	echo
+	echo "## What the link alone allows"
+	echo
+	echo "The frame age a frame of a rung's size gets when it is handed" \
+		"to the link with an empty queue (bench/links-floor.awk): its" \
+		"packets wait for the trace's delivery opportunities, plus 40" \
+		"ms; percentiles over every 7th millisecond of the trace. No" \
+		"sender gets under it at those moments: a frame sent into an" \
+		"outage waits it out. Measured ages sample frames, not time" \
+		"(a sender that skips frames in an outage samples it less), so" \
+		"they can fall under it."
+	echo
+	echo "| trace | rung (bytes) | age p50 / p95 / p99 |"
+	echo "|---|---|---|"
+	awk 'NR == FNR { b[$1] = $2; next }
+	     { printf "| %s | %s (%d) | %d / %d / %d ms |\n", $1, $2, b[$2],
+		$3, $4, $5 }' "$dir/sizes" "$dir/floor"
+fi
+
 echo
 echo "## Viewers"
 echo

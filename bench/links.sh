@@ -6,7 +6,8 @@
 # ms one way each way, a drop-tail queue of 1 s at the trace's mean rate,
 # a recorded trace's .up on the ACK path) with traced viewers, and judges
 # each viewer against the oracle (bench/links-eval.awk). Writes
-# $LK_OUT/report.md, $LK_OUT/results (the raw key=value lines), a chart
+# $LK_OUT/report.md, $LK_OUT/results (the raw key=value lines),
+# $LK_OUT/floor (what the link alone allows: links-floor.awk), a chart
 # per run ($LK_OUT/RUN.svg) and each run's files ($LK_OUT/RUN/, see
 # bench/links-lib.sh). Exits 0 with a message where it cannot run (no
 # root, no /dev/net/tun), 1 if a run could not be made.
@@ -115,11 +116,28 @@ echo "# measuring the rungs' frame sizes (${LS_SIZE} at $LS_FPS fps)"
 ls_measure "$LK_OUT/sizes" || exit 1
 cat "$LK_OUT/sizes"
 
+# floor TRACE DOWN: the frame age the link alone allows (links-floor.awk)
+# at a few rungs' sizes, a line each: TRACE RUNG p50 p95 p99.
+floor () {
+	for r in t30 h30 h75 q80
+	do
+		sz=$(awk -v r=$r '$1 == r { print $2 }' "$LK_OUT/sizes")
+		test -n "$sz" || continue
+		awk -v size="$sz" -v delay=40 -f "$TOP/bench/links-floor.awk" \
+			"$2" | sort -n | awk -v t="$1" -v r=$r '
+			{ v[NR] = $1 }
+			END { if (NR) print t, r, v[int(NR * .5) + 1],
+				v[int(NR * .95) + 1], v[int(NR * .99) + 1] }'
+	done
+}
+
 failed=0
 : >"$LK_OUT/results"
+: >"$LK_OUT/floor"
 for t in $LK_TRACES
 do
 	trace "$t" || { failed=$((failed + 1)); continue; }
+	floor "$t" "$down" >>"$LK_OUT/floor"
 	for cc in $ccs
 	do
 		for c in $LK_CASES
