@@ -24,7 +24,7 @@ struct config {
 	int nhosts;
 	const char *trust_proxy;	/* an address whose X-Forwarded-* we
 					   believe, or NULL */
-	char hostname[256];		/* this machine's name */
+	char hostname[256];		/* the host's name (gethostname) */
 };
 
 #endif

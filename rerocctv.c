@@ -67,7 +67,7 @@ static const char usage[] =
 "                       repeatable; * allows any. Pages from this\n"
 "                       server's own origin are always allowed\n"
 "  --allow-host NAME    answer to Host NAME too (besides addresses,\n"
-"                       localhost and this machine's name); repeatable\n"
+"                       localhost and the host's name); repeatable\n"
 "  --trust-proxy ADDR   believe X-Forwarded-For/-Proto from ADDR only\n"
 "                       (a reverse proxy doing TLS)\n"
 "  --web DIR            serve the browser client from DIR instead of the\n"

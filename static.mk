@@ -1,10 +1,10 @@
-# static.mk: static binaries for the boards (README, Boards) and `make dist`.
+# static.mk: static binaries for the boards (doc/deploy.md) and `make dist`.
 # Included by the Makefile; uses its CC, CFLAGS, RR_CFLAGS, HARDEN and OBJ.
 #
 # `make static` links build/ARCH/rerocctv, which needs no shared library;
 # CROSS=aarch64-linux-gnu- or CROSS=arm-linux-gnueabihf- builds it with
 # Debian's cross compiler and the multiarch libraries (tests/deps.sh).
-# web.c is made on this machine. `make dist`: the three, stripped, in
+# web.c is made on the build host. `make dist`: the three, stripped, in
 # dist/ with SHA256SUMS.
 CROSS ?=
 SCC = $(if $(CROSS),$(CROSS)gcc,$(CC))

@@ -1,4 +1,4 @@
-# cgroup-lib.sh: a CPU cgroup with a quota, a small board on this machine,
+# cgroup-lib.sh: a CPU cgroup with a quota, a small board made of the host,
 # for the device benchmark (bench/device.sh) and its short test
 # (tests/t2300-budget.sh). Sourced; POSIX sh. Needs root (or a cgroup
 # tree we may write) and the cpu controller: cgroup v1

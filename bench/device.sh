@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/device.sh (make bench-device): a slow board on this machine. The
+# bench/device.sh (make bench-device): the host made a slow board. The
 # server in a CPU cgroup with a quota (bench/cgroup-lib.sh), under the
 # emulated camera (tests/fakecam.so) at 1280x720, 30 fps.
 #
@@ -482,9 +482,9 @@ lat () {
 		done | sort -g | tail -n 1)"
 }
 
-# at_goal TAG: how many clients got >= 90 % of the source rate (27 fps)
+# at_rate TAG: how many clients got >= 90 % of the source rate (27 fps)
 # over the window, and how many seconds of all clients fell below it.
-at_goal () {
+at_rate () {
 	awk '$2 >= 27 { n++ } END { printf "%d of %d", n, NR }' \
 		"$OUT/$1.clients"
 }
@@ -546,7 +546,7 @@ arow us-pass "µStreamer, MJPEG passed through (--encoder=HW)"
 echo
 echo "Like for like is the YUYV camera: both servers encode every frame" \
 	"at q80 from the camera's YUYV. rerocctv / µStreamer quota:" \
-	"**$(ratio "$RRA" "$USA")** (goal: at most 0.5). With an MJPEG" \
+	"**$(ratio "$RRA" "$USA")**. With an MJPEG" \
 	"camera µStreamer 4.9 cannot re-encode (\`-q\` only asks the" \
 	"camera; its CPU encoder switches to passing the camera's JPEG" \
 	"through), so the q80 re-encode has no µStreamer counterpart:" \
@@ -574,8 +574,8 @@ echo "| | budget on (\`--max-rungs auto\`, default) |" \
 echo "|---|---|---|"
 echo "| client fps over $BSECS s, median / min | $(bcol b-auto 2) |" \
 	"$(bcol b-off 2) |"
-echo "| clients at >= 27 fps (90 % of 30) | $(at_goal b-auto) |" \
-	"$(at_goal b-off) |"
+echo "| clients at >= 27 fps (90 % of 30) | $(at_rate b-auto) |" \
+	"$(at_rate b-off) |"
 echo "| worst second of a client, median / min over clients |" \
 	"$(bcol b-auto 3) | $(bcol b-off 3) |"
 echo "| source fps (fps_produced), median (min-max) | $(tcol b-auto 2) |" \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh: every figure in the README: encode cost against bare
+# bench/run.sh (make bench): encode cost against bare
 # TurboJPEG (4:2:0 and 4:2:2), frame size and SSIM beside µStreamer,
 # CPU/RSS/fps/latency under load, the camera path, RSS by picture size,
 # µStreamer beside us, binary size (Markdown).

@@ -12,7 +12,7 @@ hexbin () {
 	perl -e "print pack(q(H*), q($1))"
 }
 # forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
-# independently of share.c, by the format the README documents.
+# independently of share.c, by the format doc/security.md documents.
 forge () {
 	f_p_=$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")a1b2c3d4e5f6
 	f_m_=$(hexbin "$f_p_" | openssl dgst -sha256 -mac HMAC \

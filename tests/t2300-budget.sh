@@ -14,11 +14,10 @@ test -z "$why" || test_skip_all "$why"
 cg_make || test_skip_all "cannot make a cpu cgroup"
 test_atexit cg_remove
 
-# Frames flow before the first client asks: a request that waits for the
-# very first frame finds a first one-second window measured from time 0,
-# "the source fell to 0 fps", and leaves the budget at 0 ms (one rung for
-# everyone, then one more per probe). That is a bug of its own; this file
-# tests the budget under a quota.
+# A snapshot first, so that frames flow before the clients ask and the
+# budget's first judged seconds see the source at its rate. (hub.c opens
+# the source's first one-second window at its first frame: waiting for
+# that frame does not read as a source fallen to 0 fps.)
 test_expect_success 'the server and its camera thread in a cgroup' '
 	RR_WRAP="env LD_PRELOAD=$FAKECAM FAKECAM_DEVICE=$DEV
 		FAKECAM_MODES=yuyv:1280x720@30" \

@@ -19,7 +19,7 @@
 # share link made without --max-quality (a capped link gets its cap,
 # re-encoded on the board, instead of source; and it expires):
 # http://camera:6732/s/TOKEN/stream?quality=source. The URL is on
-# ffmpeg's command line, which other users of this machine can see (ps).
+# ffmpeg's command line, which other users of the machine can see (ps).
 #
 # When ffmpeg ends (the camera server restarted, the network dropped,
 # nginx restarted) it is started again after RETRY seconds; nginx goes on
