@@ -76,8 +76,11 @@ $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)
 
-tests/wsclient: tests/wsclient.c sha1.o base64.o
-	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $^ -lturbojpeg
+WSCLIENT_SRC = tests/wsclient.c tests/wsc-conn.c tests/wsc-stream.c \
+	tests/wsc-load.c tests/wsc-trace.c tests/wsc-ws.c tests/wsc-http.c
+tests/wsclient: $(WSCLIENT_SRC) tests/wsclient.h sha1.o base64.o
+	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(filter-out %.h,$^) -lturbojpeg
 
 tests/hostile: tests/hostile.c
 	$(QLD)$(CC) $(RR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -149,7 +152,7 @@ mutants: rerocctv $(UNITS) $(TOOLS)
 # Static binaries for the boards, and make dist: static.mk.
 include static.mk
 
-# Benchmarks, not part of check (README, Benchmarks). bench-links takes
+# Benchmarks, not part of check (bench/README.md). bench-links takes
 # hours with everything: LK_TRACES, LK_CCS, LK_CASES, LK_SECS narrow it.
 bench: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/run.sh
@@ -161,6 +164,8 @@ bench-device: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/device.sh
 bench-libc: tests/wsclient
 	$(Q)sh bench/libc.sh
+bench-adapt-cost: rerocctv tests/wsclient
+	$(Q)sh bench/adapt-cost.sh
 
 # The unit names the binary where BINDIR puts it.
 install: rerocctv
@@ -184,5 +189,6 @@ clean:
 	rm -rf build tests/trash.*
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants install \
-	uninstall clean bench bench-auth bench-links bench-device bench-libc
+	uninstall clean bench bench-auth bench-links bench-device bench-libc \
+	bench-adapt-cost
 -include $(OBJ:.o=.d)

@@ -1,7 +1,7 @@
 # links-lib.sh: the server behind an emulated cellular link (tests/linkemu
-# through tests/link-lib.sh) and traced viewers, for the link benchmark
+# through tests/lib-link.sh) and traced viewers, for the link benchmark
 # (bench/links.sh) and its short test (tests/t5300-links.sh). Sourced;
-# POSIX sh. Needs what link-lib.sh needs (root, ip, /dev/net/tun).
+# POSIX sh. Needs what lib-link.sh needs (root, ip, /dev/net/tun).
 #
 # One run is one fresh link: the server on the test pattern in namespace
 # $LK_NS_A, one or two `wsclient trace` viewers in $LK_NS_B, /state
@@ -15,7 +15,7 @@
 #			file (wsclient trace --frames) and stderr (--texts:
 #			the server's texts, its own errors); V is c for one
 #			viewer, a and b for two
-#	link.log	the emulator's log (link-lib.sh, LK_LOG)
+#	link.log	the emulator's log (lib-link.sh, LK_LOG)
 #	state		`US JSON` lines: /state, once a second
 #	server.log	the server's output; ss: its sockets 3 s in
 #
@@ -35,7 +35,7 @@ LS_QUEUE=${LS_QUEUE:-1000ms}		# drop-tail, each way
 LS_SRV_ARGS=${LS_SRV_ARGS:-}		# more server options
 LK_TAG=${LK_TAG:-rrk$$}
 LK_DIR=${LK_DIR:-$LS_OUT}
-. "$TOP/tests/link-lib.sh"
+. "$TOP/tests/lib-link.sh"
 LS_SRV_PID=
 LS_PORT=
 LS_VIEWERS=

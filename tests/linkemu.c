@@ -1,7 +1,7 @@
 /* linkemu.c: a trace-driven link between two network namespaces for the
  * tests and benches (mahimahi's mm-link and mm-delay in one process, one
  * ppoll()). Owns two tun devices and the packets between them; it never
- * configures addresses or routes (tests/link-lib.sh does). */
+ * configures addresses or routes (tests/lib-link.sh does). */
 #define _GNU_SOURCE		/* setns(2) */
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@ test_description='linkemu: a trace-driven link between two namespaces'
 # $9 mean and $10 max queueing delay (ms).
 LK_DIR=$TRASH
 LK_TAG=rrl$$
-. "$TESTS_DIR/link-lib.sh"
+. "$TESTS_DIR/lib-link.sh"
 
 why=$(lk_cannot)
 test -z "$why" || test_skip_all "$why"

@@ -1,4 +1,4 @@
-# link-lib.sh: two network namespaces joined by tests/linkemu, a link that
+# lib-link.sh: two network namespaces joined by tests/linkemu, a link that
 # replays a recorded capacity trace, and the traffic to probe it (ping,
 # a bulk TCP transfer, a UDP flood). Sourced; POSIX sh. Needs root, ip,
 # /dev/net/tun, and python3 for the traffic helpers.
@@ -10,7 +10,7 @@
 # two namespaces changed. The emulator's log is $LK_LOG (see linkemu.c:
 # one line a second per direction).
 #
-#	LK_DIR=$TRASH . "$TOP/tests/link-lib.sh"
+#	LK_DIR=$TRASH . "$TOP/tests/lib-link.sh"
 #	why=$(lk_cannot) && test -z "$why" || skip "$why"
 #	lk_up down.trace none 40 200ms cubic && ... && lk_down
 
