@@ -267,11 +267,11 @@ void conn_end(struct conn *c, const void *body, size_t len,
 	enqueue(c, &m);
 }
 
-void conn_error(struct conn *c, int status, int keep, const char *why,
+void conn_error(struct conn *c, int status, int how, const char *why,
 		const char *extra)
 {
 	char *body = malloc(256);
-	int n;
+	int n, keep = how & CONN_KEEP;
 
 	if (status == 400 || status == 408 || status == 413 ||
 	    status == 414 || status == 431 || status >= 500)
@@ -284,21 +284,23 @@ void conn_error(struct conn *c, int status, int keep, const char *why,
 			    why ? why : "") : 0;
 	if (n < 0 || n >= 256)
 		n = 0;
-	conn_end(c, body, (size_t)n, free, body);
+	conn_end(c, how & CONN_NO_BODY ? NULL : body, (size_t)n, free, body);
 }
 
 void conn_hold(struct conn *c, int64_t until)
 {
 	enter(c, PH_WAIT);
 	c->deadline = until;
+	c->held = 0;
 }
 
 void conn_hold_request(struct conn *c, int64_t until)
 {
-	if (!c->held)
-		c->held_since = c->env->now;
-	c->held = 1;
+	int64_t since = c->held ? c->held_since : c->env->now;
+
 	conn_hold(c, until);
+	c->held = 1;
+	c->held_since = since;
 }
 
 void conn_rerun(struct conn *c)

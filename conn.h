@@ -192,13 +192,16 @@ void conn_header(struct conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void conn_end(struct conn *c, const void *body, size_t len,
 	      void (*release)(void *), void *owner);
-/* A whole plain-text error response: "STATUS Reason[: why]". It closes
- * the connection unless keep (the request allows more); 400, 408, 413,
- * 414, 431 and 5xx always close. extra: header lines or NULL. */
-void conn_error(struct conn *c, int status, int keep, const char *why,
+/* A whole plain-text error response: "STATUS Reason[: why]". how:
+ * CONN_KEEP the request allows more (else it closes; 400, 408, 413, 414,
+ * 431 and 5xx always close), CONN_NO_BODY it was a HEAD (the head says
+ * the body's length, the body stays here). extra: header lines or NULL. */
+enum { CONN_KEEP = 1, CONN_NO_BODY = 2 };
+void conn_error(struct conn *c, int status, int how, const char *why,
 		const char *extra);
 /* Holds the answer back until `until` (PH_WAIT). What is queued then
- * goes out; if nothing is, conn_tick() says CONN_GAVE_UP. */
+ * goes out; if nothing is, conn_tick() says CONN_GAVE_UP. The request
+ * itself is answered (no longer held: it does not run again). */
 void conn_hold(struct conn *c, int64_t until);
 /* Holds the request itself (it stays in the input) until `until`, or
  * until conn_rerun(), which puts it back to be parsed and answered

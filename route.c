@@ -681,7 +681,8 @@ void route_error(struct conn *c, int status, const char *why,
 
 	snprintf(lines, sizeof(lines), "%s%s", c->rq->extra,
 		 extra ? extra : "");
-	conn_error(c, status, c->rq->keep_alive, why, lines);
+	conn_error(c, status, (c->rq->keep_alive ? CONN_KEEP : 0) |
+		   (c->rq->head_only ? CONN_NO_BODY : 0), why, lines);
 }
 
 int route_request(struct conn *c, const struct http_req *r)

@@ -191,8 +191,8 @@ void server_listen(struct server *s)
 	    setsockopt(s->lfd, IPPROTO_TCP, TCP_CONGESTION, s->cfg.congestion,
 		       (socklen_t)strlen(s->cfg.congestion)) != 0)
 		die("--congestion %s: %s (see /proc/sys/net/ipv4/"
-		    "tcp_available_congestion_control)", s->cfg.congestion,
-		    strerror(errno));
+		    "tcp_%s_congestion_control)", s->cfg.congestion,
+		    strerror(errno), errno == EPERM ? "allowed" : "available");
 	if (listen(s->lfd, 511) != 0)
 		die("listen:");
 	nonblock(s->lfd);
