@@ -5,7 +5,7 @@
  * The estimate. A tick in which the path held us back (frames replaced
  * unsent, or a queue longer than QUEUE_S in the path or in the socket)
  * measures it: what it delivered then (the bytes acknowledged) is what it
- * carries. A tick with room says only that it carries at least what went.
+ * carries. A tick with room says only that it carries at least that.
  * The estimate is the most any of the last ADAPT_WINDOW ticks (a second)
  * saw: a gap of a few hundred milliseconds, common on a cellular link,
  * leaves it as it was; a path that carries less for a second brings it
@@ -32,8 +32,8 @@
  * The rung (auto clients). The highest rung whose frames, at the source
  * rate, fit in HEADROOM of the estimate. Down when a tick held back and
  * the estimate, or the last two ticks if both held back, say the rung is
- * too big (after a step up that failed, to the rung it left if the path
- * carries that calmly). Up after HOLD calm ticks in a row: one rung at
+ * too big, or at once when a step up is held back (to the rung it left
+ * if the path carries that calmly). Up after HOLD calm ticks in a row: one rung at
  * least, as far as the estimate says, and while the path holds no queue
  * of ours (the round trip at its least) to the rung that needs LEAP
  * times what went. A step up that fails within two ticks marks its rung
@@ -188,7 +188,7 @@ int adapt_view_top(int w, int h, int sw, int sh)
 static int estimate(struct adapt *a, const struct adapt_obs *o)
 {
 	double fps = o->src_fps > 0 ? o->src_fps : 30;
-	double acked = o->acked * 8 / o->secs, sent = o->bytes * 8 / o->secs;
+	double acked = o->acked * 8 / o->secs;
 	double s;
 	int i;
 
@@ -207,9 +207,11 @@ static int estimate(struct adapt *a, const struct adapt_obs *o)
 	if (o->ack_ms > o->secs * 1000 && a->cap_bps > 0)
 		return 0;		/* not a word from the peer */
 	/* Held back, what the path delivered is what it carries; with
-	 * room, what went is a lower bound. A burst of acknowledgements
-	 * after a silence is no faster path: GROW x at most. */
-	s = a->limited ? acked : MAX(acked, sent);
+	 * room, a lower bound. What went into the socket is neither: whole
+	 * frames land there at once, eight of them in a tick that took
+	 * seven. A burst of acknowledgements after a silence is no faster
+	 * path: GROW x at most. */
+	s = acked;
 	if (a->cap_bps > 0)
 		s = MIN(s, GROW * a->cap_bps);
 	memmove(a->seen + 1, a->seen, sizeof(a->seen) - sizeof(a->seen[0]));
@@ -237,11 +239,14 @@ int adapt_tick(struct adapt *a, const struct adapt_obs *o)
 	held = estimate(a, o);
 	/* Down when a tick held back and the path is smaller than the rung
 	 * needs: the estimate (a second's most) says so, or two ticks in a
-	 * row held back and saw less. A single tick is a gap, not a path. */
+	 * row held back and saw less. A single tick is a gap, not a path;
+	 * but a step up that is held back at once has failed, whatever the
+	 * estimate (a second's most errs high) says. */
 	target = fit(o, a->cap_bps * HEADROOM);
 	recent = a->nseen >= 2 && a->lim[1] ? MAX(a->seen[0], a->seen[1]) :
 		 a->cap_bps;
-	if (held && size_at(o, a->idx) * 8 * fps > MIN(a->cap_bps, recent)) {
+	if (held && (a->probing ||
+		     size_at(o, a->idx) * 8 * fps > MIN(a->cap_bps, recent))) {
 		target = MIN(target, fit(o, MIN(a->cap_bps, recent) *
 					 HEADROOM));
 		/* After a failed step up, back to the rung it left if the

@@ -1,6 +1,6 @@
 /* unit-adapt.c: adapt.c's decisions against scripted ticks and against a
  * simulated path: the estimate is the most a second of ticks saw (what
- * the path delivered when it held us back, what went when it did not), a
+ * the path delivered, whether it held us back or not), a
  * single short tick is a gap and changes nothing, a tick without
  * acknowledgements changes nothing, a burst of them counts GROW times at
  * most; down when the path is smaller than the rung, up after HOLD calm
@@ -275,6 +275,50 @@ static void test_ceiling(void)
 	CHECK(last >= 160, "on t75 most of the time (%d of 180)", last);
 }
 
+/* A path whose acknowledgements come in clumps: a tick that was held
+ * back sees up to a fifth more than the path carries, so a second's most
+ * errs high. A step up that is held back at once fails all the same: on
+ * 40 Mbit/s (q80 fits, q90 does not) little time goes to q90. */
+static void test_noisy_probe(void)
+{
+	static const double noise[] = { 1.2, 0.9, 1.1, 0.8 };
+	struct adapt a;
+	struct adapt_obs o;
+	int t, above = 0, q80 = 12, q90 = 13;
+
+	CHECK(need(q80) < 40e6 * HEADROOM && need(q90) > 40e6,
+	      "q80 fits 40 Mbit/s, q90 does not");
+	adapt_init(&a, adapt_ladder[q80]);
+	for (t = 0; t < 400; t++) {
+		path(&o, pos(&a), 40e6, 0);
+		if (o.skipped)
+			o.acked *= noise[t % 4];
+		adapt_tick(&a, &o);
+		above += t >= 40 && pos(&a) > q80;
+	}
+	CHECK(above < 36, "above q80 in %d of 360 ticks", above);
+}
+
+/* Whole frames land in the socket at once: a tick may write eight
+ * frames where the path took seven. What went is no measure of the path;
+ * what it acknowledged is. */
+static void test_sent_is_not_carried(void)
+{
+	struct adapt a;
+	struct adapt_obs o;
+	int t;
+
+	adapt_init(&a, adapt_ladder[12]);
+	for (t = 0; t < 20; t++) {
+		path(&o, pos(&a), 40e6, 0);
+		o.acked = 30e6 * TICK / 8;
+		o.bytes = (uint64_t)(o.acked * (t % 2 ? 1.3 : 0.7));
+		adapt_tick(&a, &o);
+	}
+	CHECK(a.cap_bps < 30e6 * 1.01, "the estimate is what was "
+	      "acknowledged, not what went: %.1f Mbit/s", a.cap_bps / 1e6);
+}
+
 static void test_steady(void)
 {
 	static const double rate[] = { 2e6, 5e6, 12e6, 30e6, 200e6 };
@@ -357,6 +401,8 @@ int main(void)
 	test_pace();
 	test_calm();
 	test_ceiling();
+	test_noisy_probe();
+	test_sent_is_not_carried();
 	test_steady();
 	test_steps();
 	test_view();
