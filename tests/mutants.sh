@@ -256,7 +256,7 @@ mutant budget-reason-stale hub.c \
 	't2200*'
 mutant unwatched-kept hub.c '			drop[r] = h->latest[r];
 			h->latest[r] = NULL;' '			drop[r] = NULL;' 't2200*'
-mutant framed-anywhere route.c "\"frame-ancestors 'none'\\r\\n\"" \
+mutant framed-anywhere page.c "\"frame-ancestors 'none'\\r\\n\"" \
 	"\"frame-ancestors *\\r\\n\"" 't4000*'
 mutant host-prefix access.c \
 	'return len == n && strncasecmp(h, name, n) == 0;' \
