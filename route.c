@@ -7,11 +7,10 @@
 #include <string.h>
 
 #include "access.h"
+#include "api.h"
 #include "auth.h"
 #include "conn.h"
-#include "controls.h"
 #include "hub.h"
-#include "json.h"
 #include "page.h"
 #include "route.h"
 #include "status.h"
@@ -19,10 +18,7 @@
 #include "util.h"
 #include "ws.h"
 
-enum {
-	SNAPSHOT_WAIT_US = 5000000,	/* no frame for a snapshot: 503 */
-	LINK_MAX_S = 366 * 24 * 3600	/* longest a share link lasts */
-};
+enum { SNAPSHOT_WAIT_US = 5000000 };	/* no frame for a snapshot: 503 */
 
 static const char bad_quality[] =
 	"quality must be a number 30..95, hNN (half size), auto or source";
@@ -147,224 +143,6 @@ static void serve_metrics(struct conn *c, const struct route_req *q)
 	respond_doc(c, &b, "text/plain; version=0.0.4");
 }
 
-/* Accounts: who am I, log in, log out, make a share link */
-
-/* A JSON answer; cookie: a session id to set ("" to end it), or NULL. */
-static void respond_json(struct conn *c, struct obuf *b, const char *cookie)
-{
-	char *p = b->p;
-
-	if (b->overflow || !p) {
-		obuf_free(b);
-		route_error(c, 500, "out of memory", NULL);
-		return;
-	}
-	route_begin(c, 200, AFTER_NEXT);
-	conn_header(c, "Content-Type: application/json\r\n"
-		    "Cache-Control: no-store\r\n");
-	if (cookie)
-		conn_header(c, "Set-Cookie: rerocctv_session=%s; Path=/; "
-			    "Max-Age=%d; HttpOnly; SameSite=Strict%s\r\n",
-			    cookie, *cookie ? AUTH_SESSION_S : 0,
-			    c->rq->secure ? "; Secure" : "");
-	b->p = NULL;
-	route_body(c, p, b->len, free, p);
-	obuf_free(b);
-}
-
-static const char *via_name(enum via v)
-{
-	static const char *names[] = { "none", "open", "basic", "session",
-				       "share" };
-
-	return names[v];
-}
-
-/* What the page needs to know before it shows anything: whether it must
- * log in, who it is, what it may do, and whether the camera is open to
- * the network. */
-static void serve_session(struct conn *c, const struct route_req *q)
-{
-	const struct who *w = &c->rq->who;
-	struct obuf b = {0};
-
-	(void)q;
-	obuf_printf(&b, "{\"accounts\":%s,\"user\":",
-		    c->env->auth ? "true" : "false");
-	if (w->via == VIA_NONE || w->via == VIA_OPEN)
-		obuf_printf(&b, "null");
-	else
-		obuf_json_str(&b, w->name);
-	obuf_printf(&b, ",\"role\":\"%s\",\"via\":\"%s\",\"max_quality\":%d,"
-		    "\"exposed\":%s}\n", auth_role_name(w->role),
-		    via_name(w->via), w->max_q,
-		    !c->env->auth && c->env->exposed ? "true" : "false");
-	respond_json(c, &b, NULL);
-}
-
-/* Holds the request for a password check, or, past the longest wait,
- * answers 503. */
-static void hold(struct conn *c, int64_t until)
-{
-	int64_t t = access_wait(c->env->now, c->held ? c->held_since : 0,
-				until);
-
-	if (t)
-		conn_hold_request(c, t);
-	else
-		route_error(c, 503, "the password check takes too long",
-			    "Retry-After: 5\r\n");
-}
-
-static void serve_login(struct conn *c, const struct route_req *q)
-{
-	const struct http_req *r = q->h;
-	struct auth *a = c->env->auth;
-	char user[64], pass[256], id[33];
-	int ul, pl, st;
-	int64_t retry = 0;
-	struct who w;
-	struct obuf b = {0};
-
-	if (!a) {
-		route_error(c, 404, "no accounts: this server is open "
-			   "(see --auth-file)", NULL);
-		return;
-	}
-	ul = json_get(r->body, r->content_length, "user", user, sizeof(user),
-		      NULL);
-	pl = json_get(r->body, r->content_length, "password", pass,
-		      sizeof(pass), NULL);
-	if (ul < 0 || pl < 0) {
-		route_error(c, 400, "expected {\"user\":\"...\","
-			   "\"password\":\"...\"}", NULL);
-	} else {
-		switch (auth_login(a, user, (size_t)ul, pass, (size_t)pl,
-				   &c->client, c->env->now, &w, &retry)) {
-		case V_OK:
-			if ((st = auth_session_new(a, &w, id)) != 0) {
-				logmsg("%s: %s: no session: %s", c->client.addr,
-				       w.name, st == -1 ? "every one of them "
-				       "is in use (other users')" :
-				       "no random bytes");
-				route_error(c, 503, "no room for another session",
-					   "Retry-After: 60\r\n");
-				break;
-			}
-			logmsg("%s: %s logged in", c->client.addr, w.name);
-			obuf_printf(&b, "{\"user\":");
-			obuf_json_str(&b, w.name);
-			obuf_printf(&b, ",\"role\":\"%s\"}\n",
-				    auth_role_name(w.role));
-			c->rq->who = w;
-			respond_json(c, &b, id);
-			break;
-		case V_PENDING:
-			hold(c, c->env->now + 10000000);
-			break;
-		case V_SLOW:
-			hold(c, retry);
-			break;
-		case V_BUSY:
-			route_error(c, 503, "too many password checks at once",
-				   "Retry-After: 1\r\n");
-			break;
-		default:
-			route_error(c, 403, "wrong user name or password",
-				   NULL);
-		}
-	}
-	memset(pass, 0, sizeof(pass));
-}
-
-static void serve_logout(struct conn *c, const struct route_req *q)
-{
-	size_t n = 0;
-	const char *v = http_header(q->h, "Cookie", &n);
-	struct obuf b = {0};
-
-	if (c->env->auth && v)
-		auth_session_end(c->env->auth, v, n);
-	obuf_printf(&b, "{\"user\":null}\n");
-	respond_json(c, &b, "");
-}
-
-static void serve_share(struct conn *c, const struct route_req *q)
-{
-	const struct http_req *r = q->h;
-	char v[32], token[AUTH_TOKEN_HEX + 1], err[256];
-	int64_t secs = 24 * 3600;
-	int n, max_q = 0;
-	struct obuf b = {0};
-
-	if (!c->env->auth) {
-		route_error(c, 404, "share links need accounts (see "
-			   "--auth-file)", NULL);
-		return;
-	}
-	n = json_get(r->body, r->content_length, "expires", v, sizeof(v),
-		     NULL);
-	if (n == JSON_BAD || (n >= 0 && (parse_duration(v, &secs) != 0 ||
-					 secs < 60 || secs > LINK_MAX_S))) {
-		route_error(c, 400, "expires: a duration such as 30m, 24h or "
-			   "7d (1 minute to a year)", NULL);
-		return;
-	}
-	n = json_get(r->body, r->content_length, "max_quality", v, sizeof(v),
-		     NULL);
-	if (n == JSON_BAD || (n >= 0 && ((max_q = atoi(v)) < RUNG_QMIN ||
-					 max_q > RUNG_QMAX))) {
-		route_error(c, 400, "max_quality: 30..95", NULL);
-		return;
-	}
-	if (auth_share_new(c->env->auth, secs, max_q, token, err,
-			   sizeof(err)) != 0) {
-		logmsg("share link: %s", err);
-		route_error(c, 500, "cannot make a share link (see the log)",
-			   NULL);
-		return;
-	}
-	logmsg("%s: %s made a share link for %lld s", c->client.addr, c->rq->who.name,
-	       (long long)secs);
-	obuf_printf(&b, "{\"path\":\"/s/%s/\",\"expires_in\":%lld,"
-		    "\"max_quality\":%d}\n", token, (long long)secs, max_q);
-	respond_json(c, &b, NULL);
-}
-
-/* The camera's controls: the source thread reads and sets them, so the
- * request is held and asked about again at the loop's next tick (every
- * 250 ms) until the answer is in; the loop never waits for the camera. */
-static void serve_controls(struct conn *c, const struct route_req *q)
-{
-	const struct http_req *r = q->h;
-	struct controls_req cr;
-	struct obuf b = {0};
-	char who[100], why[256];
-	int st;
-
-	snprintf(who, sizeof(who), "%s%s%s", c->client.addr,
-		 c->rq->who.name[0] ? ": " : "", c->rq->who.name);
-	memset(&cr, 0, sizeof(cr));
-	cr.conn = c->serial;
-	cr.waiting = c->held;
-	cr.since = c->held ? c->held_since : c->env->now;
-	cr.body = http_method_is(r, "POST") ? r->body : NULL;
-	cr.len = cr.body ? r->content_length : 0;
-	cr.who = who;
-	cr.now = c->env->now;
-	st = controls_ask(c->env->controls, &cr, &b, why, sizeof(why));
-	if (st == CONTROLS_WAIT) {
-		conn_hold_request(c, c->env->now + 1);
-		return;
-	}
-	if (st == 200) {
-		respond_json(c, &b, NULL);
-		return;
-	}
-	obuf_free(&b);
-	route_error(c, st, why, st == 503 ? "Retry-After: 1\r\n" : NULL);
-}
-
 /* The routes. A prefix route matches paths that start with its path; a
  * path may have a GET route and a POST route. */
 static const struct route {
@@ -379,12 +157,12 @@ static const struct route {
 	{ "/snapshot", 0, 0, NEED_VIEWER, 0, serve_snapshot },
 	{ "/state", 0, 0, NEED_VIEWER, 0, serve_state },
 	{ "/metrics", 0, 0, NEED_ADMIN, 0, serve_metrics },
-	{ "/session", 0, 0, NEED_NOBODY, 0, serve_session },
-	{ "/login", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_login },
-	{ "/logout", 0, 1, NEED_NOBODY, ACC_CHANGES, serve_logout },
-	{ "/share", 0, 1, NEED_ADMIN, ACC_CHANGES, serve_share },
-	{ "/controls", 0, 0, NEED_ADMIN, 0, serve_controls },
-	{ "/controls", 0, 1, NEED_ADMIN, ACC_CHANGES, serve_controls },
+	{ "/session", 0, 0, NEED_NOBODY, 0, api_session },
+	{ "/login", 0, 1, NEED_NOBODY, ACC_CHANGES, api_login },
+	{ "/logout", 0, 1, NEED_NOBODY, ACC_CHANGES, api_logout },
+	{ "/share", 0, 1, NEED_ADMIN, ACC_CHANGES, api_share },
+	{ "/controls", 0, 0, NEED_ADMIN, 0, api_controls },
+	{ "/controls", 0, 1, NEED_ADMIN, ACC_CHANGES, api_controls },
 	{ "/", 1, 0, NEED_NOBODY, 0, page_serve },
 };
 

@@ -1,7 +1,7 @@
 /* route.c: one request head in, one answer out. The access decision is
  * taken once, before any route runs; then the route answers: the page and
- * its files (page.c), errors, /state and /metrics, streams and
- * snapshots. */
+ * its files (page.c), the JSON endpoints (api.c), errors, /state and
+ * /metrics, streams and snapshots. */
 #ifndef ROUTE_H
 #define ROUTE_H
 #include <stddef.h>
