@@ -1,6 +1,7 @@
 /* route.c: one request head in, one answer out. The access decision is
  * taken once, before any route runs; then the route answers: the page and
- * its assets, errors, /state and /metrics, streams and snapshots. */
+ * its files (page.c), the JSON endpoints (api.c), errors, /state and
+ * /metrics, streams and snapshots. */
 #ifndef ROUTE_H
 #define ROUTE_H
 #include <stddef.h>
@@ -19,6 +20,15 @@ struct request {
 	int head_only;			/* HEAD: no body goes out */
 	char extra[256];		/* header lines every answer to it
 					   carries (CORS) */
+};
+
+/* A request as its route sees it: the head, and the path it names
+ * (percent-decoded, a share link's prefix off). Lives only while the
+ * route runs. */
+struct route_req {
+	const struct http_req *h;
+	const char *path;
+	size_t path_len;
 };
 
 /* Answers (or starts answering) the request r that c holds in PH_HEAD.

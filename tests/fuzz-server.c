@@ -1,10 +1,10 @@
 /* fuzz-server.c: libFuzzer target for the whole connection path: server.c
- * runs real connections (socketpairs) through conn.c, route.c, stream.c
- * and status.c, fed arbitrary byte streams split at arbitrary points,
- * with a stand-in hub that makes tiny frames on demand and a clock the
- * input moves. After every input: no crash, no leak (ASan/LSan), at most
- * one response head per request and nothing after a `close` response,
- * output held per connection bounded.
+ * runs real connections (socketpairs) through conn.c, route.c (with
+ * page.c and api.c), stream.c and status.c, fed arbitrary byte streams
+ * split at arbitrary points, with a stand-in hub that makes tiny frames
+ * on demand and a clock the input moves. After every input: no crash, no
+ * leak (ASan/LSan), at most one response head per request and nothing
+ * after a `close` response, output held per connection bounded.
  *
  *   make fuzz; tests/fuzz-server tests/corpus/server
  *

@@ -256,7 +256,7 @@ mutant budget-reason-stale hub.c \
 	't2200*'
 mutant unwatched-kept hub.c '			drop[r] = h->latest[r];
 			h->latest[r] = NULL;' '			drop[r] = NULL;' 't2200*'
-mutant framed-anywhere route.c "\"frame-ancestors 'none'\\r\\n\"" \
+mutant framed-anywhere page.c "\"frame-ancestors 'none'\\r\\n\"" \
 	"\"frame-ancestors *\\r\\n\"" 't4000*'
 mutant host-prefix access.c \
 	'return len == n && strncasecmp(h, name, n) == 0;' \
@@ -266,7 +266,7 @@ mutant share-any-version share.c '	    t[0] != 1)' '	    t[0] == 0)' \
 mutant share-source-uncapped stream.c \
 	'	if (rung == RUNG_SOURCE)
 		return st->max_rung;' '' 't1300*'
-mutant share-quality-over-95 route.c 'max_q > RUNG_QMAX))) {' \
+mutant share-quality-over-95 api.c 'max_q > RUNG_QMAX))) {' \
 	'max_q > 100))) {' 't1300*'
 mutant close-code-not-echoed stream.c \
 	'WS_CLOSE_NORMAL : f->close_code, NULL);' \
