@@ -31,16 +31,22 @@ then
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD
 	exit 0
 fi
+# procps: sysctl for the emulated links (t5100, t5300), ps (t5200); a
+# minimal Debian lacks it, and only a chain of recommends brings it.
 # shellcheck disable=SC2086
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $BUILD \
-	curl jq ffmpeg chromium iproute2 clang libclang-rt-14-dev valgrind \
-	nginx libnginx-mod-rtmp socat openssl perl python3 binutils
+	curl jq ffmpeg chromium iproute2 procps clang libclang-rt-14-dev \
+	valgrind nginx libnginx-mod-rtmp socat openssl perl python3 binutils
 # Caddy (t1400 beside nginx): Debian has it from 12 on; where it is
 # missing t1400 says so and tries nginx alone.
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y caddy ||
 	echo "deps: no caddy package here: t1400 tries nginx only" >&2
-# The man page's lint (t0410), the unit's verify and security score (t0400).
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y mandoc systemd
+# The man page's lint (t0410: mandoc, and groff from groff-base), the
+# unit's verify and security score (t0400: systemd; man-db, as verify runs
+# man(1) for the unit's Documentation=). A minimal Debian (debootstrap
+# minbase, a container) has none of them.
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y mandoc \
+	groff-base man-db systemd
 command -v node >/dev/null 2>&1 ||
 	$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
 command -v npm >/dev/null 2>&1 ||

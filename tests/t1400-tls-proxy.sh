@@ -53,6 +53,7 @@ caddy_conf () {
 	{
 		admin off
 		auto_https disable_redirects
+		skip_install_trust
 		default_sni localhost
 		storage file_system $TRASH/caddy
 	}
@@ -78,6 +79,7 @@ up () {
 
 test_expect_success 'a certificate, accounts, rerocctv' '
 	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
 		-keyout key.pem -out cert.pem 2>/dev/null &&
 	printf "alicepass1\n" | "$RR" passwd users alice --role admin &&
 	printf "bobpass12\n" | "$RR" passwd users bob &&
