@@ -1,6 +1,6 @@
-/* server.c: the poll() loop. Owns the listener and admission (limits per
- * server and per address, evicting idle heads), every connection, the
- * hub's wake pipe, signals and timers; runs each connection's phase. */
+/* server.c: the poll() loop: every connection, the wake sources, signals
+ * and timers; runs each connection's phase. admit.c: the listener and
+ * admission (limits per server and per address, evicting idle heads). */
 #ifndef SERVER_H
 #define SERVER_H
 #include <stdint.h>
@@ -11,6 +11,8 @@
 
 struct hub;
 struct pollfd;
+
+enum { SERVER_TICK_US = 250000 };	/* timers run this often */
 
 struct server {
 	struct config cfg;
@@ -36,10 +38,10 @@ struct server {
  * controls, or NULL for none. */
 void server_init(struct server *s, const struct config *cfg,
 		 struct hub *hub, struct auth *auth, struct controls *ctl);
-/* Binds and listens on cfg->listen (dies with a clear message on
+/* admit.c: binds and listens on cfg->listen (dies with a clear message on
  * failure) and logs "listening on ADDR:PORT". */
 void server_listen(struct server *s);
-/* Admits an accepted socket as if it came through the listener: the
+/* admit.c: admits an accepted socket as if it came through the listener: the
  * same limits and eviction. For the listener and for tests. */
 void server_adopt(struct server *s, int fd, const struct peer *p);
 /* One turn of the loop: poll up to the next timer tick, then I/O, frames,
@@ -52,7 +54,7 @@ int server_turn(struct server *s);
 void server_run(struct server *s);
 void server_close(struct server *s);
 
-/* Fills p from a socket address. */
+/* admit.c: fills p from a socket address. */
 void server_peer(struct peer *p, const void *sa, unsigned salen);
 
 #endif

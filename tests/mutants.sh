@@ -94,9 +94,9 @@ mutant header-no-colon http.c \
 mutant adapt-flip adapt.c \
 	'a->backoff = MIN(a->backoff * 2, BACKOFF_MAX);' \
 	'a->backoff = BACKOFF_MIN;' 'unit-adapt'
-mutant per-ip-ignored server.c \
+mutant per-ip-ignored admit.c \
 	'if (key && same >= s->cfg.max_per_ip) {' 'if (0) {' 't2200*'
-mutant evict-newest server.c \
+mutant evict-newest admit.c \
 	'c->serial < e->conns[old_same]->serial))' \
 	'c->serial > e->conns[old_same]->serial))' 't2200*'
 # A stream's input is read however far its frames are backed up: one
@@ -212,7 +212,7 @@ mutant charged-when-back auth.c \
 also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
 mutant reload-settles-stale auth.c \
 	'int stale = j->gen != a->gen;' 'int stale = 0;' 't1350*'
-mutant proxy-limits-itself server.c \
+mutant proxy-limits-itself admit.c \
 	'return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;' \
 	'return 0 && p && s->cfg.trust_proxy;' 't1350*'
 mutant file-anyones account.c \
@@ -236,10 +236,10 @@ mutant password-cut rerocctv.c \
 	'if (strcspn(pw, "\r\n") >= ACCOUNT_PASS_MAX ||' 'if (0 &&' 't1350*'
 mutant json-bad-hex json.c '			return -1;	/* every one of the four a digit */' \
 	'			d = 0;' 'unit-json t1350*'
-mutant burst-evicts-fresh server.c \
+mutant burst-evicts-fresh admit.c \
 	'		return s->env.now - c->since >= grace;' '		return 1;' \
 	't2200*'
-mutant refused-silently server.c \
+mutant refused-silently admit.c \
 	'	stream_end(c);
 	c->rejected = 1;' \
 	'	s->dead[i] = 1;
