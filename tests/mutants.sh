@@ -163,8 +163,8 @@ mutant logout-noop auth.c \
 	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
 		(void)s;' 't1300*'
 mutant unknown-user-fast auth.c \
-	'pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
-	'if (j.known) pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
+	'pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
+	'if (j->known) pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
 	't1300*'
 mutant no-slowdown auth.c \
 	'if ((*retry = slowed(a, from, name, now)) != 0)' \
@@ -211,7 +211,7 @@ mutant charged-when-back auth.c \
 	if (stale || j->result == V_OK) {' 't1350*'
 also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
 mutant reload-settles-stale auth.c \
-	'int stale = j->gen != a->gen;' 'int stale = 0;' 't1350*'
+	'int stale = j.gen != a->gen;' 'int stale = 0;' 't1350*'
 mutant proxy-limits-itself server.c \
 	'return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;' \
 	'return 0 && p && s->cfg.trust_proxy;' 't1350*'
@@ -225,8 +225,8 @@ mutant dir-open account.c \
 	't1350*'
 mutant group-readable account.c 'if (st.st_mode & 077) {' \
 	'if (st.st_mode & 007) {' 't1350*'
-mutant iterations-constant auth.c 'j->iter = u->iter;' \
-	'j->iter = AUTH_ITERATIONS;' 't1350*'
+mutant iterations-constant auth.c 'j.iter = u->iter;' \
+	'j.iter = AUTH_ITERATIONS;' 't1350*'
 mutant passwd-follows-links account.c '	fd = mkstemp(tmp);' \
 	'	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);' \
