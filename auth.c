@@ -1,5 +1,6 @@
 /* auth.c: who is asking. Password verification on a thread of its own,
- * the verdicts it gave, sessions, share links, failures per address.
+ * the verdicts it gave, sessions, share links; guess.c counts the checks
+ * each address and user cost, and slows the ones that fail too often.
  *
  * A credential is keyed by an HMAC of what was presented under a key made
  * at start (never the password itself): the first time, the verifier
@@ -19,6 +20,7 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "guess.h"
 #include "mailbox.h"
 #include "sha256.h"
 #include "share.h"
@@ -29,14 +31,7 @@ enum {
 	CACHE_OK_US = 600000000,	/* 10 min */
 	CACHE_BAD_US = 30000000,
 	PENDING_US = 30000000,		/* a verdict lost on the way */
-	QUEUE_N = 16,
-	FAILS_N = 256,
-	FREE_USER = 5,			/* checks for one user from one
-					   address before answers slow down */
-	FREE_ADDR = 10,			/* ... for any users from it */
-	INFLIGHT_MAX = 4,		/* checks under way for one address */
-	FAIL_MAX_S = 60,
-	FAIL_FORGET_US = 900000000	/* a quiet address starts over */
+	QUEUE_N = 16
 };
 
 struct verdict_entry {
@@ -74,17 +69,6 @@ struct session {
 	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */
 };
 
-/* Failures from one address (its limits key), for one user name or, with
- * name "", for any. */
-struct failure {
-	unsigned char key[16];
-	char name[ACCOUNT_NAME_MAX + 1];
-	int count;			/* checks charged and not taken back */
-	int inflight;			/* checks under way (name "") */
-	int logged;			/* this burst has been logged */
-	int64_t until, last;		/* monotonic µs */
-};
-
 struct auth {
 	char file[512], secret_file[512];
 	struct user *users;
@@ -98,7 +82,7 @@ struct auth {
 	uint64_t checks;		/* password checks queued */
 	struct verdict_entry cache[CACHE_N];
 	struct session sessions[AUTH_SESSIONS];
-	struct failure fails[FAILS_N];
+	struct guesses guesses;		/* failures per address and user */
 	struct user nobody;		/* verified for unknown users */
 
 	/* The verifier: checks in, verdicts out, through the mailbox. */
@@ -198,130 +182,6 @@ static struct verdict_entry *cache_slot(struct auth *a, int64_t now)
 	return best;
 }
 
-/* Failures per address */
-
-static int64_t fail_delay_us(int count, int free)
-{
-	int over = count - free;
-
-	if (over < 0)
-		return 0;
-	return (int64_t)MIN(1 << MIN(over, 6), FAIL_MAX_S) * 1000000;
-}
-
-/* The entry for (key, name), or NULL; with add, a new one in the place of
- * the least offender: the fewest failures, the quietest of those, never
- * one with checks under way. An attacker filling the table from many
- * addresses pushes out its own new entries before the worst ones. */
-static struct failure *failure(struct auth *a, const unsigned char key[16],
-			       const char *name, int64_t now, int add)
-{
-	struct failure *f, *least = NULL;
-	int i;
-
-	for (i = 0; i < FAILS_N; i++) {
-		f = &a->fails[i];
-		if (f->last && memcmp(f->key, key, 16) == 0 &&
-		    strcmp(f->name, name) == 0) {
-			if (now - f->last > FAIL_FORGET_US && !f->inflight) {
-				f->count = f->logged = 0;
-				f->until = 0;
-			}
-			return f;
-		}
-		if (f->inflight)
-			continue;
-		if (!least || f->count < least->count ||
-		    (f->count == least->count && f->last < least->last))
-			least = f;
-	}
-	if (!add || !least)
-		return NULL;
-	memset(least, 0, sizeof(*least));
-	memcpy(least->key, key, 16);
-	snprintf(least->name, sizeof(least->name), "%s", name);
-	least->last = now;
-	return least;
-}
-
-static void fail_add(struct failure *f, int d, int free, int64_t now)
-{
-	if (!f)
-		return;
-	f->count = MAX(0, f->count + d);
-	if (d > 0)
-		f->last = now;
-	f->until = f->count >= free ? f->last + fail_delay_us(f->count, free)
-		: 0;
-	if (f->count < free)
-		f->logged = 0;
-}
-
-/* Charges a check to its address and to its user from that address. */
-static void charge(struct auth *a, const struct from *from, const char *user,
-		   int64_t now)
-{
-	struct failure *any = failure(a, from->key, "", now, 1);
-	struct failure *one = failure(a, from->key, user, now, 1);
-
-	fail_add(any, +1, FREE_ADDR, now);
-	fail_add(one, +1, FREE_USER, now);
-	if (any)
-		any->inflight++;
-}
-
-/* A verdict is back: a good one takes its charge back and clears its
- * user's count from that address; a bad one keeps it, logged once per
- * burst; one judged by accounts since reloaded is not counted at all. */
-static void settle(struct auth *a, const struct job *j, int stale,
-		   int64_t now)
-{
-	struct failure *any = failure(a, j->from.key, "", now, 0);
-	struct failure *one = failure(a, j->from.key, j->user, now, 0);
-
-	if (any && any->inflight > 0)
-		any->inflight--;
-	if (stale || j->result == V_OK) {
-		fail_add(any, -1, FREE_ADDR, now);
-		if (stale)
-			fail_add(one, -1, FREE_USER, now);
-		else if (one)
-			memset(one, 0, sizeof(*one));
-		return;
-	}
-	if (one && one->count >= FREE_USER && !one->logged) {
-		one->logged = 1;
-		logmsg("%s: %d failed logins%s%s: answering it slowly (1 s, "
-		       "doubling to %d s)", j->from.addr, one->count,
-		       j->known ? " for " : "", j->known ? j->user : "",
-		       FAIL_MAX_S);
-	} else if (any && any->count >= FREE_ADDR && !any->logged) {
-		any->logged = 1;
-		logmsg("%s: %d failed logins: answering it slowly (1 s, "
-		       "doubling to %d s)", j->from.addr, any->count,
-		       FAIL_MAX_S);
-	}
-}
-
-/* When may from try user again: 0 now, else the time (µs). A full share
- * of the verifier is a short wait: a verdict coming back runs the
- * request again sooner. */
-static int64_t slowed(struct auth *a, const struct from *from,
-		      const char *user, int64_t now)
-{
-	struct failure *any = failure(a, from->key, "", now, 0);
-	struct failure *one = failure(a, from->key, user, now, 0);
-	int64_t t = 0;
-
-	if (any && any->until > now)
-		t = any->until;
-	if (one && one->until > now && one->until > t)
-		t = one->until;
-	if (!t && any && any->inflight >= INFLIGHT_MAX)
-		t = now + 1000000;
-	return t;
-}
-
 void auth_collect(struct auth *a)
 {
 	int64_t now = mono_us();
@@ -334,7 +194,9 @@ void auth_collect(struct auth *a)
 		struct verdict_entry *e;
 		int k;
 
-		settle(a, &j, stale, now);
+		guess_settle(&a->guesses, &j.from, j.user, j.known,
+			     stale ? GUESS_STALE : j.result == V_OK ? GUESS_GOOD :
+			     GUESS_BAD, now);
 		for (k = 0, e = NULL; k < CACHE_N && !e; k++)
 			if (a->cache[k].until && a->cache[k].v == V_PENDING &&
 			    a->cache[k].gen == j.gen &&
@@ -409,7 +271,7 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 		return V_BAD;
 	memcpy(name, user, ulen);
 	name[ulen] = 0;
-	if ((*retry = slowed(a, from, name, now)) != 0)
+	if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0)
 		return V_SLOW;
 	/* Verdicts waiting for the poll thread hold their slot too: the
 	 * verifier never has to drop one. */
@@ -433,7 +295,7 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	memset(&j, 0, sizeof(j));
 	if (busy)
 		return V_BUSY;
-	charge(a, from, name, now);
+	guess_charge(&a->guesses, from, name, now);
 	a->checks++;
 	memset(e, 0, sizeof(*e));
 	memcpy(e->key, key, 32);

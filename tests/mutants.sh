@@ -167,8 +167,9 @@ mutant unknown-user-fast auth.c \
 	'if (j->known) pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
 	't1300*'
 mutant no-slowdown auth.c \
-	'if ((*retry = slowed(a, from, name, now)) != 0)' \
-	'if ((*retry = slowed(a, from, name, now)) != 0 && 0)' 't1300*'
+	'if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0)' \
+	'if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0 && 0)' \
+	't1300*'
 # The edges of the access path.
 mutant sessions-uncapped auth.c \
 	'if (mine >= AUTH_USER_SESSIONS)' 'if (0)' 'unit-auth t1350*'
@@ -184,31 +185,31 @@ mutant session-forever auth.c \
 	'return (s->expires || now) && s->gen == a->gen;' 'unit-auth'
 mutant login-verdict-kept auth.c \
 	'if (v != V_PENDING && e->once)' 'if (0)' 't1350*'
-mutant success-clears-user auth.c \
+mutant success-clears-user guess.c \
 	'		else if (one)
 			memset(one, 0, sizeof(*one));' \
-	'		for (int k = 0; k < FAILS_N; k++)
-			if (!memcmp(a->fails[k].key, j->from.key, 16))
-				memset(&a->fails[k], 0, sizeof(a->fails[k]));' 't1350*'
-mutant success-clears-everyone auth.c \
+	'		for (int k = 0; k < GUESS_N; k++)
+			if (!memcmp(g->fails[k].key, from->key, 16))
+				memset(&g->fails[k], 0, sizeof(g->fails[k]));' 't1350*'
+mutant success-clears-everyone guess.c \
 	'		else if (one)
 			memset(one, 0, sizeof(*one));' \
 	'		else
-			memset(a->fails, 0, sizeof(a->fails));' \
+			memset(g->fails, 0, sizeof(g->fails));' \
 	'unit-auth t1350*'
-mutant forget-oldest-offender auth.c \
+mutant forget-oldest-offender guess.c \
 	'		if (!least || f->count < least->count ||' \
 	'		if (!least || f->last < least->last || 0 ||' 'unit-auth'
 mutant ipv6-whole-address util.c \
 	'memcpy(key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);' \
 	'memcpy(key, b, 16);' 'unit-auth t1350*'
-also auth.c '	charge(a, from, name, now);
+also auth.c '	guess_charge(&a->guesses, from, name, now);
 	a->checks++;' '	a->checks++;'
-mutant charged-when-back auth.c \
-	'	if (stale || j->result == V_OK) {' \
-	'	if (!stale && j->result != V_OK)
-		charge(a, &j->from, j->user, now);
-	if (stale || j->result == V_OK) {' 't1350*'
+mutant charged-when-back guess.c \
+	'	if (end != GUESS_BAD) {' \
+	'	if (end == GUESS_BAD)
+		guess_charge(g, from, user, now);
+	if (end != GUESS_BAD) {' 't1350*'
 also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
 mutant reload-settles-stale auth.c \
 	'int stale = j.gen != a->gen;' 'int stale = 0;' 't1350*'
