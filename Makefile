@@ -20,7 +20,7 @@ HARDEN ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
-	guess.c account.c share.c access.c json.c http.c ws.c \
+	session.c guess.c account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c \
 	frame.c ladder.c mailbox.c budget.c
@@ -67,12 +67,12 @@ tests/unit-adapt: adapt.o ladder.o
 tests/unit-budget: budget.o ladder.o
 tests/unit-mailbox: mailbox.o
 tests/unit-notify: notify.o util.o
-# auth.c on a clock of its own.
-tests/unit-auth: auth.o guess.o account.o share.o sha256.o base64.o util.o \
-	mailbox.o
+# auth.c, with its sessions and guessing counts, on a clock of its own.
+tests/unit-auth: auth.o session.o guess.o account.o share.o sha256.o \
+	base64.o util.o mailbox.o
 tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
-tests/unit-access: access.o http.o auth.o guess.o account.o share.o \
-	sha256.o base64.o util.o mailbox.o
+tests/unit-access: access.o http.o auth.o session.o guess.o account.o \
+	share.o sha256.o base64.o util.o mailbox.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)

@@ -1,6 +1,7 @@
 /* auth.c: who is asking. Password verification on a thread of its own,
- * the verdicts it gave, sessions, share links; guess.c counts the checks
- * each address and user cost, and slows the ones that fail too often.
+ * the verdicts it gave, share links, the accounts' generation; the
+ * sessions' table is session.c's, and guess.c counts the checks each
+ * address and user cost, slowing the ones that fail too often.
  *
  * A credential is keyed by an HMAC of what was presented under a key made
  * at start (never the password itself): the first time, the verifier
@@ -22,6 +23,7 @@
 #include "base64.h"
 #include "guess.h"
 #include "mailbox.h"
+#include "session.h"
 #include "sha256.h"
 #include "share.h"
 #include "util.h"
@@ -60,15 +62,6 @@ struct job {
 	enum verdict result;
 };
 
-struct session {
-	unsigned char id[16];
-	char name[48];
-	enum role role;
-	unsigned char tag[32];
-	unsigned gen;			/* the accounts it holds under */
-	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */
-};
-
 struct auth {
 	char file[512], secret_file[512];
 	struct user *users;
@@ -81,7 +74,7 @@ struct auth {
 					   more at every reload */
 	uint64_t checks;		/* password checks queued */
 	struct verdict_entry cache[CACHE_N];
-	struct session sessions[AUTH_SESSIONS];
+	struct sessions sessions;
 	struct guesses guesses;		/* failures per address and user */
 	struct user nobody;		/* verified for unknown users */
 
@@ -348,91 +341,27 @@ enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
 
 /* Sessions */
 
-static int session_live(const struct auth *a, const struct session *s,
-			int64_t now)
-{
-	return s->expires > now && s->gen == a->gen;
-}
-
 int auth_session_new(struct auth *a, struct who *w, char id_hex[33])
 {
-	struct session *s = NULL, *oldest = NULL;
-	int64_t now = real_s();
-	int i, mine = 0;
-
-	for (i = 0; i < AUTH_SESSIONS; i++) {
-		struct session *t = &a->sessions[i];
-
-		if (!session_live(a, t, now)) {
-			if (!s)
-				s = t;
-		} else if (strcmp(t->name, w->name) == 0) {
-			mine++;
-			if (!oldest || t->expires < oldest->expires)
-				oldest = t;
-		}
-	}
-	/* Never someone else's: a user beyond the cap ends their own
-	 * oldest; a full table refuses. */
-	if (mine >= AUTH_USER_SESSIONS)
-		s = oldest;
-	if (!s)
-		return -1;
-	if (random_bytes(s->id, sizeof(s->id)) != 0) {
-		memset(s, 0, sizeof(*s));
-		return -2;
-	}
-	snprintf(s->name, sizeof(s->name), "%s", w->name);
-	s->role = w->role;
-	memcpy(s->tag, w->cred, 32);
-	s->gen = a->gen;
-	s->expires = now + AUTH_SESSION_S;
-	hex_encode(s->id, sizeof(s->id), id_hex);
-	w->via = VIA_SESSION;
-	memset(w->cred, 0, sizeof(w->cred));
-	memcpy(w->cred, s->id, sizeof(s->id));
-	return 0;
+	return session_new(&a->sessions, a->gen, real_s(), w, id_hex);
 }
 
-/* The session id in a Cookie header value, or -1. */
-static int cookie_id(const char *v, size_t n, unsigned char id[16])
+/* The live session a Cookie header value names, or NULL. */
+static struct session *cookie_session(struct auth *a, const char *v,
+				      size_t n)
 {
-	static const char name[] = "rerocctv_session=";
-	size_t i = 0, k = sizeof(name) - 1;
+	unsigned char id[16];
 
-	while (i < n) {
-		while (i < n && (v[i] == ' ' || v[i] == ';'))
-			i++;
-		if (n - i >= k + 32 && memcmp(v + i, name, k) == 0 &&
-		    (n - i == k + 32 || v[i + k + 32] == ';' ||
-		     v[i + k + 32] == ' '))
-			return hex_decode(v + i + k, 16, id);
-		while (i < n && v[i] != ';')
-			i++;
-	}
-	return -1;
-}
-
-static struct session *session_find(struct auth *a, const unsigned char id[16])
-{
-	struct session *found = NULL;
-	int64_t now = real_s();
-	int i;
-
-	/* Every slot is compared, so the time says nothing of the id. */
-	for (i = 0; i < AUTH_SESSIONS; i++)
-		if (ct_equal(a->sessions[i].id, id, 16) &&
-		    session_live(a, &a->sessions[i], now))
-			found = &a->sessions[i];
-	return found;
+	if (session_cookie(v, n, id) != 0)
+		return NULL;
+	return session_find(&a->sessions, a->gen, real_s(), id);
 }
 
 int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
 {
-	unsigned char id[16];
-	struct session *s;
+	struct session *s = cookie_session(a, v, n);
 
-	if (cookie_id(v, n, id) != 0 || !(s = session_find(a, id)))
+	if (!s)
 		return -1;
 	who_user(w, VIA_SESSION, s->name, s->role, s->tag);
 	memset(w->cred, 0, sizeof(w->cred));
@@ -442,10 +371,9 @@ int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
 
 void auth_session_end(struct auth *a, const char *v, size_t n)
 {
-	unsigned char id[16];
-	struct session *s;
+	struct session *s = cookie_session(a, v, n);
 
-	if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	if (s)
 		memset(s, 0, sizeof(*s));
 }
 
@@ -525,7 +453,8 @@ int auth_still(struct auth *a, const struct who *w)
 		u = find_user(a, w->name, strlen(w->name));
 		return u && memcmp(u->tag, w->cred, 32) == 0;
 	case VIA_SESSION:
-		return session_find(a, w->cred) != NULL;
+		return session_find(&a->sessions, a->gen, real_s(),
+				    w->cred) != NULL;
 	case VIA_SHARE:
 		hex_encode(w->cred, SHARE_BYTES, t);
 		return a->have_secret &&
@@ -588,7 +517,7 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 {
 	struct user *users;
 	unsigned char old[32];
-	int n, i, j, had = a->have_secret;
+	int n, i, had = a->have_secret;
 
 	if (account_load(a->file, &users, &n, err, errsz) != 0)
 		return -1;
@@ -610,19 +539,7 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 		if (a->cache[i].v != V_PENDING)
 			memset(&a->cache[i], 0, sizeof(a->cache[i]));
 	/* A session carries over when its user's line is unchanged. */
-	for (i = 0; i < AUTH_SESSIONS; i++) {
-		struct session *s = &a->sessions[i];
-
-		if (!s->expires || s->gen != a->gen - 1)
-			continue;
-		for (j = 0; j < n && !(strcmp(users[j].name, s->name) == 0 &&
-				       !memcmp(users[j].tag, s->tag, 32)); j++)
-			;
-		if (j == n)
-			memset(s, 0, sizeof(*s));
-		else
-			s->gen = a->gen;
-	}
+	session_reload(&a->sessions, a->gen, users, n);
 	return 0;
 }
 

@@ -158,9 +158,9 @@ mutant proxy-first-forwarded access.c \
 	"for (i = n; i > 0 && v[i - 1] != ','; i--)" 'for (i = 0; 0;)' \
 	'unit-access t1400*'
 mutant logout-noop auth.c \
-	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	'	if (s)
 		memset(s, 0, sizeof(*s));' \
-	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	'	if (s)
 		(void)s;' 't1300*'
 mutant unknown-user-fast auth.c \
 	'pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
@@ -171,18 +171,18 @@ mutant no-slowdown auth.c \
 	'if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0 && 0)' \
 	't1300*'
 # The edges of the access path.
-mutant sessions-uncapped auth.c \
+mutant sessions-uncapped session.c \
 	'if (mine >= AUTH_USER_SESSIONS)' 'if (0)' 'unit-auth t1350*'
-mutant sessions-anyones auth.c \
+mutant sessions-anyones session.c \
 	'	if (!s)
 		return -1;
 	if (random_bytes' \
 	'	if (!s)
-		s = oldest ? oldest : &a->sessions[0];
+		s = oldest ? oldest : &t->slot[0];
 	if (random_bytes' 'unit-auth'
-mutant session-forever auth.c \
-	'return s->expires > now && s->gen == a->gen;' \
-	'return (s->expires || now) && s->gen == a->gen;' 'unit-auth'
+mutant session-forever session.c \
+	'return s->expires > now && s->gen == gen;' \
+	'return (s->expires || now) && s->gen == gen;' 'unit-auth'
 mutant login-verdict-kept auth.c \
 	'if (v != V_PENDING && e->once)' 'if (0)' 't1350*'
 mutant success-clears-user guess.c \
