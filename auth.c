@@ -188,8 +188,8 @@ void auth_collect(struct auth *a)
 		int k;
 
 		guess_settle(&a->guesses, &j.from, j.user, j.known,
-			     stale ? GUESS_STALE : j.result == V_OK ? GUESS_GOOD :
-			     GUESS_BAD, now);
+			     stale ? GUESS_STALE :
+			     j.result == V_OK ? GUESS_GOOD : GUESS_BAD, now);
 		for (k = 0, e = NULL; k < CACHE_N && !e; k++)
 			if (a->cache[k].until && a->cache[k].v == V_PENDING &&
 			    a->cache[k].gen == j.gen &&

@@ -11,6 +11,7 @@
 #include "account.h"
 #include "auth.h"
 #include "capture.h"
+#include "capture_fmt.h"
 #include "controls.h"
 #include "hub.h"
 #include "pattern.h"
