@@ -22,8 +22,8 @@ HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	session.c guess.c account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
-	source.c pattern.c capture.c capture_fmt.c camctl.c ctrl.c controls.c \
-	util.c web.c frame.c ladder.c mailbox.c budget.c
+	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
+	controls.c util.c web.c frame.c ladder.c mailbox.c budget.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
@@ -102,7 +102,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # of what only they use. It runs on a clock and a log of its own: --wrap
 # points the server's calls there.
 FUZZ_SERVER_NOT = rerocctv.c hub.c frame.c budget.c source.c pattern.c \
-	capture.c capture_fmt.c camctl.c jpeg.c mjpeg.c
+	capture.c capture_fmt.c ctrl_v4l2.c jpeg.c mjpeg.c
 tests/fuzz-server: $(filter-out $(FUZZ_SERVER_NOT),$(SRC))
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg

@@ -16,9 +16,9 @@
 #include <linux/videodev2.h>
 #include <turbojpeg.h>
 
-#include "camctl.h"
 #include "capture.h"
 #include "capture_fmt.h"
+#include "ctrl_v4l2.h"
 #include "mjpeg.h"
 #include "source.h"
 
@@ -433,7 +433,7 @@ static void cap_release(struct source *s)
 	c->held = -1;
 }
 
-/* The controls: camctl.c on our fd. */
+/* The controls: ctrl_v4l2.c on our fd. */
 static int cap_ctrl_read(struct source *s, struct ctrl_list *l)
 {
 	struct cap *c = s->priv;
@@ -442,7 +442,7 @@ static int cap_ctrl_read(struct source *s, struct ctrl_list *l)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_read(c->fd, l);
+	return ctrl_v4l2_read(c->fd, l);
 }
 
 static int cap_ctrl_get(struct source *s, uint32_t id, int32_t *v)
@@ -453,7 +453,7 @@ static int cap_ctrl_get(struct source *s, uint32_t id, int32_t *v)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_get(c->fd, id, v);
+	return ctrl_v4l2_get(c->fd, id, v);
 }
 
 static int cap_ctrl_set(struct source *s, uint32_t id, int32_t v)
@@ -464,7 +464,7 @@ static int cap_ctrl_set(struct source *s, uint32_t id, int32_t v)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_set(c->fd, id, v);
+	return ctrl_v4l2_set(c->fd, id, v);
 }
 
 static void cap_destroy(struct source *s)

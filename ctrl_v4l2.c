@@ -1,4 +1,5 @@
-/* camctl.c: a V4L2 camera's controls through libv4l2. */
+/* ctrl_v4l2.c: a V4L2 camera's controls through libv4l2, read into and
+ * set from ctrl.c's data. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +7,7 @@
 #include <libv4l2.h>
 #include <linux/videodev2.h>
 
-#include "camctl.h"
+#include "ctrl_v4l2.h"
 #include "ctrl.h"
 
 enum {
@@ -99,7 +100,7 @@ static int add(int fd, const struct v4l2_queryctrl *q, struct ctrl_list *l)
 		(q->flags & V4L2_CTRL_FLAG_GRABBED ? CTRL_GRABBED : 0);
 	if (t == CTRL_MENU || t == CTRL_INTEGER_MENU)
 		read_menu(fd, k);
-	if (ctrl_has_value(k) && camctl_get(fd, k->id, &k->value) < 0) {
+	if (ctrl_has_value(k) && ctrl_v4l2_get(fd, k->id, &k->value) < 0) {
 		if (errno == ENODEV || errno == EIO)
 			return -1;
 		k->value = k->def;	/* it will not say: as it started */
@@ -136,7 +137,7 @@ static int read_each(int fd, struct ctrl_list *l)
 	return 0;
 }
 
-int camctl_read(int fd, struct ctrl_list *l)
+int ctrl_v4l2_read(int fd, struct ctrl_list *l)
 {
 	struct v4l2_queryctrl q;
 	uint32_t last = 0;
@@ -165,7 +166,7 @@ int camctl_read(int fd, struct ctrl_list *l)
 	return 0;
 }
 
-int camctl_get(int fd, uint32_t id, int32_t *v)
+int ctrl_v4l2_get(int fd, uint32_t id, int32_t *v)
 {
 	struct v4l2_control c = { id, 0 };
 
@@ -175,7 +176,7 @@ int camctl_get(int fd, uint32_t id, int32_t *v)
 	return 0;
 }
 
-int camctl_set(int fd, uint32_t id, int32_t v)
+int ctrl_v4l2_set(int fd, uint32_t id, int32_t v)
 {
 	struct v4l2_control c = { id, v };
 
