@@ -12,7 +12,7 @@
 #include "auth.h"
 #include "capture.h"
 #include "capture_fmt.h"
-#include "controls.h"
+#include "ctrl_state.h"
 #include "hub.h"
 #include "pattern.h"
 #include "server.h"

@@ -14,7 +14,7 @@
 #include "access.h"
 #include "auth.h"
 #include "conn.h"
-#include "controls.h"
+#include "ctrl_state.h"
 #include "hub.h"
 #include "json.h"
 #include "route.h"

@@ -22,7 +22,7 @@
 
 #include "access.h"
 #include "auth.h"
-#include "controls.h"
+#include "ctrl_state.h"
 #include "hub.h"
 #include "notify.h"
 #include "route.h"

@@ -79,7 +79,7 @@ struct source_opts {
 /* The source thread (source.c): runs a source, feeding the hub. While the
  * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and
  * retries open() every second; each distinct trouble is logged once.
- * Between frames it serves the camera controls' requests (controls.c),
+ * Between frames it serves the camera controls' requests (ctrl_state.c),
  * and sets the values kept again each time the source opens. */
 struct hub;
 struct controls;

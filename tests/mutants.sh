@@ -274,12 +274,12 @@ mutant close-code-not-echoed stream.c \
 	'WS_CLOSE_NORMAL : WS_CLOSE_NORMAL, NULL);' 't2000*'
 mutant controls-step-unchecked ctrl.c \
 	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
-mutant controls-not-put-back controls.c \
+mutant controls-not-put-back ctrl_state.c \
 	'if (set_all(src, back, m, berr) != 0)' \
 	'if (m < 0 && set_all(src, back, m, berr) != 0)' 't3100*'
-mutant controls-unbounded controls.c \
+mutant controls-unbounded ctrl_state.c \
 	'NJOBS = 8,' 'NJOBS = 64,' 't3100*'
-mutant controls-not-kept controls.c \
+mutant controls-not-kept ctrl_state.c \
 	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
 
 # The middle: one mailbox, a pure budget.

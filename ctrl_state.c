@@ -1,4 +1,4 @@
-/* controls.c: the camera's controls between the poll thread and the
+/* ctrl_state.c: the camera's controls between the poll thread and the
  * source thread: requests and their answers go through a mailbox, the
  * list as the source thread last read it is the mailbox's board; the
  * camera is touched on the source thread only. */
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "controls.h"
 #include "ctrl.h"
+#include "ctrl_state.h"
 #include "json.h"
 #include "mailbox.h"
 #include "obuf.h"
