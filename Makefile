@@ -23,7 +23,8 @@ SRC = rerocctv.c server.c conn.c route.c stream.c status.c auth.c \
 	session.c guess.c account.c share.c access.c json.c http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
-	ctrl_state.c util.c web.c frame.c ladder.c mailbox.c budget.c
+	ctrl_state.c ctrl_http.c util.c web.c frame.c ladder.c mailbox.c \
+	budget.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
