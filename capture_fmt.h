@@ -1,7 +1,8 @@
 /* capture_fmt.c: what a V4L2 camera offers, through libv4l2: the pixel
  * format to ask for a wanted size and rate, and the listing that
- * --list-formats prints; every ioctl of capture.c and capture_fmt.c,
- * retried after a signal. Works on the fd it is given; keeps nothing. */
+ * --list-formats prints; every ioctl on the camera (capture.c's,
+ * ctrl_v4l2.c's and its own), retried after a signal. Works on the fd it
+ * is given; keeps nothing. */
 #ifndef CAPTURE_FMT_H
 #define CAPTURE_FMT_H
 #include <stddef.h>

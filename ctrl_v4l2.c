@@ -4,26 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libv4l2.h>
 #include <linux/videodev2.h>
 
-#include "ctrl_v4l2.h"
+#include "capture_fmt.h"
 #include "ctrl.h"
+#include "ctrl_v4l2.h"
 
 enum {
 	MENU_TRIES = 256	/* menu indices asked about, at most */
 };
-
-/* A signal must not look like a failure. */
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = v4l2_ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* The driver's name as printable ASCII: it goes into JSON and logs. */
 static void label(char *out, size_t sz, const unsigned char *name,
@@ -50,7 +39,7 @@ static void read_menu(int fd, struct ctrl *k)
 		memset(&m, 0, sizeof(m));
 		m.id = k->id;
 		m.index = (uint32_t)i;
-		if (xioctl(fd, VIDIOC_QUERYMENU, &m) < 0)
+		if (capture_ioctl(fd, VIDIOC_QUERYMENU, &m) < 0)
 			continue;
 		it->index = (int32_t)i;
 		if (k->type == CTRL_INTEGER_MENU) {
@@ -126,7 +115,7 @@ static int read_each(int fd, struct ctrl_list *l)
 		     l->n < CTRL_MAX; id++) {
 			memset(&q, 0, sizeof(q));
 			q.id = id;
-			if (xioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
+			if (capture_ioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
 				if (errno == EINVAL)
 					continue;
 				return -1;
@@ -147,7 +136,7 @@ int ctrl_v4l2_read(int fd, struct ctrl_list *l)
 	memset(&q, 0, sizeof(q));
 	q.id = V4L2_CTRL_FLAG_NEXT_CTRL;
 	while (l->n < CTRL_MAX) {
-		if (xioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
+		if (capture_ioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
 			if (errno == ENOTTY || errno == EINVAL)
 				break;		/* the last one, or none */
 			return -1;
@@ -170,7 +159,7 @@ int ctrl_v4l2_get(int fd, uint32_t id, int32_t *v)
 {
 	struct v4l2_control c = { id, 0 };
 
-	if (xioctl(fd, VIDIOC_G_CTRL, &c) < 0)
+	if (capture_ioctl(fd, VIDIOC_G_CTRL, &c) < 0)
 		return -1;
 	*v = c.value;
 	return 0;
@@ -180,5 +169,5 @@ int ctrl_v4l2_set(int fd, uint32_t id, int32_t v)
 {
 	struct v4l2_control c = { id, v };
 
-	return xioctl(fd, VIDIOC_S_CTRL, &c);
+	return capture_ioctl(fd, VIDIOC_S_CTRL, &c);
 }
