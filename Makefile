@@ -19,11 +19,13 @@ RR_LIBS = -ljpeg -lturbojpeg -lv4l2 -pthread
 HARDEN ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 
-SRC = rerocctv.c server.c admit.c conn.c route.c page.c api.c stream.c status.c \
-	auth.c account.c share.c access.c json.c http.c ws.c \
+SRC = rerocctv.c server.c admit.c conn.c route.c page.c api.c stream.c \
+	status.c auth.c session.c guess.c account.c share.c access.c json.c \
+	http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
-	source.c pattern.c capture.c camctl.c ctrl.c controls.c util.c web.c \
-	frame.c ladder.c mailbox.c budget.c
+	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
+	ctrl_state.c ctrl_http.c util.c web.c frame.c ladder.c mailbox.c \
+	budget.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
@@ -67,11 +69,12 @@ tests/unit-adapt: adapt.o ladder.o
 tests/unit-budget: budget.o ladder.o
 tests/unit-mailbox: mailbox.o
 tests/unit-notify: notify.o util.o
-# auth.c on a clock of its own.
-tests/unit-auth: auth.o account.o share.o sha256.o base64.o util.o mailbox.o
-tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
-tests/unit-access: access.o http.o auth.o account.o share.o sha256.o \
+# auth.c, with its sessions and guessing counts, on a clock of its own.
+tests/unit-auth: auth.o session.o guess.o account.o share.o sha256.o \
 	base64.o util.o mailbox.o
+tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
+tests/unit-access: access.o http.o auth.o session.o guess.o account.o \
+	share.o sha256.o base64.o util.o mailbox.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)
@@ -104,7 +107,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # of what only they use. It runs on a clock and a log of its own: --wrap
 # points the server's calls there.
 FUZZ_SERVER_NOT = rerocctv.c hub.c frame.c budget.c source.c pattern.c \
-	capture.c camctl.c jpeg.c mjpeg.c
+	capture.c capture_fmt.c ctrl_v4l2.c jpeg.c mjpeg.c
 tests/fuzz-server: $(filter-out $(FUZZ_SERVER_NOT),$(SRC))
 tests/fuzz-server: FUZZ_FLAGS += \
 	-Wl,--wrap=mono_us,--wrap=now_us,--wrap=logmsg

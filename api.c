@@ -10,7 +10,7 @@
 #include "api.h"
 #include "auth.h"
 #include "conn.h"
-#include "controls.h"
+#include "ctrl_state.h"
 #include "json.h"
 #include "route.h"
 #include "util.h"

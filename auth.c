@@ -1,5 +1,7 @@
 /* auth.c: who is asking. Password verification on a thread of its own,
- * the verdicts it gave, sessions, share links, failures per address.
+ * the verdicts it gave, share links, the accounts' generation; the
+ * sessions' table is session.c's, and guess.c counts the checks each
+ * address and user cost, slowing the ones that fail too often.
  *
  * A credential is keyed by an HMAC of what was presented under a key made
  * at start (never the password itself): the first time, the verifier
@@ -19,7 +21,9 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "guess.h"
 #include "mailbox.h"
+#include "session.h"
 #include "sha256.h"
 #include "share.h"
 #include "util.h"
@@ -29,14 +33,7 @@ enum {
 	CACHE_OK_US = 600000000,	/* 10 min */
 	CACHE_BAD_US = 30000000,
 	PENDING_US = 30000000,		/* a verdict lost on the way */
-	QUEUE_N = 16,
-	FAILS_N = 256,
-	FREE_USER = 5,			/* checks for one user from one
-					   address before answers slow down */
-	FREE_ADDR = 10,			/* ... for any users from it */
-	INFLIGHT_MAX = 4,		/* checks under way for one address */
-	FAIL_MAX_S = 60,
-	FAIL_FORGET_US = 900000000	/* a quiet address starts over */
+	QUEUE_N = 16
 };
 
 struct verdict_entry {
@@ -65,26 +62,6 @@ struct job {
 	enum verdict result;
 };
 
-struct session {
-	unsigned char id[16];
-	char name[48];
-	enum role role;
-	unsigned char tag[32];
-	unsigned gen;			/* the accounts it holds under */
-	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */
-};
-
-/* Failures from one address (its limits key), for one user name or, with
- * name "", for any. */
-struct failure {
-	unsigned char key[16];
-	char name[ACCOUNT_NAME_MAX + 1];
-	int count;			/* checks charged and not taken back */
-	int inflight;			/* checks under way (name "") */
-	int logged;			/* this burst has been logged */
-	int64_t until, last;		/* monotonic µs */
-};
-
 struct auth {
 	char file[512], secret_file[512];
 	struct user *users;
@@ -97,8 +74,8 @@ struct auth {
 					   more at every reload */
 	uint64_t checks;		/* password checks queued */
 	struct verdict_entry cache[CACHE_N];
-	struct session sessions[AUTH_SESSIONS];
-	struct failure fails[FAILS_N];
+	struct sessions sessions;
+	struct guesses guesses;		/* failures per address and user */
 	struct user nobody;		/* verified for unknown users */
 
 	/* The verifier: checks in, verdicts out, through the mailbox. */
@@ -198,130 +175,6 @@ static struct verdict_entry *cache_slot(struct auth *a, int64_t now)
 	return best;
 }
 
-/* Failures per address */
-
-static int64_t fail_delay_us(int count, int free)
-{
-	int over = count - free;
-
-	if (over < 0)
-		return 0;
-	return (int64_t)MIN(1 << MIN(over, 6), FAIL_MAX_S) * 1000000;
-}
-
-/* The entry for (key, name), or NULL; with add, a new one in the place of
- * the least offender: the fewest failures, the quietest of those, never
- * one with checks under way. An attacker filling the table from many
- * addresses pushes out its own new entries before the worst ones. */
-static struct failure *failure(struct auth *a, const unsigned char key[16],
-			       const char *name, int64_t now, int add)
-{
-	struct failure *f, *least = NULL;
-	int i;
-
-	for (i = 0; i < FAILS_N; i++) {
-		f = &a->fails[i];
-		if (f->last && memcmp(f->key, key, 16) == 0 &&
-		    strcmp(f->name, name) == 0) {
-			if (now - f->last > FAIL_FORGET_US && !f->inflight) {
-				f->count = f->logged = 0;
-				f->until = 0;
-			}
-			return f;
-		}
-		if (f->inflight)
-			continue;
-		if (!least || f->count < least->count ||
-		    (f->count == least->count && f->last < least->last))
-			least = f;
-	}
-	if (!add || !least)
-		return NULL;
-	memset(least, 0, sizeof(*least));
-	memcpy(least->key, key, 16);
-	snprintf(least->name, sizeof(least->name), "%s", name);
-	least->last = now;
-	return least;
-}
-
-static void fail_add(struct failure *f, int d, int free, int64_t now)
-{
-	if (!f)
-		return;
-	f->count = MAX(0, f->count + d);
-	if (d > 0)
-		f->last = now;
-	f->until = f->count >= free ? f->last + fail_delay_us(f->count, free)
-		: 0;
-	if (f->count < free)
-		f->logged = 0;
-}
-
-/* Charges a check to its address and to its user from that address. */
-static void charge(struct auth *a, const struct from *from, const char *user,
-		   int64_t now)
-{
-	struct failure *any = failure(a, from->key, "", now, 1);
-	struct failure *one = failure(a, from->key, user, now, 1);
-
-	fail_add(any, +1, FREE_ADDR, now);
-	fail_add(one, +1, FREE_USER, now);
-	if (any)
-		any->inflight++;
-}
-
-/* A verdict is back: a good one takes its charge back and clears its
- * user's count from that address; a bad one keeps it, logged once per
- * burst; one judged by accounts since reloaded is not counted at all. */
-static void settle(struct auth *a, const struct job *j, int stale,
-		   int64_t now)
-{
-	struct failure *any = failure(a, j->from.key, "", now, 0);
-	struct failure *one = failure(a, j->from.key, j->user, now, 0);
-
-	if (any && any->inflight > 0)
-		any->inflight--;
-	if (stale || j->result == V_OK) {
-		fail_add(any, -1, FREE_ADDR, now);
-		if (stale)
-			fail_add(one, -1, FREE_USER, now);
-		else if (one)
-			memset(one, 0, sizeof(*one));
-		return;
-	}
-	if (one && one->count >= FREE_USER && !one->logged) {
-		one->logged = 1;
-		logmsg("%s: %d failed logins%s%s: answering it slowly (1 s, "
-		       "doubling to %d s)", j->from.addr, one->count,
-		       j->known ? " for " : "", j->known ? j->user : "",
-		       FAIL_MAX_S);
-	} else if (any && any->count >= FREE_ADDR && !any->logged) {
-		any->logged = 1;
-		logmsg("%s: %d failed logins: answering it slowly (1 s, "
-		       "doubling to %d s)", j->from.addr, any->count,
-		       FAIL_MAX_S);
-	}
-}
-
-/* When may from try user again: 0 now, else the time (µs). A full share
- * of the verifier is a short wait: a verdict coming back runs the
- * request again sooner. */
-static int64_t slowed(struct auth *a, const struct from *from,
-		      const char *user, int64_t now)
-{
-	struct failure *any = failure(a, from->key, "", now, 0);
-	struct failure *one = failure(a, from->key, user, now, 0);
-	int64_t t = 0;
-
-	if (any && any->until > now)
-		t = any->until;
-	if (one && one->until > now && one->until > t)
-		t = one->until;
-	if (!t && any && any->inflight >= INFLIGHT_MAX)
-		t = now + 1000000;
-	return t;
-}
-
 void auth_collect(struct auth *a)
 {
 	int64_t now = mono_us();
@@ -334,7 +187,9 @@ void auth_collect(struct auth *a)
 		struct verdict_entry *e;
 		int k;
 
-		settle(a, &j, stale, now);
+		guess_settle(&a->guesses, &j.from, j.user, j.known,
+			     stale ? GUESS_STALE :
+			     j.result == V_OK ? GUESS_GOOD : GUESS_BAD, now);
 		for (k = 0, e = NULL; k < CACHE_N && !e; k++)
 			if (a->cache[k].until && a->cache[k].v == V_PENDING &&
 			    a->cache[k].gen == j.gen &&
@@ -409,7 +264,7 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 		return V_BAD;
 	memcpy(name, user, ulen);
 	name[ulen] = 0;
-	if ((*retry = slowed(a, from, name, now)) != 0)
+	if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0)
 		return V_SLOW;
 	/* Verdicts waiting for the poll thread hold their slot too: the
 	 * verifier never has to drop one. */
@@ -433,7 +288,7 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	memset(&j, 0, sizeof(j));
 	if (busy)
 		return V_BUSY;
-	charge(a, from, name, now);
+	guess_charge(&a->guesses, from, name, now);
 	a->checks++;
 	memset(e, 0, sizeof(*e));
 	memcpy(e->key, key, 32);
@@ -486,91 +341,27 @@ enum verdict auth_login(struct auth *a, const char *user, size_t ulen,
 
 /* Sessions */
 
-static int session_live(const struct auth *a, const struct session *s,
-			int64_t now)
-{
-	return s->expires > now && s->gen == a->gen;
-}
-
 int auth_session_new(struct auth *a, struct who *w, char id_hex[33])
 {
-	struct session *s = NULL, *oldest = NULL;
-	int64_t now = real_s();
-	int i, mine = 0;
-
-	for (i = 0; i < AUTH_SESSIONS; i++) {
-		struct session *t = &a->sessions[i];
-
-		if (!session_live(a, t, now)) {
-			if (!s)
-				s = t;
-		} else if (strcmp(t->name, w->name) == 0) {
-			mine++;
-			if (!oldest || t->expires < oldest->expires)
-				oldest = t;
-		}
-	}
-	/* Never someone else's: a user beyond the cap ends their own
-	 * oldest; a full table refuses. */
-	if (mine >= AUTH_USER_SESSIONS)
-		s = oldest;
-	if (!s)
-		return -1;
-	if (random_bytes(s->id, sizeof(s->id)) != 0) {
-		memset(s, 0, sizeof(*s));
-		return -2;
-	}
-	snprintf(s->name, sizeof(s->name), "%s", w->name);
-	s->role = w->role;
-	memcpy(s->tag, w->cred, 32);
-	s->gen = a->gen;
-	s->expires = now + AUTH_SESSION_S;
-	hex_encode(s->id, sizeof(s->id), id_hex);
-	w->via = VIA_SESSION;
-	memset(w->cred, 0, sizeof(w->cred));
-	memcpy(w->cred, s->id, sizeof(s->id));
-	return 0;
+	return session_new(&a->sessions, a->gen, real_s(), w, id_hex);
 }
 
-/* The session id in a Cookie header value, or -1. */
-static int cookie_id(const char *v, size_t n, unsigned char id[16])
+/* The live session a Cookie header value names, or NULL. */
+static struct session *cookie_session(struct auth *a, const char *v,
+				      size_t n)
 {
-	static const char name[] = "rerocctv_session=";
-	size_t i = 0, k = sizeof(name) - 1;
+	unsigned char id[16];
 
-	while (i < n) {
-		while (i < n && (v[i] == ' ' || v[i] == ';'))
-			i++;
-		if (n - i >= k + 32 && memcmp(v + i, name, k) == 0 &&
-		    (n - i == k + 32 || v[i + k + 32] == ';' ||
-		     v[i + k + 32] == ' '))
-			return hex_decode(v + i + k, 16, id);
-		while (i < n && v[i] != ';')
-			i++;
-	}
-	return -1;
-}
-
-static struct session *session_find(struct auth *a, const unsigned char id[16])
-{
-	struct session *found = NULL;
-	int64_t now = real_s();
-	int i;
-
-	/* Every slot is compared, so the time says nothing of the id. */
-	for (i = 0; i < AUTH_SESSIONS; i++)
-		if (ct_equal(a->sessions[i].id, id, 16) &&
-		    session_live(a, &a->sessions[i], now))
-			found = &a->sessions[i];
-	return found;
+	if (session_cookie(v, n, id) != 0)
+		return NULL;
+	return session_find(&a->sessions, a->gen, real_s(), id);
 }
 
 int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
 {
-	unsigned char id[16];
-	struct session *s;
+	struct session *s = cookie_session(a, v, n);
 
-	if (cookie_id(v, n, id) != 0 || !(s = session_find(a, id)))
+	if (!s)
 		return -1;
 	who_user(w, VIA_SESSION, s->name, s->role, s->tag);
 	memset(w->cred, 0, sizeof(w->cred));
@@ -580,10 +371,9 @@ int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
 
 void auth_session_end(struct auth *a, const char *v, size_t n)
 {
-	unsigned char id[16];
-	struct session *s;
+	struct session *s = cookie_session(a, v, n);
 
-	if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	if (s)
 		memset(s, 0, sizeof(*s));
 }
 
@@ -663,7 +453,8 @@ int auth_still(struct auth *a, const struct who *w)
 		u = find_user(a, w->name, strlen(w->name));
 		return u && memcmp(u->tag, w->cred, 32) == 0;
 	case VIA_SESSION:
-		return session_find(a, w->cred) != NULL;
+		return session_find(&a->sessions, a->gen, real_s(),
+				    w->cred) != NULL;
 	case VIA_SHARE:
 		hex_encode(w->cred, SHARE_BYTES, t);
 		return a->have_secret &&
@@ -726,7 +517,7 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 {
 	struct user *users;
 	unsigned char old[32];
-	int n, i, j, had = a->have_secret;
+	int n, i, had = a->have_secret;
 
 	if (account_load(a->file, &users, &n, err, errsz) != 0)
 		return -1;
@@ -748,19 +539,7 @@ int auth_reload(struct auth *a, char *err, size_t errsz)
 		if (a->cache[i].v != V_PENDING)
 			memset(&a->cache[i], 0, sizeof(a->cache[i]));
 	/* A session carries over when its user's line is unchanged. */
-	for (i = 0; i < AUTH_SESSIONS; i++) {
-		struct session *s = &a->sessions[i];
-
-		if (!s->expires || s->gen != a->gen - 1)
-			continue;
-		for (j = 0; j < n && !(strcmp(users[j].name, s->name) == 0 &&
-				       !memcmp(users[j].tag, s->tag, 32)); j++)
-			;
-		if (j == n)
-			memset(s, 0, sizeof(*s));
-		else
-			s->gen = a->gen;
-	}
+	session_reload(&a->sessions, a->gen, users, n);
 	return 0;
 }
 

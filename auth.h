@@ -1,8 +1,9 @@
 /* auth.c: who is asking. Accounts from --auth-file with PBKDF2 password
  * hashes verified on a thread of their own, the verdicts it gave (so a
- * Basic client costs one PBKDF2, not one per request), sessions, signed
- * share tokens, and failures counted per address. Everything runs on the
- * poll thread except the verifier, which sees only its queue. */
+ * Basic client costs one PBKDF2, not one per request), sessions (kept in
+ * session.c), signed share tokens, and failures counted per address
+ * (guess.c). Everything runs on the poll thread except the verifier,
+ * which sees only its queue. */
 #ifndef AUTH_H
 #define AUTH_H
 #include <stddef.h>

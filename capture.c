@@ -1,7 +1,7 @@
 /* capture.c: the V4L2 camera source: libv4l2 mmap streaming of YUYV or
- * MJPEG. Owns only the camera fd and its buffers. It never logs: errors
- * come back as text for the caller; only capture_list_formats() prints,
- * to stdout, for --list-formats. */
+ * MJPEG in the format capture_fmt.c chooses. Owns only the camera fd and
+ * its buffers. It never logs or prints: errors come back as text for the
+ * caller. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,8 +16,9 @@
 #include <linux/videodev2.h>
 #include <turbojpeg.h>
 
-#include "camctl.h"
 #include "capture.h"
+#include "capture_fmt.h"
+#include "ctrl_v4l2.h"
 #include "mjpeg.h"
 #include "source.h"
 
@@ -41,34 +42,17 @@ struct cap {
 	int held;			/* index between grab and release */
 	uint32_t pixfmt;
 	int bytesperline;
-	int name_in_msg;		/* messages start with the device */
 };
 
-/* Every ioctl goes through here: a signal must not look like a failure. */
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = v4l2_ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/* Formats msg (after "DEV: " for --list-formats; the source thread puts
- * our name in front itself) and, when the format ends in ':', appends
- * strerror(errno); keeps errno. */
-static void vsay(struct cap *c, char *msg, size_t msgsz, const char *fmt,
-		 va_list ap)
+/* Formats msg (the source thread puts our name in front) and, when the
+ * format ends in ':', appends strerror(errno); keeps errno. */
+static void vsay(char *msg, size_t msgsz, const char *fmt, va_list ap)
 {
 	int e = errno, n;
 	size_t fl = strlen(fmt);
 
 	if (msg && msgsz) {
-		n = c->name_in_msg ? snprintf(msg, msgsz, "%s: ", c->device)
-				   : 0;
-		if (n >= 0 && (size_t)n < msgsz)
-			vsnprintf(msg + n, msgsz - n, fmt, ap);
+		vsnprintf(msg, msgsz, fmt, ap);
 		n = (int)strlen(msg);
 		if (fl && fmt[fl - 1] == ':' && (size_t)n < msgsz)
 			snprintf(msg + n, msgsz - n, " %s", strerror(e));
@@ -77,144 +61,14 @@ static void vsay(struct cap *c, char *msg, size_t msgsz, const char *fmt,
 }
 
 /* vsay() for a failure. Always returns -1. */
-static int fail(struct cap *c, char *msg, size_t msgsz, const char *fmt, ...)
+static int fail(char *msg, size_t msgsz, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(c, msg, msgsz, fmt, ap);
+	vsay(msg, msgsz, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static int is_mjpeg(uint32_t f)
-{
-	return f == V4L2_PIX_FMT_MJPEG || f == V4L2_PIX_FMT_JPEG;
-}
-
-/* The highest frame rate dev offers for (fmt, w, h), rounded down; 0 if
- * the driver cannot say (many can't: then we trust S_PARM). */
-static int max_fps(int fd, uint32_t fmt, int w, int h)
-{
-	struct v4l2_frmivalenum fi;
-	int best = 0, f;
-
-	memset(&fi, 0, sizeof(fi));
-	fi.pixel_format = fmt;
-	fi.width = (uint32_t)w;
-	fi.height = (uint32_t)h;
-	for (fi.index = 0; xioctl(fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) == 0;
-	     fi.index++) {
-		/* For stepwise ranges the minimum interval is the best. */
-		const struct v4l2_fract *t = fi.type == V4L2_FRMIVAL_TYPE_DISCRETE
-			? &fi.discrete : &fi.stepwise.min;
-
-		if (t->numerator == 0)
-			continue;
-		f = (int)(t->denominator / t->numerator);
-		if (f > best)
-			best = f;
-		if (fi.type != V4L2_FRMIVAL_TYPE_DISCRETE)
-			break;
-	}
-	return best;
-}
-
-/* Does dev offer w x h in fmt? 1 yes, 0 no, -1 it cannot enumerate. */
-static int has_size(int fd, uint32_t fmt, int w, int h)
-{
-	struct v4l2_frmsizeenum fs;
-	uint32_t uw = (uint32_t)w, uh = (uint32_t)h;
-
-	memset(&fs, 0, sizeof(fs));
-	fs.pixel_format = fmt;
-	for (fs.index = 0; xioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0;
-	     fs.index++) {
-		if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
-			if (fs.discrete.width == uw && fs.discrete.height == uh)
-				return 1;
-			continue;
-		}
-		/* Stepwise or continuous: one range describes them all. */
-		return uw >= fs.stepwise.min_width &&
-		       uw <= fs.stepwise.max_width &&
-		       uh >= fs.stepwise.min_height &&
-		       uh <= fs.stepwise.max_height &&
-		       (fs.stepwise.step_width == 0 ||
-			(uw - fs.stepwise.min_width) %
-			fs.stepwise.step_width == 0) &&
-		       (fs.stepwise.step_height == 0 ||
-			(uh - fs.stepwise.min_height) %
-			fs.stepwise.step_height == 0);
-	}
-	return fs.index == 0 ? -1 : 0;
-}
-
-/* How well fmt gives the wanted size and rate: the exact size counts
- * first, then the rate it reaches (capped at the wanted one). */
-static int fit(struct cap *c, uint32_t fmt)
-{
-	int size = has_size(c->fd, fmt, c->want_w, c->want_h);
-	int fps;
-
-	if (size == 0)
-		return 0;
-	fps = max_fps(c->fd, fmt, c->want_w, c->want_h);
-	if (fps == 0 || fps > c->want_fps)
-		fps = c->want_fps;	/* unknown: assume it can */
-	return 1000 + fps;
-}
-
-/* "auto": the camera's own YUYV when it gives the wanted size at the
- * wanted rate (no decode needed), else MJPEG when that does better (many
- * USB 2 cameras give 720p30 only as MJPEG). Formats libv4l2 merely
- * emulates are ignored: converting costs more than decoding. */
-static uint32_t choose_format(struct cap *c)
-{
-	struct v4l2_fmtdesc fd;
-	int has_yuyv = 0, has_mjpeg = 0, fy = -1, fm = -1;
-	uint32_t mjpeg = V4L2_PIX_FMT_MJPEG;
-
-	if (strcmp(c->want_format, "yuyv") == 0)
-		return V4L2_PIX_FMT_YUYV;
-	if (strcmp(c->want_format, "mjpeg") == 0)
-		mjpeg = 0;	/* decided below: MJPG or JPEG */
-
-	memset(&fd, 0, sizeof(fd));
-	fd.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	for (fd.index = 0; xioctl(c->fd, VIDIOC_ENUM_FMT, &fd) == 0;
-	     fd.index++) {
-		if (fd.flags & V4L2_FMT_FLAG_EMULATED)
-			continue;
-		if (fd.pixelformat == V4L2_PIX_FMT_YUYV)
-			has_yuyv = 1;
-		if (is_mjpeg(fd.pixelformat) && !has_mjpeg) {
-			has_mjpeg = 1;
-			mjpeg = fd.pixelformat;
-		}
-	}
-	if (strcmp(c->want_format, "mjpeg") == 0)
-		return mjpeg ? mjpeg : V4L2_PIX_FMT_MJPEG;
-	if (has_yuyv)
-		fy = fit(c, V4L2_PIX_FMT_YUYV);
-	if (has_mjpeg)
-		fm = fit(c, mjpeg);
-	if (has_mjpeg && fm > fy)
-		return mjpeg;
-	/* YUYV when it fits as well, or as what libv4l2 converts to. */
-	return V4L2_PIX_FMT_YUYV;
-}
-
-static void fourcc(uint32_t f, char out[5])
-{
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char ch = (char)(f >> (8 * i) & 0xff);
-
-		out[i] = ch >= 32 && ch < 127 ? ch : '?';
-	}
-	out[4] = '\0';
 }
 
 static void cap_close(struct source *s)
@@ -224,7 +78,7 @@ static void cap_close(struct source *s)
 	unsigned i;
 
 	if (c->streaming && c->fd >= 0)
-		xioctl(c->fd, VIDIOC_STREAMOFF, &type);
+		capture_ioctl(c->fd, VIDIOC_STREAMOFF, &type);
 	c->streaming = 0;
 	for (i = 0; i < c->nbufs; i++) {
 		if (c->bufs[i].start)
@@ -252,27 +106,29 @@ static int set_format(struct cap *c, uint32_t pixfmt, char *msg,
 	f.fmt.pix.height = (uint32_t)c->want_h;
 	f.fmt.pix.pixelformat = pixfmt;
 	f.fmt.pix.field = V4L2_FIELD_ANY;
-	if (xioctl(c->fd, VIDIOC_S_FMT, &f) < 0)
-		return fail(c, msg, msgsz, "VIDIOC_S_FMT:");
+	if (capture_ioctl(c->fd, VIDIOC_S_FMT, &f) < 0)
+		return fail(msg, msgsz, "VIDIOC_S_FMT:");
 	if (f.fmt.pix.pixelformat != pixfmt &&
-	    !(is_mjpeg(pixfmt) && is_mjpeg(f.fmt.pix.pixelformat))) {
-		fourcc(pixfmt, want);
-		fourcc(f.fmt.pix.pixelformat, got);
+	    !(capture_is_mjpeg(pixfmt) &&
+	      capture_is_mjpeg(f.fmt.pix.pixelformat))) {
+		capture_fourcc(pixfmt, want);
+		capture_fourcc(f.fmt.pix.pixelformat, got);
 		errno = EINVAL;
-		return fail(c, msg, msgsz, "offers %s, not %s (use --format "
+		return fail(msg, msgsz, "offers %s, not %s (use --format "
 			    "or --list-formats)", got, want);
 	}
 	if (f.fmt.pix.width == 0 || f.fmt.pix.height == 0 ||
 	    f.fmt.pix.width > 16384 || f.fmt.pix.height > 16384) {
 		errno = EINVAL;
-		return fail(c, msg, msgsz, "driver set a bad size %ux%u",
+		return fail(msg, msgsz, "driver set a bad size %ux%u",
 			    f.fmt.pix.width, f.fmt.pix.height);
 	}
 	c->pixfmt = f.fmt.pix.pixelformat;
 	c->src.info.w = (int)f.fmt.pix.width;
 	c->src.info.h = (int)f.fmt.pix.height;
 	c->bytesperline = (int)f.fmt.pix.bytesperline;
-	if (!is_mjpeg(c->pixfmt) && c->bytesperline < c->src.info.w * 2)
+	if (!capture_is_mjpeg(c->pixfmt) &&
+	    c->bytesperline < c->src.info.w * 2)
 		c->bytesperline = c->src.info.w * 2;
 	return 0;
 }
@@ -289,10 +145,10 @@ static void set_fps(struct cap *c)
 	p.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	p.parm.capture.timeperframe.numerator = 1;
 	p.parm.capture.timeperframe.denominator = (uint32_t)c->want_fps;
-	if (xioctl(c->fd, VIDIOC_S_PARM, &p) < 0) {
+	if (capture_ioctl(c->fd, VIDIOC_S_PARM, &p) < 0) {
 		memset(&p, 0, sizeof(p));
 		p.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		if (xioctl(c->fd, VIDIOC_G_PARM, &p) < 0)
+		if (capture_ioctl(c->fd, VIDIOC_G_PARM, &p) < 0)
 			return;
 	}
 	if (t->numerator && t->denominator)
@@ -320,35 +176,35 @@ static int map_buffers(struct cap *c, char *msg, size_t msgsz)
 	rb.count = (uint32_t)c->want_buffers;
 	rb.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	rb.memory = V4L2_MEMORY_MMAP;
-	if (xioctl(c->fd, VIDIOC_REQBUFS, &rb) < 0)
-		return fail(c, msg, msgsz, "VIDIOC_REQBUFS:");
+	if (capture_ioctl(c->fd, VIDIOC_REQBUFS, &rb) < 0)
+		return fail(msg, msgsz, "VIDIOC_REQBUFS:");
 	if (rb.count == 0) {
 		errno = ENOMEM;
-		return fail(c, msg, msgsz, "driver gave no buffers");
+		return fail(msg, msgsz, "driver gave no buffers");
 	}
 	if (rb.count > MAX_BUFFERS)
 		rb.count = MAX_BUFFERS;	/* the rest just stay unused */
 	for (i = 0; i < rb.count; i++) {
 		buf_init(&b, i);
-		if (xioctl(c->fd, VIDIOC_QUERYBUF, &b) < 0)
-			return fail(c, msg, msgsz, "VIDIOC_QUERYBUF %u:", i);
+		if (capture_ioctl(c->fd, VIDIOC_QUERYBUF, &b) < 0)
+			return fail(msg, msgsz, "VIDIOC_QUERYBUF %u:", i);
 		c->bufs[i].start = v4l2_mmap(NULL, b.length,
 					     PROT_READ | PROT_WRITE,
 					     MAP_SHARED, c->fd, b.m.offset);
 		if (c->bufs[i].start == MAP_FAILED) {
 			c->bufs[i].start = NULL;
-			return fail(c, msg, msgsz, "mmap buffer %u:", i);
+			return fail(msg, msgsz, "mmap buffer %u:", i);
 		}
 		c->bufs[i].len = b.length;
 		c->nbufs = i + 1;
 	}
 	for (i = 0; i < c->nbufs; i++) {
 		buf_init(&b, i);
-		if (xioctl(c->fd, VIDIOC_QBUF, &b) < 0)
-			return fail(c, msg, msgsz, "VIDIOC_QBUF %u:", i);
+		if (capture_ioctl(c->fd, VIDIOC_QBUF, &b) < 0)
+			return fail(msg, msgsz, "VIDIOC_QBUF %u:", i);
 	}
-	if (xioctl(c->fd, VIDIOC_STREAMON, &type) < 0)
-		return fail(c, msg, msgsz, "VIDIOC_STREAMON:");
+	if (capture_ioctl(c->fd, VIDIOC_STREAMON, &type) < 0)
+		return fail(msg, msgsz, "VIDIOC_STREAMON:");
 	c->streaming = 1;
 	return 0;
 }
@@ -357,41 +213,43 @@ static int cap_open(struct source *s, char *msg, size_t msgsz)
 {
 	struct cap *c = s->priv;
 	struct v4l2_capability cap;
-	uint32_t caps;
+	uint32_t caps, pixfmt;
 	int e;
 
 	cap_close(s);
 	c->fd = v4l2_open(c->device, O_RDWR | O_NONBLOCK);
 	if (c->fd < 0)
-		return fail(c, msg, msgsz, "open:");
+		return fail(msg, msgsz, "open:");
 
 	memset(&cap, 0, sizeof(cap));
-	if (xioctl(c->fd, VIDIOC_QUERYCAP, &cap) < 0) {
-		fail(c, msg, msgsz, "VIDIOC_QUERYCAP (not a V4L2 device?):");
+	if (capture_ioctl(c->fd, VIDIOC_QUERYCAP, &cap) < 0) {
+		fail(msg, msgsz, "VIDIOC_QUERYCAP (not a V4L2 device?):");
 		goto err;
 	}
 	caps = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps
 						        : cap.capabilities;
 	if (!(caps & V4L2_CAP_VIDEO_CAPTURE)) {
 		errno = ENODEV;
-		fail(c, msg, msgsz, "%s cannot capture video (a metadata or "
+		fail(msg, msgsz, "%s cannot capture video (a metadata or "
 		     "output node?)", (char *)cap.card);
 		goto err;
 	}
 	if (!(caps & V4L2_CAP_STREAMING)) {
 		errno = ENODEV;
-		fail(c, msg, msgsz, "%s does not support streaming I/O",
+		fail(msg, msgsz, "%s does not support streaming I/O",
 		     (char *)cap.card);
 		goto err;
 	}
 
-	if (set_format(c, choose_format(c), msg, msgsz) < 0)
+	pixfmt = capture_choose_format(c->fd, c->want_format, c->want_w,
+				       c->want_h, c->want_fps);
+	if (set_format(c, pixfmt, msg, msgsz) < 0)
 		goto err;
 	set_fps(c);
 	if (map_buffers(c, msg, msgsz) < 0)
 		goto err;
 	snprintf(s->info.format, sizeof(s->info.format), "%s",
-		 is_mjpeg(c->pixfmt) ? "mjpeg" : "yuyv");
+		 capture_is_mjpeg(c->pixfmt) ? "mjpeg" : "yuyv");
 	return 0;
 err:
 	e = errno;
@@ -432,7 +290,7 @@ static void requeue(struct cap *c, unsigned index)
 
 	buf_init(&b, index);
 	/* A failure here shows up as a lost device at the next DQBUF. */
-	xioctl(c->fd, VIDIOC_QBUF, &b);
+	capture_ioctl(c->fd, VIDIOC_QBUF, &b);
 }
 
 /* Waits up to timeout_ms for the fd to become readable: 1 ready, 0 not
@@ -466,7 +324,7 @@ static int drop(struct cap *c, unsigned index, char *msg, size_t msgsz,
 	requeue(c, index);
 	c->src.dropped++;
 	va_start(ap, fmt);
-	vsay(c, msg, msgsz, fmt, ap);
+	vsay(msg, msgsz, fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -509,7 +367,7 @@ static int cap_grab(struct source *s, struct image *img, int timeout_ms,
 
 	if (c->fd < 0 || !c->streaming) {
 		errno = EBADF;
-		return fail(c, msg, msgsz, "not open");
+		return fail(msg, msgsz, "not open");
 	}
 	if (c->held >= 0) {	/* the caller forgot release() */
 		requeue(c, (unsigned)c->held);
@@ -517,21 +375,21 @@ static int cap_grab(struct source *s, struct image *img, int timeout_ms,
 	}
 	r = wait_frame(c->fd, timeout_ms);
 	if (r < 0)
-		return fail(c, msg, msgsz, "poll:");
+		return fail(msg, msgsz, "poll:");
 	if (r == 0)
 		return 0;
 
 	memset(&b, 0, sizeof(b));
 	b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	b.memory = V4L2_MEMORY_MMAP;
-	if (xioctl(c->fd, VIDIOC_DQBUF, &b) < 0) {
+	if (capture_ioctl(c->fd, VIDIOC_DQBUF, &b) < 0) {
 		if (errno == EAGAIN)
 			return 0;
-		return fail(c, msg, msgsz, "VIDIOC_DQBUF:");
+		return fail(msg, msgsz, "VIDIOC_DQBUF:");
 	}
 	if (b.index >= c->nbufs) {
 		errno = EIO;
-		return fail(c, msg, msgsz, "driver returned buffer %u of %u",
+		return fail(msg, msgsz, "driver returned buffer %u of %u",
 			    b.index, c->nbufs);
 	}
 	p = c->bufs[b.index].start;
@@ -543,7 +401,7 @@ static int cap_grab(struct source *s, struct image *img, int timeout_ms,
 	img->h = s->info.h;
 	img->data = p;
 	img->len = b.bytesused;
-	if (is_mjpeg(c->pixfmt)) {
+	if (capture_is_mjpeg(c->pixfmt)) {
 		img->fmt = IMG_MJPEG;
 		if (check_mjpeg(c, &b, msg, msgsz) == 0)
 			return 0;
@@ -575,7 +433,7 @@ static void cap_release(struct source *s)
 	c->held = -1;
 }
 
-/* The controls: camctl.c on our fd. */
+/* The controls: ctrl_v4l2.c on our fd. */
 static int cap_ctrl_read(struct source *s, struct ctrl_list *l)
 {
 	struct cap *c = s->priv;
@@ -584,7 +442,7 @@ static int cap_ctrl_read(struct source *s, struct ctrl_list *l)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_read(c->fd, l);
+	return ctrl_v4l2_read(c->fd, l);
 }
 
 static int cap_ctrl_get(struct source *s, uint32_t id, int32_t *v)
@@ -595,7 +453,7 @@ static int cap_ctrl_get(struct source *s, uint32_t id, int32_t *v)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_get(c->fd, id, v);
+	return ctrl_v4l2_get(c->fd, id, v);
 }
 
 static int cap_ctrl_set(struct source *s, uint32_t id, int32_t v)
@@ -606,7 +464,7 @@ static int cap_ctrl_set(struct source *s, uint32_t id, int32_t v)
 		errno = EBADF;
 		return -1;
 	}
-	return camctl_set(c->fd, id, v);
+	return ctrl_v4l2_set(c->fd, id, v);
 }
 
 static void cap_destroy(struct source *s)
@@ -655,101 +513,4 @@ struct source *capture_new(const struct source_opts *o)
 	c->src.info.h = c->want_h;
 	c->src.info.fps = c->want_fps;
 	return &c->src;
-}
-
-/* One line per frame size: "1280x720  30 15 10 fps". */
-static void list_intervals(int fd, uint32_t fmt, uint32_t w, uint32_t h)
-{
-	struct v4l2_frmivalenum fi;
-
-	memset(&fi, 0, sizeof(fi));
-	fi.pixel_format = fmt;
-	fi.width = w;
-	fi.height = h;
-	for (fi.index = 0; xioctl(fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) == 0;
-	     fi.index++) {
-		if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
-			if (fi.discrete.numerator)
-				printf(" %g", (double)fi.discrete.denominator /
-				       fi.discrete.numerator);
-			continue;
-		}
-		if (fi.stepwise.min.numerator && fi.stepwise.max.numerator)
-			printf(" %g-%g", (double)fi.stepwise.max.denominator /
-			       fi.stepwise.max.numerator,
-			       (double)fi.stepwise.min.denominator /
-			       fi.stepwise.min.numerator);
-		break;
-	}
-	printf(fi.index ? " fps\n" : " (rates unknown)\n");
-}
-
-static void list_sizes(int fd, uint32_t fmt)
-{
-	struct v4l2_frmsizeenum fs;
-	char size[48];
-
-	memset(&fs, 0, sizeof(fs));
-	fs.pixel_format = fmt;
-	for (fs.index = 0; xioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0;
-	     fs.index++) {
-		if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
-			snprintf(size, sizeof(size), "%ux%u",
-				 fs.discrete.width, fs.discrete.height);
-			printf("        %-11s", size);
-			list_intervals(fd, fmt, fs.discrete.width,
-				       fs.discrete.height);
-			continue;
-		}
-		printf("        %ux%u - %ux%u, step %ux%u\n",
-		       fs.stepwise.min_width, fs.stepwise.min_height,
-		       fs.stepwise.max_width, fs.stepwise.max_height,
-		       fs.stepwise.step_width, fs.stepwise.step_height);
-		break;
-	}
-	if (fs.index == 0)
-		printf("        (sizes unknown)\n");
-}
-
-int capture_list_formats(const char *dev, char *err, size_t errsz)
-{
-	struct cap c;
-	struct v4l2_capability cap;
-	struct v4l2_fmtdesc fd;
-	char cc[5];
-	int fdv;
-
-	memset(&c, 0, sizeof(c));
-	c.name_in_msg = 1;
-	snprintf(c.device, sizeof(c.device), "%s",
-		 dev && *dev ? dev : "/dev/video0");
-	fdv = v4l2_open(c.device, O_RDWR | O_NONBLOCK);
-	if (fdv < 0)
-		return fail(&c, err, errsz, "open:");
-	memset(&cap, 0, sizeof(cap));
-	if (xioctl(fdv, VIDIOC_QUERYCAP, &cap) < 0) {
-		fail(&c, err, errsz, "VIDIOC_QUERYCAP (not a V4L2 device?):");
-		v4l2_close(fdv);
-		return -1;
-	}
-	printf("%s: %.32s (%.16s, %.32s)\n", c.device, (char *)cap.card,
-	       (char *)cap.driver, (char *)cap.bus_info);
-
-	memset(&fd, 0, sizeof(fd));
-	fd.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	for (fd.index = 0; xioctl(fdv, VIDIOC_ENUM_FMT, &fd) == 0;
-	     fd.index++) {
-		fourcc(fd.pixelformat, cc);
-		printf("  %s  %.32s%s%s\n", cc, (char *)fd.description,
-		       fd.pixelformat == V4L2_PIX_FMT_YUYV ? "  [yuyv]" :
-		       is_mjpeg(fd.pixelformat) ? "  [mjpeg]" : "",
-		       fd.flags & V4L2_FMT_FLAG_EMULATED ?
-		       "  (converted by libv4l2)" : "");
-		list_sizes(fdv, fd.pixelformat);
-	}
-	if (fd.index == 0)
-		printf("  (no capture formats)\n");
-	v4l2_close(fdv);
-	fflush(stdout);
-	return 0;
 }

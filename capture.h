@@ -1,7 +1,6 @@
 /* capture.c: the V4L2 camera source, through libv4l2. */
 #ifndef CAPTURE_H
 #define CAPTURE_H
-#include <stddef.h>
 
 struct source;
 struct source_opts;
@@ -9,8 +8,5 @@ struct source_opts;
 /* The camera as a source. Never fails for a missing device: open()
  * reports that, and the caller retries. */
 struct source *capture_new(const struct source_opts *o);
-/* Prints the formats, sizes and frame intervals dev offers (for
- * --list-formats); 0, or -1 with err set. */
-int capture_list_formats(const char *dev, char *err, size_t errsz);
 
 #endif

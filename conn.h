@@ -28,8 +28,8 @@ struct conn_env {
 	const struct config *cfg;
 	struct hub *hub;
 	struct auth *auth;		/* NULL: no accounts, open access */
-	struct controls *controls;	/* the camera's controls (controls.c),
-					   or NULL: none */
+	struct controls *controls;	/* the camera's controls
+					   (ctrl_state.c), or NULL: none */
 	int exposed;			/* listening beyond loopback */
 	int64_t now;			/* monotonic µs, once per loop turn */
 	int64_t started;		/* when the server started, monotonic */

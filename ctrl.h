@@ -1,6 +1,9 @@
 /* ctrl.c: camera controls as data: the list a camera offers, as V4L2
  * describes it, their stable names, a value checked against one, and
- * the list as JSON. Pure: no ioctls, no threads, no allocation. */
+ * the list as JSON. Pure: no ioctls, no threads, no allocation. The rest
+ * of the family: ctrl_v4l2.c reads and sets them on a camera,
+ * ctrl_state.c carries them between the poll and source threads, and
+ * ctrl_http.c reads and writes the bodies of /controls. */
 #ifndef CTRL_H
 #define CTRL_H
 #include <stddef.h>
@@ -51,6 +54,15 @@ struct ctrl {
 struct ctrl_list {
 	int n;
 	struct ctrl c[CTRL_MAX];
+};
+
+/* A value for one control: as a request asks for it, and once set, as the
+ * camera took it. */
+struct ctrl_pair {
+	uint32_t id;
+	char name[CTRL_NAME];
+	int32_t v;
+	int has_value;			/* it reads back: kept, put back */
 };
 
 /* The stable name for a driver's control name, as v4l2-ctl makes it:

@@ -18,7 +18,7 @@
 
 #include "admit.h"
 #include "auth.h"
-#include "controls.h"
+#include "ctrl_state.h"
 #include "hub.h"
 #include "notify.h"
 #include "route.h"

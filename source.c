@@ -8,7 +8,7 @@
 #include <time.h>
 #include <turbojpeg.h>
 
-#include "controls.h"
+#include "ctrl_state.h"
 #include "hub.h"
 #include "jpeg.h"
 #include "pattern.h"

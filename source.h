@@ -53,7 +53,7 @@ struct source {
 	/* Idempotent: safe after a failed open and safe twice. */
 	void (*close)(struct source *s);
 	void (*destroy)(struct source *s);
-	/* The camera's controls (capture.c, through camctl.c); NULL for a
+	/* The camera's controls (capture.c, through ctrl_v4l2.c); NULL for a
 	 * source without any (the test pattern). Source thread only, while
 	 * open. ctrl_read fills l; ctrl_get and ctrl_set are VIDIOC_G_CTRL
 	 * and VIDIOC_S_CTRL. 0, or -1 with errno. */
@@ -79,7 +79,7 @@ struct source_opts {
 /* The source thread (source.c): runs a source, feeding the hub. While the
  * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and
  * retries open() every second; each distinct trouble is logged once.
- * Between frames it serves the camera controls' requests (controls.c),
+ * Between frames it serves the camera controls' requests (ctrl_state.c),
  * and sets the values kept again each time the source opens. */
 struct hub;
 struct controls;

@@ -158,60 +158,61 @@ mutant proxy-first-forwarded access.c \
 	"for (i = n; i > 0 && v[i - 1] != ','; i--)" 'for (i = 0; 0;)' \
 	'unit-access t1400*'
 mutant logout-noop auth.c \
-	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	'	if (s)
 		memset(s, 0, sizeof(*s));' \
-	'if (cookie_id(v, n, id) == 0 && (s = session_find(a, id)))
+	'	if (s)
 		(void)s;' 't1300*'
 mutant unknown-user-fast auth.c \
-	'pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
-	'if (j.known) pbkdf2_sha256(j.pass, j.plen, j.salt, ACCOUNT_SALT, j.iter, got,' \
+	'pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
+	'if (j->known) pbkdf2_sha256(j->pass, j->plen, j->salt, ACCOUNT_SALT, j->iter,' \
 	't1300*'
 mutant no-slowdown auth.c \
-	'if ((*retry = slowed(a, from, name, now)) != 0)' \
-	'if ((*retry = slowed(a, from, name, now)) != 0 && 0)' 't1300*'
+	'if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0)' \
+	'if ((*retry = guess_slowed(&a->guesses, from, name, now)) != 0 && 0)' \
+	't1300*'
 # The edges of the access path.
-mutant sessions-uncapped auth.c \
+mutant sessions-uncapped session.c \
 	'if (mine >= AUTH_USER_SESSIONS)' 'if (0)' 'unit-auth t1350*'
-mutant sessions-anyones auth.c \
+mutant sessions-anyones session.c \
 	'	if (!s)
 		return -1;
 	if (random_bytes' \
 	'	if (!s)
-		s = oldest ? oldest : &a->sessions[0];
+		s = oldest ? oldest : &t->slot[0];
 	if (random_bytes' 'unit-auth'
-mutant session-forever auth.c \
-	'return s->expires > now && s->gen == a->gen;' \
-	'return (s->expires || now) && s->gen == a->gen;' 'unit-auth'
+mutant session-forever session.c \
+	'return s->expires > now && s->gen == gen;' \
+	'return (s->expires || now) && s->gen == gen;' 'unit-auth'
 mutant login-verdict-kept auth.c \
 	'if (v != V_PENDING && e->once)' 'if (0)' 't1350*'
-mutant success-clears-user auth.c \
+mutant success-clears-user guess.c \
 	'		else if (one)
 			memset(one, 0, sizeof(*one));' \
-	'		for (int k = 0; k < FAILS_N; k++)
-			if (!memcmp(a->fails[k].key, j->from.key, 16))
-				memset(&a->fails[k], 0, sizeof(a->fails[k]));' 't1350*'
-mutant success-clears-everyone auth.c \
+	'		for (int k = 0; k < GUESS_N; k++)
+			if (!memcmp(g->fails[k].key, from->key, 16))
+				memset(&g->fails[k], 0, sizeof(g->fails[k]));' 't1350*'
+mutant success-clears-everyone guess.c \
 	'		else if (one)
 			memset(one, 0, sizeof(*one));' \
 	'		else
-			memset(a->fails, 0, sizeof(a->fails));' \
+			memset(g->fails, 0, sizeof(g->fails));' \
 	'unit-auth t1350*'
-mutant forget-oldest-offender auth.c \
+mutant forget-oldest-offender guess.c \
 	'		if (!least || f->count < least->count ||' \
 	'		if (!least || f->last < least->last || 0 ||' 'unit-auth'
 mutant ipv6-whole-address util.c \
 	'memcpy(key, b, memcmp(b, mapped, 12) == 0 ? 16 : 8);' \
 	'memcpy(key, b, 16);' 'unit-auth t1350*'
-also auth.c '	charge(a, from, name, now);
+also auth.c '	guess_charge(&a->guesses, from, name, now);
 	a->checks++;' '	a->checks++;'
-mutant charged-when-back auth.c \
-	'	if (stale || j->result == V_OK) {' \
-	'	if (!stale && j->result != V_OK)
-		charge(a, &j->from, j->user, now);
-	if (stale || j->result == V_OK) {' 't1350*'
+mutant charged-when-back guess.c \
+	'	if (end != GUESS_BAD) {' \
+	'	if (end == GUESS_BAD)
+		guess_charge(g, from, user, now);
+	if (end != GUESS_BAD) {' 't1350*'
 also auth.c 'if (e->until && e->gen == a->gen &&' 'if (e->until &&'
 mutant reload-settles-stale auth.c \
-	'int stale = j->gen != a->gen;' 'int stale = 0;' 't1350*'
+	'int stale = j.gen != a->gen;' 'int stale = 0;' 't1350*'
 mutant proxy-limits-itself admit.c \
 	'return s->cfg.trust_proxy && strcmp(p->addr, s->cfg.trust_proxy) == 0;' \
 	'return 0 && p && s->cfg.trust_proxy;' 't1350*'
@@ -225,8 +226,8 @@ mutant dir-open account.c \
 	't1350*'
 mutant group-readable account.c 'if (st.st_mode & 077) {' \
 	'if (st.st_mode & 007) {' 't1350*'
-mutant iterations-constant auth.c 'j->iter = u->iter;' \
-	'j->iter = AUTH_ITERATIONS;' 't1350*'
+mutant iterations-constant auth.c 'j.iter = u->iter;' \
+	'j.iter = AUTH_ITERATIONS;' 't1350*'
 mutant passwd-follows-links account.c '	fd = mkstemp(tmp);' \
 	'	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);' \
@@ -273,12 +274,12 @@ mutant close-code-not-echoed stream.c \
 	'WS_CLOSE_NORMAL : WS_CLOSE_NORMAL, NULL);' 't2000*'
 mutant controls-step-unchecked ctrl.c \
 	'if (((int64_t)v - k->min) % step == 0)' 'if (1)' 't3100*'
-mutant controls-not-put-back controls.c \
+mutant controls-not-put-back ctrl_state.c \
 	'if (set_all(src, back, m, berr) != 0)' \
 	'if (m < 0 && set_all(src, back, m, berr) != 0)' 't3100*'
-mutant controls-unbounded controls.c \
+mutant controls-unbounded ctrl_state.c \
 	'NJOBS = 8,' 'NJOBS = 64,' 't3100*'
-mutant controls-not-kept controls.c \
+mutant controls-not-kept ctrl_state.c \
 	'keep(ctl, j->p, j->n);' 'if (!j) keep(ctl, j->p, j->n);' 't3100*'
 
 # The middle: one mailbox, a pure budget.

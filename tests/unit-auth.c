@@ -1,8 +1,9 @@
-/* unit-auth.c: auth.c on a clock of its own (now_us and mono_us are
- * wrapped): a session lasts its week and no longer, a user's sessions are
- * capped by ending that user's oldest, a full table refuses rather than
- * end anyone else's, a reload keeps only sessions whose line is unchanged,
- * and the guessing table keeps its worst offenders when others crowd it.
+/* unit-auth.c: auth.c, with session.c and guess.c, on a clock of its own
+ * (now_us and mono_us are wrapped): a session lasts its week and no
+ * longer, a user's sessions are capped by ending that user's oldest, a
+ * full table refuses rather than end anyone else's, a reload keeps only
+ * sessions whose line is unchanged, and the guessing table keeps its
+ * worst offenders when others crowd it.
  * Accounts are written here with 1000 PBKDF2 rounds (the line says how
  * many), so checks are quick. */
 #include <poll.h>

@@ -1,28 +1,18 @@
-/* camctl.c: a V4L2 camera's controls through libv4l2. */
+/* ctrl_v4l2.c: a V4L2 camera's controls through libv4l2, read into and
+ * set from ctrl.c's data. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <libv4l2.h>
 #include <linux/videodev2.h>
 
-#include "camctl.h"
+#include "capture_fmt.h"
 #include "ctrl.h"
+#include "ctrl_v4l2.h"
 
 enum {
 	MENU_TRIES = 256	/* menu indices asked about, at most */
 };
-
-/* A signal must not look like a failure. */
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = v4l2_ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* The driver's name as printable ASCII: it goes into JSON and logs. */
 static void label(char *out, size_t sz, const unsigned char *name,
@@ -49,7 +39,7 @@ static void read_menu(int fd, struct ctrl *k)
 		memset(&m, 0, sizeof(m));
 		m.id = k->id;
 		m.index = (uint32_t)i;
-		if (xioctl(fd, VIDIOC_QUERYMENU, &m) < 0)
+		if (capture_ioctl(fd, VIDIOC_QUERYMENU, &m) < 0)
 			continue;
 		it->index = (int32_t)i;
 		if (k->type == CTRL_INTEGER_MENU) {
@@ -99,7 +89,7 @@ static int add(int fd, const struct v4l2_queryctrl *q, struct ctrl_list *l)
 		(q->flags & V4L2_CTRL_FLAG_GRABBED ? CTRL_GRABBED : 0);
 	if (t == CTRL_MENU || t == CTRL_INTEGER_MENU)
 		read_menu(fd, k);
-	if (ctrl_has_value(k) && camctl_get(fd, k->id, &k->value) < 0) {
+	if (ctrl_has_value(k) && ctrl_v4l2_get(fd, k->id, &k->value) < 0) {
 		if (errno == ENODEV || errno == EIO)
 			return -1;
 		k->value = k->def;	/* it will not say: as it started */
@@ -125,7 +115,7 @@ static int read_each(int fd, struct ctrl_list *l)
 		     l->n < CTRL_MAX; id++) {
 			memset(&q, 0, sizeof(q));
 			q.id = id;
-			if (xioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
+			if (capture_ioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
 				if (errno == EINVAL)
 					continue;
 				return -1;
@@ -136,7 +126,7 @@ static int read_each(int fd, struct ctrl_list *l)
 	return 0;
 }
 
-int camctl_read(int fd, struct ctrl_list *l)
+int ctrl_v4l2_read(int fd, struct ctrl_list *l)
 {
 	struct v4l2_queryctrl q;
 	uint32_t last = 0;
@@ -146,7 +136,7 @@ int camctl_read(int fd, struct ctrl_list *l)
 	memset(&q, 0, sizeof(q));
 	q.id = V4L2_CTRL_FLAG_NEXT_CTRL;
 	while (l->n < CTRL_MAX) {
-		if (xioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
+		if (capture_ioctl(fd, VIDIOC_QUERYCTRL, &q) < 0) {
 			if (errno == ENOTTY || errno == EINVAL)
 				break;		/* the last one, or none */
 			return -1;
@@ -165,19 +155,19 @@ int camctl_read(int fd, struct ctrl_list *l)
 	return 0;
 }
 
-int camctl_get(int fd, uint32_t id, int32_t *v)
+int ctrl_v4l2_get(int fd, uint32_t id, int32_t *v)
 {
 	struct v4l2_control c = { id, 0 };
 
-	if (xioctl(fd, VIDIOC_G_CTRL, &c) < 0)
+	if (capture_ioctl(fd, VIDIOC_G_CTRL, &c) < 0)
 		return -1;
 	*v = c.value;
 	return 0;
 }
 
-int camctl_set(int fd, uint32_t id, int32_t v)
+int ctrl_v4l2_set(int fd, uint32_t id, int32_t v)
 {
 	struct v4l2_control c = { id, v };
 
-	return xioctl(fd, VIDIOC_S_CTRL, &c);
+	return capture_ioctl(fd, VIDIOC_S_CTRL, &c);
 }

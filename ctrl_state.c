@@ -1,18 +1,18 @@
-/* controls.c: the camera's controls between the poll thread and the
+/* ctrl_state.c: the camera's controls between the poll thread and the
  * source thread: requests and their answers go through a mailbox, the
  * list as the source thread last read it is the mailbox's board; the
- * camera is touched on the source thread only. */
+ * camera is touched on the source thread only. ctrl_http.c checks a
+ * request's body and writes its answer. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "controls.h"
 #include "ctrl.h"
-#include "json.h"
+#include "ctrl_http.h"
+#include "ctrl_state.h"
 #include "mailbox.h"
-#include "obuf.h"
 #include "source.h"
 #include "util.h"
 
@@ -28,20 +28,12 @@ enum state {
 	S_LIVE				/* a camera, open: ask it */
 };
 
-struct pair {
-	uint32_t id;
-	char name[CTRL_NAME];
-	int32_t v;			/* asked for; once set, what the
-					   camera took */
-	int has_value;			/* it reads back: kept, put back */
-};
-
 /* A request: set (POST) or read the list afresh (GET), and its answer
  * (status, why; the values the camera took in p). */
 struct job {
 	int get;
 	int n;
-	struct pair p[CTRL_MAX];
+	struct ctrl_pair p[CTRL_MAX];
 	char who[100];
 	int status;
 	char why[200];
@@ -183,7 +175,7 @@ int controls_want(struct controls *ctl, const char *spec, char *err,
  * automatic mode switched off later in the same list makes it active,
  * whatever the order. err[i]: 0 or the errno of p[i]. Returns how many
  * failed. */
-static int set_all(struct source *src, struct pair *p, int n, int *err)
+static int set_all(struct source *src, struct ctrl_pair *p, int n, int *err)
 {
 	int i, pass, bad = 0;
 
@@ -205,7 +197,7 @@ static int set_all(struct source *src, struct pair *p, int n, int *err)
 }
 
 /* "brightness=150 gain=10" of the pairs set, into out. */
-static void pairs_text(const struct pair *p, int n, const int *err,
+static void pairs_text(const struct ctrl_pair *p, int n, const int *err,
 		       char *out, size_t sz)
 {
 	size_t len = 0;
@@ -226,7 +218,7 @@ static void pairs_text(const struct pair *p, int n, const int *err,
 }
 
 /* Why the camera refused a value, as a status and words for the client. */
-static int refused(const struct pair *p, int e, char *why, size_t sz)
+static int refused(const struct ctrl_pair *p, int e, char *why, size_t sz)
 {
 	switch (e) {
 	case EACCES:
@@ -255,7 +247,7 @@ static int refused(const struct pair *p, int e, char *why, size_t sz)
 
 /* Keeps the values of a change that went through, to set them again
  * after a replug. */
-static void keep(struct controls *ctl, const struct pair *p, int n)
+static void keep(struct controls *ctl, const struct ctrl_pair *p, int n)
 {
 	char text[TEXT];
 	int i;
@@ -277,7 +269,7 @@ static void keep(struct controls *ctl, const struct pair *p, int n)
  * the last set first. */
 static void run(struct controls *ctl, struct source *src, struct job *j)
 {
-	struct pair back[CTRL_MAX];
+	struct ctrl_pair back[CTRL_MAX];
 	int32_t old[CTRL_MAX];
 	int has_old[CTRL_MAX], err[CTRL_MAX], berr[CTRL_MAX], i, m = 0;
 	char text[300];
@@ -351,7 +343,7 @@ static const char *reason(const char *why, const char *name)
  * next). Returns how many were set. */
 static int set_kept(struct controls *ctl, struct source *src)
 {
-	struct pair p[CONTROLS_KEPT_MAX];
+	struct ctrl_pair p[CONTROLS_KEPT_MAX];
 	int err[CONTROLS_KEPT_MAX], i, n = 0;
 	char why[200], text[300];
 	const char *tag = ctl->opened ? " again" : "";
@@ -436,130 +428,6 @@ void controls_closed(struct controls *ctl, struct source *src)
 	}
 }
 
-/* Poll thread: checking a change */
-
-struct check {
-	const struct ctrl_list *l;
-	struct pair *p;
-	int n;
-	char unknown[160];		/* the names we do not know */
-	int nunknown;
-	int bad;			/* why says what */
-	char *why;
-	size_t whysz;
-};
-
-/* Adds name to the unknown ones, as printable text, within bounds. */
-static void note_unknown(struct check *k, const char *name)
-{
-	size_t len = strlen(k->unknown), i;
-	char clean[41];
-
-	for (i = 0; name[i] && i + 1 < sizeof(clean); i++)
-		clean[i] = (name[i] >= 'a' && name[i] <= 'z') ||
-			   (name[i] >= 'A' && name[i] <= 'Z') ||
-			   (name[i] >= '0' && name[i] <= '9') ||
-			   name[i] == '_' || name[i] == '-' ? name[i] : '?';
-	clean[i] = 0;
-	if (len + strlen(clean) + 6 < sizeof(k->unknown))
-		snprintf(k->unknown + len, sizeof(k->unknown) - len, "%s%s",
-			 k->nunknown ? ", " : "", clean);
-	else if (!strstr(k->unknown, "..."))
-		snprintf(k->unknown + len, sizeof(k->unknown) - len, ", ...");
-	k->nunknown++;
-}
-
-static int check_pair(void *arg, const char *key, const char *val,
-		      int is_str)
-{
-	struct check *k = arg;
-	const struct ctrl *c = ctrl_find(k->l, key);
-	int32_t v;
-	int i;
-
-	if (!c) {
-		note_unknown(k, key);
-		return 0;
-	}
-	if (k->bad)
-		return 0;	/* the first bad value is the one said */
-	if (ctrl_parse(c, val, is_str, &v, k->why, k->whysz) != 0) {
-		k->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < k->n && k->p[i].id != c->id; i++)
-		;
-	if (i == k->n) {		/* named twice: the last one counts */
-		k->n++;
-		k->p[i].id = c->id;
-		k->p[i].has_value = ctrl_has_value(c);
-		snprintf(k->p[i].name, sizeof(k->p[i].name), "%s", c->name);
-	}
-	k->p[i].v = v;
-	return 0;
-}
-
-/* The body's values checked against l into p[0..*n). 0, or 400 with
- * why: not a flat object, unknown names (all of them named), or the
- * first value that does not fit its control. */
-static int check_body(const struct ctrl_list *l, const char *s, size_t len,
-		      struct pair *p, int *n, char *why, size_t whysz)
-{
-	struct check k;
-
-	memset(&k, 0, sizeof(k));
-	k.l = l;
-	k.p = p;
-	k.why = why;
-	k.whysz = whysz;
-	if (json_each(s, len, check_pair, &k) != 0) {
-		snprintf(why, whysz, "expected a JSON object of control names "
-			 "and values, such as {\"brightness\":140}");
-		return 400;
-	}
-	if (k.nunknown) {
-		snprintf(why, whysz, "unknown control%s: %s (GET /controls "
-			 "lists them)", k.nunknown > 1 ? "s" : "", k.unknown);
-		return 400;
-	}
-	if (k.bad)
-		return 400;
-	*n = k.n;
-	return 0;
-}
-
-/* Poll thread: answers */
-
-/* {"set":{...},"controls":[...]} (a change) or {"controls":[...]}. */
-static int answer(const struct ctrl_list *l, const struct pair *p, int n,
-		  int get, struct obuf *b)
-{
-	const struct ctrl *c;
-	int i, k;
-
-	obuf_printf(b, "{");
-	if (!get) {
-		obuf_printf(b, "\"set\":{");
-		for (i = 0; i < n; i++) {
-			obuf_printf(b, "%s", i ? "," : "");
-			obuf_json_str(b, p[i].name);
-			obuf_printf(b, ":");
-			for (c = NULL, k = 0; k < l->n && !c; k++)
-				if (l->c[k].id == p[i].id)
-					c = &l->c[k];
-			if (c)
-				ctrl_json_value(b, c, p[i].v);
-			else
-				obuf_printf(b, "%d", (int)p[i].v);
-		}
-		obuf_printf(b, "},");
-	}
-	obuf_printf(b, "\"controls\":");
-	ctrl_json(b, l);
-	obuf_printf(b, "}\n");
-	return 200;
-}
-
 /* A source without controls (ctl NULL): an empty list, and every name
  * unknown. The list is not const: a const one would sit, zeros and all,
  * in the binary (100 KB of it), where a mutable one is bss. */
@@ -567,13 +435,13 @@ static int no_controls(const struct controls_req *r, struct obuf *b,
 		       char *why, size_t whysz)
 {
 	static struct ctrl_list none;
-	struct pair p[1];
+	struct ctrl_pair p[1];
 	int n = 0, st;
 
-	if (r->body && (st = check_body(&none, r->body, r->len, p, &n, why,
-					whysz)) != 0)
+	if (r->body && (st = ctrl_http_check(&none, r->body, r->len, p, &n,
+					     why, whysz)) != 0)
 		return st;
-	return answer(&none, p, 0, !r->body, b);
+	return ctrl_http_answer(&none, p, 0, !r->body, b);
 }
 
 /* A request seen for the first time: answered from the board, or left
@@ -587,7 +455,7 @@ static int begin(struct controls *ctl, const struct controls_req *r,
 
 	mailbox_read(ctl->mb, ctl->view);
 	if (!r->body && v->state != S_LIVE)
-		return answer(&v->list, NULL, 0, 1, b);
+		return ctrl_http_answer(&v->list, NULL, 0, 1, b);
 	if (r->body && v->state == S_AWAY) {
 		snprintf(why, whysz, "the camera is not there now (NO "
 			 "SIGNAL): try again when it is back");
@@ -600,11 +468,11 @@ static int begin(struct controls *ctl, const struct controls_req *r,
 	j->get = !r->body;
 	snprintf(j->who, sizeof(j->who), "%s", r->who ? r->who : "");
 	if (r->body) {
-		st = check_body(&v->list, r->body, r->len, j->p, &j->n, why,
-				whysz);
+		st = ctrl_http_check(&v->list, r->body, r->len, j->p, &j->n,
+				     why, whysz);
 		if (st || j->n == 0) {
 			if (!st)
-				st = answer(&v->list, j->p, 0, 0, b);
+				st = ctrl_http_answer(&v->list, j->p, 0, 0, b);
 			free(j);
 			return st;
 		}
@@ -641,7 +509,8 @@ int controls_ask(struct controls *ctl, const struct controls_req *r,
 		mailbox_read(ctl->mb, ctl->view);
 		st = j->status;
 		if (st == 200)
-			answer(&ctl->view->list, j->p, j->n, j->get, b);
+			ctrl_http_answer(&ctl->view->list, j->p, j->n, j->get,
+					 b);
 		else
 			snprintf(why, whysz, "%s", j->why);
 		break;

@@ -1,13 +1,13 @@
-/* controls.c: the camera's controls between the poll thread and the
+/* ctrl_state.c: the camera's controls between the poll thread and the
  * source thread. The list as the source thread last read it and a few
- * requests with their answers live under a lock of their own: the poll
+ * requests with their answers go through a mailbox (mailbox.c): the poll
  * thread leaves a request and comes back for the answer, so it never
  * waits on the camera; the source thread, the only one that touches the
  * camera, serves them between frames. It also keeps every value set (by
  * --ctrl or POST) and sets them again when the camera comes back after
- * an unplug. */
-#ifndef CONTROLS_H
-#define CONTROLS_H
+ * an unplug. The bodies of /controls are ctrl_http.c's. */
+#ifndef CTRL_STATE_H
+#define CTRL_STATE_H
 #include <stddef.h>
 #include <stdint.h>
 
