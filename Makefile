@@ -268,6 +268,14 @@ bench-device: rerocctv tests/wsclient tests/fakecam.so
 bench-libc: tests/wsclient
 	$(Q)sh bench/libc.sh
 
+# 1000 MJPEG viewers of the camera: fps per viewer, the poll thread's cost;
+# bench-profile: perf's view of the same.
+bench-viewers: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/viewers.sh
+
+bench-profile: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/profile.sh
+
 # The unit names the binary where BINDIR puts it.
 install: rerocctv
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -290,7 +298,7 @@ clean:
 	rm -rf build tests/trash.*
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants bench-auth bench bench-links install uninstall clean
-.PHONY: bench-device bench-libc
+.PHONY: bench-device bench-libc bench-viewers bench-profile
 -include $(OBJ:.o=.d)
 -include $(SOBJ:.o=.d)
 .PHONY: static dist dist-one
