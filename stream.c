@@ -573,9 +573,18 @@ static void tcp_view(struct conn *c, struct adapt_obs *o, uint64_t *acked)
 
 	memset(&ti, 0, sizeof(ti));
 	*acked = 0;
-	if (ioctl(c->fd, TIOCOUTQ, &queued) == 0)
-		o->queued = queued;
 	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		len = 0;
+	/* What the socket holds is what went and is not acknowledged yet
+	 * (TIOCOUTQ's figure); the pacing knows it from then on. */
+	if (len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
+	    sizeof(ti.tcpi_bytes_acked) && ti.tcpi_bytes_acked <= c->bytes) {
+		o->queued = (double)(c->bytes - ti.tcpi_bytes_acked);
+		c->pace.acked = MAX(c->pace.acked, ti.tcpi_bytes_acked);
+	} else if (ioctl(c->fd, TIOCOUTQ, &queued) == 0) {
+		o->queued = queued;
+	}
+	if (len == 0)
 		return;
 	o->rtt_ms = ti.tcpi_rtt / 1000.0;
 	o->ack_ms = ti.tcpi_last_ack_recv;
