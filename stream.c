@@ -514,6 +514,31 @@ static void answer_snapshot(struct conn *c, struct frame *f)
 	conn_end(c, f->data, f->len, unref, frame_ref(f));
 }
 
+/* The multipart head of frame f into h (size bytes): its length, or -1
+ * if it does not fit. Every MJPEG client gets the same head for a frame,
+ * so the last one made is kept. */
+static int mjpeg_head(unsigned char *h, size_t size, const struct frame *f)
+{
+	static char last[256];
+	static size_t last_len;
+	static int64_t last_ts;
+	static int n;
+
+	if (n <= 0 || f->len != last_len || f->ts_us != last_ts) {
+		n = snprintf(last, sizeof(last), "--%s\r\nContent-Type: "
+			     "image/jpeg\r\nContent-Length: %zu\r\n"
+			     "X-Timestamp: %lld.%06lld\r\n\r\n", boundary,
+			     f->len, (long long)(f->ts_us / 1000000),
+			     (long long)(f->ts_us % 1000000));
+		last_len = f->len;
+		last_ts = f->ts_us;
+	}
+	if (n <= 0 || (size_t)n >= size || (size_t)n >= sizeof(last))
+		return -1;
+	memcpy(h, last, (size_t)n);
+	return n;
+}
+
 void stream_offer(struct conn *c, struct frame *f)
 {
 	struct stream *st = c->st;
@@ -532,12 +557,7 @@ void stream_offer(struct conn *c, struct frame *f)
 	if (st->kind == ST_WS) {
 		n = (int)ws_frame_header(m.head, WS_BINARY, f->len);
 	} else {
-		n = snprintf((char *)m.head, sizeof(m.head),
-			     "--%s\r\nContent-Type: image/jpeg\r\n"
-			     "Content-Length: %zu\r\nX-Timestamp: "
-			     "%lld.%06lld\r\n\r\n", boundary, f->len,
-			     (long long)(f->ts_us / 1000000),
-			     (long long)(f->ts_us % 1000000));
+		n = mjpeg_head(m.head, sizeof(m.head), f);
 		m.crlf = 1;
 	}
 	if (n <= 0 || (size_t)n >= sizeof(m.head))
