@@ -67,7 +67,8 @@ static int allowed(const struct stream *st, int rung)
  * address watches: beyond that its streams get the nearest rung someone
  * watches already, so one host cannot make the server encode every rung
  * for as long as it likes. The connections are looked at only while more
- * rungs are watched than the cap (most viewers share a few). */
+ * rungs are watched than the cap and nobody else watches the rung (most
+ * viewers share a few). */
 static int address_cap(struct conn *c, int rung)
 {
 	struct conn_env *e = c->env;
@@ -78,7 +79,9 @@ static int address_cap(struct conn *c, int rung)
 		return rung;
 	for (i = 0; i < RUNG_N; i++)
 		n += e->watching[i] - (i == c->st->want) > 0;
-	if (n < cap)
+	/* Nor while another stream watches this rung already: it costs
+	 * nothing more. */
+	if (n < cap || e->watching[rung] - (rung == c->st->want) > 0)
 		return rung;
 	for (i = 0; i < e->nconns; i++) {
 		const struct conn *o = e->conns[i];
@@ -87,8 +90,6 @@ static int address_cap(struct conn *c, int rung)
 			(memcmp(o->client.key, c->client.key, 16) ? other :
 			 mine)[o->st->want] = 1;
 	}
-	if (mine[rung] || other[rung])
-		return rung;
 	for (i = 0, n = 0; i < RUNG_N; i++) {
 		n += mine[i] && !other[i];
 		watched[i] = mine[i] || other[i];
