@@ -63,15 +63,19 @@ static int allowed(const struct stream *st, int rung)
 	return rung;
 }
 
+/* Changes whenever a stream's subscription does. */
+static uint64_t watch_gen = 1;
+
 /* One address may cause at most --max-rungs-per-ip rungs that no other
  * address watches: beyond that its streams get the nearest rung someone
  * watches already, so one host cannot make the server encode every rung
  * for as long as it likes. The connections are looked at only while more
  * rungs are watched than the cap and nobody else watches the rung (most
- * viewers share a few). */
+ * viewers share a few), and again only once a subscription has changed. */
 static int address_cap(struct conn *c, int rung)
 {
 	struct conn_env *e = c->env;
+	struct stream *st = c->st;
 	int cap = e->cfg->max_rungs_ip, mine[RUNG_N] = {0}, other[RUNG_N] = {0};
 	int watched[RUNG_N], i, n = 0;
 
@@ -83,6 +87,9 @@ static int address_cap(struct conn *c, int rung)
 	 * nothing more. */
 	if (n < cap || e->watching[rung] - (rung == c->st->want) > 0)
 		return rung;
+	if (st->cap_gen == watch_gen && st->cap_ask == rung &&
+	    st->cap_auto == st->is_auto)
+		return st->cap_rung;
 	for (i = 0; i < e->nconns; i++) {
 		const struct conn *o = e->conns[i];
 
@@ -94,7 +101,12 @@ static int address_cap(struct conn *c, int rung)
 		n += mine[i] && !other[i];
 		watched[i] = mine[i] || other[i];
 	}
-	return n < cap ? rung : rung_nearest(watched, rung, c->st->is_auto);
+	st->cap_gen = watch_gen;
+	st->cap_ask = rung;
+	st->cap_auto = st->is_auto;
+	st->cap_rung = n < cap ? rung : rung_nearest(watched, rung,
+						     st->is_auto);
+	return st->cap_rung;
 }
 
 /* Subscribes to rung (-1: none) at the hub: what the access and the
@@ -127,6 +139,7 @@ static void want(struct conn *c, int rung)
 		c->env->watching[rung]++;
 	}
 	st->want = rung;
+	watch_gen++;
 	/* Only frames produced from now on: an old one would be stale. */
 	st->last_seq = hub_seq(c->env->hub);
 }
