@@ -10,7 +10,11 @@
 # 1000), VIEWERS_QUALITY (default 80; a list such as "60 70 80 auto"
 # splits the viewers evenly, one wsclient each), BENCH_SECS (seconds
 # measured per run, default 20), BENCH_REPS (runs, default 3),
-# VIEWERS_SOURCE (camera, or test: the built-in pattern), VIEWERS_RR (the
+# VIEWERS_SOURCE (camera, or test: the built-in pattern), VIEWERS_AUTH
+# (basic or session: the server with an accounts file, every viewer with
+# an admin's Basic credentials or one session's cookie, /metrics being
+# an admin's; access is checked again every second for every open
+# stream), VIEWERS_RR (the
 # server binary, default ./rerocctv, to compare two builds run after run),
 # VIEWERS_PERF (a file: over the last run's measured seconds, `perf
 # record` on the server writes it and `perf stat` of the poll thread's
@@ -46,6 +50,7 @@ SYSCALLS=syscalls:sys_enter_writev,syscalls:sys_enter_write
 SYSCALLS=$SYSCALLS,syscalls:sys_enter_ioctl,syscalls:sys_enter_getsockopt
 SYSCALLS=$SYSCALLS,syscalls:sys_enter_poll,syscalls:sys_enter_read
 QUALITY=${VIEWERS_QUALITY:-80}
+AUTH=${VIEWERS_AUTH:-}
 NQ=$(echo "$QUALITY" | wc -w)
 SPID=
 LPIDS=
@@ -88,7 +93,7 @@ ticks () {
 
 # frames: "SOURCE ENCODED" frames so far (encoded: all rungs').
 frames () {
-	curl -s -m 2 "http://127.0.0.1:$PORT/metrics" |
+	curl -s -m 2 ${COOKIE:+-b "$COOKIE"} "$BASE/metrics" |
 		awk '/^rerocctv_source_frames_total / { s = $2 }
 		     /^rerocctv_encoded_frames_total\{/ { e += $2 }
 		     END { print s + 0, e + 0 }'
@@ -118,6 +123,16 @@ start () {
 	*)
 		die "VIEWERS_SOURCE: camera or test" ;;
 	esac
+	case $AUTH in
+	basic|session)
+		printf "viewerpass1\n" | "$RR" passwd "$OUT/users" viewer \
+			--role admin \
+			>/dev/null 2>&1 || die "rerocctv passwd failed"
+		set -- "$@" --auth-file "$OUT/users" ;;
+	'') ;;
+	*)
+		die "VIEWERS_AUTH: basic or session" ;;
+	esac
 	"$@" --size 1280x720 --fps 30 --listen 127.0.0.1:0 \
 		--max-clients $((N + 16)) --max-per-ip $((N + 16)) \
 		>"$OUT/server.log" 2>&1 &
@@ -132,9 +147,22 @@ start () {
 		s_i=$((s_i + 1))
 	done
 	test -n "$PORT" || { cat >&2 "$OUT/server.log"; die "no server"; }
+	BASE=http://127.0.0.1:$PORT
+	COOKIE=
+	case $AUTH in
+	basic)
+		BASE=http://viewer:viewerpass1@127.0.0.1:$PORT ;;
+	session)
+		COOKIE=$(curl -s -m 30 -D - -o /dev/null \
+			-H "Content-Type: application/json" \
+			-d '{"user":"viewer","password":"viewerpass1"}' \
+			"$BASE/login" | tr -d '\r' |
+			sed -n 's/^Set-Cookie: \(rerocctv_session=[^;]*\).*/\1/p')
+		test -n "$COOKIE" || die "no session" ;;
+	esac
 	s_i=0
-	until curl -sf -m 3 -o "$OUT/warm.jpg" \
-		"http://127.0.0.1:$PORT/snapshot?quality=80"
+	until curl -sf -m 3 -o "$OUT/warm.jpg" ${COOKIE:+-b "$COOKIE"} \
+		"$BASE/snapshot?quality=80"
 	do
 		s_i=$((s_i + 1))
 		test $s_i -lt 20 || die "no frames"
@@ -156,7 +184,8 @@ run () {
 	do
 		r_g=$((r_g + 1))
 		"$WSC" load --json -n $((N / NQ)) -t $((SECS + 6)) \
-			"http://127.0.0.1:$PORT/stream?quality=$q" \
+			${COOKIE:+-H "Cookie: $COOKIE"} \
+			"$BASE/stream?quality=$q" \
 			>"$OUT/load.$1.$r_g.out" 2>"$OUT/load.$1.$r_g.err" &
 		LPIDS="$LPIDS $!"
 	done
@@ -246,7 +275,7 @@ done
 stop
 
 {
-echo "## $N MJPEG viewers, 1280x720, quality $QUALITY ($SOURCE), loopback"
+echo "## $N MJPEG viewers, 1280x720, quality $QUALITY ($SOURCE${AUTH:+, $AUTH}), loopback"
 echo
 echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC');" \
 	"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
