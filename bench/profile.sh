@@ -5,8 +5,8 @@
 # measured seconds `perf record` on the server (cpu-clock samples with
 # DWARF call graphs) and `perf stat` of the poll thread's system calls.
 # Prints the poll thread's functions by their own samples, its functions
-# with what they call (the C library and ours), and its system calls per
-# frame per viewer.
+# with what they call (the C library and ours), in % of all the server's
+# samples, and its system calls per frame per viewer.
 #
 # Usage: sh bench/profile.sh. Environment as for bench/viewers.sh
 # (BENCH_SECS defaults to 10 here; VIEWERS_RR another binary);
