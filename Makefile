@@ -169,6 +169,12 @@ bench-libc: tests/wsclient
 	$(Q)sh bench/libc.sh
 bench-adapt-cost: rerocctv tests/wsclient
 	$(Q)sh bench/adapt-cost.sh
+# 1000 MJPEG viewers of the camera: fps per viewer, the poll thread's cost;
+# bench-profile: perf's view of the same.
+bench-viewers: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/viewers.sh
+bench-profile: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/profile.sh
 
 # The unit names the binary where BINDIR puts it.
 install: rerocctv
@@ -193,5 +199,5 @@ clean:
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants install \
 	uninstall clean bench bench-auth bench-links bench-device bench-libc \
-	bench-adapt-cost
+	bench-adapt-cost bench-viewers bench-profile
 -include $(OBJ:.o=.d)

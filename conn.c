@@ -349,6 +349,17 @@ void conn_finish(struct conn *c)
 
 /* Output */
 
+/* Would a message of size bytes, with queued bytes in the socket, be
+ * through in time? */
+static int pace_fits(const struct conn_pace *p, double queued, double size)
+{
+	double excess = queued - p->pipe;
+
+	/* A frame is a few packets at least: below that the path is as good
+	 * as idle. */
+	return excess <= 3 * 1500 || (excess + size) / p->rate <= p->budget;
+}
+
 /* May msg[0], not started yet, start now (see struct conn_pace)? 1 yes;
  * 0: not yet, and pace.until says when to look again. */
 static int pace_start(struct conn *c)
@@ -356,14 +367,22 @@ static int pace_start(struct conn *c)
 	struct conn_pace *p = &c->pace;
 	const struct conn_msg *m = &c->msg[0];
 	double size = (double)(m->headlen + m->bodylen), excess, room;
-	int queued;
+	double queued;
+	int q;
 
-	if (p->rate <= 0 || ioctl(c->fd, TIOCOUTQ, &queued) != 0)
+	if (p->rate <= 0)
 		return 1;
-	excess = queued - p->pipe;
-	/* A frame is a few packets at least: below that the path is as good
-	 * as idle. */
-	if (excess <= 3 * 1500 || (excess + size) / p->rate <= p->budget) {
+	/* The socket holds at most what went beyond what the peer had
+	 * acknowledged when last asked: when even that fits, the exact
+	 * figure (a system call a frame) is not needed. */
+	queued = (double)(c->bytes - MIN(c->bytes, p->acked));
+	if (!pace_fits(p, queued, size)) {
+		if (ioctl(c->fd, TIOCOUTQ, &q) != 0)
+			return 1;
+		queued = q;
+		p->acked = c->bytes - MIN(c->bytes, (uint64_t)q);
+	}
+	if (pace_fits(p, queued, size)) {
 		if (p->held_since) {
 			p->held_us += c->env->now - p->held_since;
 			p->held_since = 0;
@@ -373,6 +392,7 @@ static int pace_start(struct conn *c)
 	}
 	/* When the queue will have drained enough: to what leaves the frame
 	 * room in the budget, or to nothing for one larger than it. */
+	excess = queued - p->pipe;
 	room = MAX(0, p->budget * p->rate - size);
 	p->until = c->env->now + (int64_t)MAX(1000, MIN(100000,
 		   (excess - room) / p->rate * 1e6));

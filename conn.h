@@ -101,6 +101,9 @@ struct conn_pace {
 	double rate;			/* bytes/s the path drains */
 	double pipe;			/* bytes in flight that are no queue */
 	double budget;			/* seconds */
+	uint64_t acked;			/* bytes the peer had acknowledged
+					   when last known (0: unknown): the
+					   socket holds at most bytes - acked */
 	int64_t until;			/* monotonic µs: no start before */
 	int64_t held_us;		/* time a message waited, all told */
 	int64_t held_since;		/* a message waits since, or 0 */

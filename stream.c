@@ -64,14 +64,19 @@ static int allowed(const struct stream *st, int rung)
 	return rung;
 }
 
+/* Changes whenever a stream's subscription does. */
+static uint64_t watch_gen = 1;
+
 /* One address may cause at most --max-rungs-per-ip rungs that no other
  * address watches: beyond that its streams get the nearest rung someone
  * watches already, so one host cannot make the server encode every rung
  * for as long as it likes. The connections are looked at only while more
- * rungs are watched than the cap (most viewers share a few). */
+ * rungs are watched than the cap and nobody else watches the rung (most
+ * viewers share a few), and again only once a subscription has changed. */
 static int address_cap(struct conn *c, int rung)
 {
 	struct conn_env *e = c->env;
+	struct stream *st = c->st;
 	int cap = e->cfg->max_rungs_ip, mine[RUNG_N] = {0}, other[RUNG_N] = {0};
 	int watched[RUNG_N], i, n = 0;
 
@@ -79,8 +84,13 @@ static int address_cap(struct conn *c, int rung)
 		return rung;
 	for (i = 0; i < RUNG_N; i++)
 		n += e->watching[i] - (i == c->st->want) > 0;
-	if (n < cap)
+	/* Nor while another stream watches this rung already: it costs
+	 * nothing more. */
+	if (n < cap || e->watching[rung] - (rung == c->st->want) > 0)
 		return rung;
+	if (st->cap_gen == watch_gen && st->cap_ask == rung &&
+	    st->cap_auto == st->is_auto)
+		return st->cap_rung;
 	for (i = 0; i < e->nconns; i++) {
 		const struct conn *o = e->conns[i];
 
@@ -88,13 +98,16 @@ static int address_cap(struct conn *c, int rung)
 			(memcmp(o->client.key, c->client.key, 16) ? other :
 			 mine)[o->st->want] = 1;
 	}
-	if (mine[rung] || other[rung])
-		return rung;
 	for (i = 0, n = 0; i < RUNG_N; i++) {
 		n += mine[i] && !other[i];
 		watched[i] = mine[i] || other[i];
 	}
-	return n < cap ? rung : rung_nearest(watched, rung, c->st->is_auto);
+	st->cap_gen = watch_gen;
+	st->cap_ask = rung;
+	st->cap_auto = st->is_auto;
+	st->cap_rung = n < cap ? rung : rung_nearest(watched, rung,
+						     st->is_auto);
+	return st->cap_rung;
 }
 
 /* Subscribes to rung (-1: none) at the hub: what the access and the
@@ -127,6 +140,7 @@ static void want(struct conn *c, int rung)
 		c->env->watching[rung]++;
 	}
 	st->want = rung;
+	watch_gen++;
 	/* Only frames produced from now on: an old one would be stale. */
 	st->last_seq = hub_seq(c->env->hub);
 }
@@ -516,6 +530,31 @@ static void answer_snapshot(struct conn *c, struct frame *f)
 	route_body(c, f->data, f->len, unref, frame_ref(f));
 }
 
+/* The multipart head of frame f into h (size bytes): its length, or -1
+ * if it does not fit. Every MJPEG client gets the same head for a frame,
+ * so the last one made is kept. */
+static int mjpeg_head(unsigned char *h, size_t size, const struct frame *f)
+{
+	static char last[256];
+	static size_t last_len;
+	static int64_t last_ts;
+	static int n;
+
+	if (n <= 0 || f->len != last_len || f->ts_us != last_ts) {
+		n = snprintf(last, sizeof(last), "--%s\r\nContent-Type: "
+			     "image/jpeg\r\nContent-Length: %zu\r\n"
+			     "X-Timestamp: %lld.%06lld\r\n\r\n", boundary,
+			     f->len, (long long)(f->ts_us / 1000000),
+			     (long long)(f->ts_us % 1000000));
+		last_len = f->len;
+		last_ts = f->ts_us;
+	}
+	if (n <= 0 || (size_t)n >= size || (size_t)n >= sizeof(last))
+		return -1;
+	memcpy(h, last, (size_t)n);
+	return n;
+}
+
 void stream_offer(struct conn *c, struct frame *f)
 {
 	struct stream *st = c->st;
@@ -534,12 +573,7 @@ void stream_offer(struct conn *c, struct frame *f)
 	if (st->kind == ST_WS) {
 		n = (int)ws_frame_header(m.head, WS_BINARY, f->len);
 	} else {
-		n = snprintf((char *)m.head, sizeof(m.head),
-			     "--%s\r\nContent-Type: image/jpeg\r\n"
-			     "Content-Length: %zu\r\nX-Timestamp: "
-			     "%lld.%06lld\r\n\r\n", boundary, f->len,
-			     (long long)(f->ts_us / 1000000),
-			     (long long)(f->ts_us % 1000000));
+		n = mjpeg_head(m.head, sizeof(m.head), f);
 		m.crlf = 1;
 	}
 	if (n <= 0 || (size_t)n >= sizeof(m.head))
@@ -575,9 +609,18 @@ static void tcp_view(struct conn *c, struct adapt_obs *o, uint64_t *acked)
 
 	memset(&ti, 0, sizeof(ti));
 	*acked = 0;
-	if (ioctl(c->fd, TIOCOUTQ, &queued) == 0)
-		o->queued = queued;
 	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		len = 0;
+	/* What the socket holds is what went and is not acknowledged yet
+	 * (TIOCOUTQ's figure); the pacing knows it from then on. */
+	if (len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
+	    sizeof(ti.tcpi_bytes_acked) && ti.tcpi_bytes_acked <= c->bytes) {
+		o->queued = (double)(c->bytes - ti.tcpi_bytes_acked);
+		c->pace.acked = MAX(c->pace.acked, ti.tcpi_bytes_acked);
+	} else if (ioctl(c->fd, TIOCOUTQ, &queued) == 0) {
+		o->queued = queued;
+	}
+	if (len == 0)
 		return;
 	o->rtt_ms = ti.tcpi_rtt / 1000.0;
 	o->ack_ms = ti.tcpi_last_ack_recv;

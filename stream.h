@@ -27,6 +27,10 @@ struct stream {
 					   (--max-rungs-per-ip): the rung
 					   subscribed to at the hub */
 	int capped;			/* the two differ */
+	uint64_t cap_gen;		/* the last look at every stream for
+					   the cap, kept while no stream's
+					   subscription changes: */
+	int cap_ask, cap_auto, cap_rung;	/* what it was asked, found */
 	int rung;			/* rung of the last frame served */
 	int is_auto, v1;		/* v1: subprotocol rerocctv.v1 */
 	int max_rung;			/* highest full-size quality the
