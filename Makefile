@@ -20,7 +20,7 @@ HARDEN ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD ?= -pie -Wl,-z,relro,-z,now
 
 SRC = rerocctv.c server.c admit.c conn.c route.c page.c api.c stream.c \
-	status.c auth.c session.c guess.c account.c share.c access.c json.c \
+	path.c status.c auth.c session.c guess.c account.c share.c access.c json.c \
 	http.c ws.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
