@@ -28,6 +28,10 @@
 # recv = frames received / viewers / the client's run time. poll µs = the
 # poll thread's CPU time per frame per viewer, taking the median fps as
 # every viewer's: other work on the machine moves it less than the fps.
+# The machine's other work moves the fps a lot: to compare two builds,
+# alternate single runs of each and compare medians, e.g.
+#   for i in 1 2 3 4 5; do for b in ./old ./new; do VIEWERS_RR=$b \
+#   BENCH_REPS=1 sh bench/viewers.sh; done; done
 # One line per run in build/bench/viewers/runs:
 #   fps_median fps_p10 fps_min recv_fps cpu% poll% client% errors
 #   source_fps encoded_fps poll_wait% poll_us
