@@ -25,7 +25,7 @@ SRC = rerocctv.c server.c admit.c conn.c route.c page.c api.c stream.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
 	ctrl_state.c ctrl_http.c util.c web.c frame.c ladder.c mailbox.c \
-	budget.c
+	budget.c camera.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))

@@ -20,6 +20,7 @@ struct request;
 struct stream;
 struct auth;
 struct controls;
+struct camera;
 struct conn;
 
 /* What every connection sees of the server. Owned by server.c; the
@@ -27,6 +28,9 @@ struct conn;
 struct conn_env {
 	const struct config *cfg;
 	struct hub *hub;
+	struct camera *cams;		/* the cameras (camera.h); the
+					   first also at the plain paths */
+	int ncams;
 	struct auth *auth;		/* NULL: no accounts, open access */
 	struct controls *controls;	/* the camera's controls
 					   (ctrl_state.c), or NULL: none */
