@@ -9,6 +9,7 @@
 #include "access.h"
 #include "api.h"
 #include "auth.h"
+#include "camera.h"
 #include "conn.h"
 #include "ctrl_state.h"
 #include "json.h"
@@ -220,7 +221,7 @@ void api_controls(struct conn *c, const struct route_req *q)
 	cr.len = cr.body ? r->content_length : 0;
 	cr.who = who;
 	cr.now = c->env->now;
-	st = controls_ask(c->env->controls, &cr, &b, why, sizeof(why));
+	st = controls_ask(c->rq->cam->controls, &cr, &b, why, sizeof(why));
 	if (st == CONTROLS_WAIT) {
 		conn_hold_request(c, c->env->now + 1);
 		return;

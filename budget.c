@@ -28,12 +28,12 @@ enum {
 #define DEEP_FALL 0.8		/* a source rate lower than this */
 #define KEEP_OVER 1.1		/* an encoded rung keeps its place */
 
-void budget_init(struct budget *b, int workers, int max_rungs, double fps)
+void budget_init(struct budget *b, int workers, int max_rungs)
 {
 	memset(b, 0, sizeof(*b));
 	b->max_rungs = MAX(0, max_rungs);
 	b->backoff = BACKOFF_MIN_S;
-	b->cap_ms = MAX(1, workers) * 1000.0 / (fps > 0 ? fps : 30) * BUSY_MAX;
+	b->cap_ms = MAX(1, workers) * 1000.0 * BUSY_MAX;
 	snprintf(b->why, sizeof(b->why), "until measured: %d worker%s",
 		 MAX(1, workers), workers == 1 ? "" : "s");
 }
@@ -55,6 +55,19 @@ double budget_cost(const double *enc_ms, int rung, double fps, int src_free)
 	return full / (1 << 2 * rung_scale(rung));
 }
 
+/* Where ask i comes in budget_plan's order: its round (how many costly
+ * rungs of its camera were asked before it) above when it was asked. */
+static uint64_t order(const struct budget_ask *a, int n, int i)
+{
+	uint64_t round = 0;
+	int k;
+
+	for (k = 0; k < n; k++)
+		round += a[k].cam == a[i].cam && a[k].cost_ms > 0 &&
+			 a[k].asked_at < a[i].asked_at;
+	return round << 40 | a[i].asked_at;
+}
+
 /* Does one more rung of cost c fit, on top of n rungs costing used? */
 static int fits(const struct budget *b, int n, double used, double c,
 		int was)
@@ -69,21 +82,25 @@ static int fits(const struct budget *b, int n, double used, double c,
 int budget_plan(const struct budget *b, struct budget_ask *a, int n,
 		const int *was)
 {
+	uint64_t key[BUDGET_ASKS];
 	int i, k, on = 0, full = 0;
 	double used = 0;
 
-	for (i = 0; i < n; i++)
+	n = MIN(n, BUDGET_ASKS);
+	for (i = 0; i < n; i++) {
 		a[i].on = -1;		/* not looked at yet */
+		key[i] = order(a, n, i);
+	}
 	for (k = 0; k < n; k++) {
 		int next = -1;
 
 		for (i = 0; i < n; i++)
-			if (a[i].on < 0 && (next < 0 ||
-			    a[i].asked_at < a[next].asked_at))
+			if (a[i].on < 0 && (next < 0 || key[i] < key[next]))
 				next = i;
 		a[next].on = 0;
-		if (a[next].cost_ms > 0 && (full || !fits(b, on, used,
-		    a[next].cost_ms, was[next]))) {
+		/* A camera's first rung (round 0) is always taken. */
+		if (a[next].cost_ms > 0 && key[next] >> 40 && (full ||
+		    !fits(b, on, used, a[next].cost_ms, was[next]))) {
 			full = 1;
 			continue;
 		}
@@ -99,12 +116,16 @@ int budget_tune(struct budget *b, const struct budget_ask *a, int n,
 		int source_ok)
 {
 	double used = 0, next = 0, newest, cap;
+	uint64_t key[BUDGET_ASKS];
 	int i, first = -1, last = -1;
 
+	n = MIN(n, BUDGET_ASKS);
+	for (i = 0; i < n; i++)
+		key[i] = order(a, n, i);
 	for (i = 0; i < n; i++)
 		if (a[i].on && a[i].cost_ms > 0) {
 			used += a[i].cost_ms;
-			if (last < 0 || a[i].asked_at > a[last].asked_at)
+			if (last < 0 || key[i] > key[last])
 				last = i;
 		}
 	/* Just under the set without its newest rung: what it costs. */
@@ -113,7 +134,7 @@ int budget_tune(struct budget *b, const struct budget_ask *a, int n,
 	 * budget_plan() takes them in that order. */
 	for (i = 0; i < n; i++)
 		if (!a[i].on && a[i].cost_ms > 0 &&
-		    (first < 0 || a[i].asked_at < a[first].asked_at))
+		    (first < 0 || key[i] < key[first]))
 			first = i;
 	if (first >= 0)
 		next = a[first].cost_ms;

@@ -14,12 +14,9 @@
 #include "ladder.h"
 #include "obuf.h"
 
-struct hub;
-struct hub_stats;
 struct request;
 struct stream;
 struct auth;
-struct controls;
 struct camera;
 struct conn;
 
@@ -27,22 +24,15 @@ struct conn;
  * others read it (status.c walks conns[] for /state). */
 struct conn_env {
 	const struct config *cfg;
-	struct hub *hub;
 	struct camera *cams;		/* the cameras (camera.h); the
 					   first also at the plain paths */
 	int ncams;
 	struct auth *auth;		/* NULL: no accounts, open access */
-	struct controls *controls;	/* the camera's controls
-					   (ctrl_state.c), or NULL: none */
 	int exposed;			/* listening beyond loopback */
 	int64_t now;			/* monotonic µs, once per loop turn */
 	int64_t started;		/* when the server started, monotonic */
 	uint64_t total_clients;
-	int watching[RUNG_N];		/* streams subscribed to each rung
-					   (stream.c) */
 	int64_t capped_logged;		/* the last --max-rungs-per-ip line */
-	struct hub_stats *hstats;	/* the hub's statistics ... */
-	int64_t hstats_at;		/* ... as read at this loop turn */
 	struct conn **conns;		/* every open connection */
 	int nconns;
 	int stopping;			/* shutting down: responses close */

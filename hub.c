@@ -1,15 +1,18 @@
-/* hub.c: frames between the threads: the newest frame per rung, the
- * rungs asked for and encoded, and the encoder workers.
+/* hub.c: frames between the threads: per camera (a hub), the newest frame
+ * per rung and the rungs asked for; for every camera at once (the pool),
+ * the encoder workers and the encode budget.
  *
  * Threads meet in three places: here (frames), in mailbox.c (requests
  * another thread answers: password checks, camera controls) and in
- * frame.c (kept frame blocks). Here one mutex, lock, guards everything
- * shared, with two conditions on it (work_cv: a job for the workers,
- * done_cv: the job done); no other lock is taken while it is held (a
- * frame replaced is let go after unlocking). Encoding runs outside it,
- * so do the producer's frame preparation and the workers' blocks. The poll
- * thread is woken through a pipe, one byte at a time (wake_pending says
- * a byte is in it). */
+ * frame.c (kept frame blocks). Here one mutex, the pool's lock, guards
+ * everything shared by every hub, with conditions on it (work_cv: a job
+ * for the workers, each hub's done_cv: its job done); no other lock is
+ * taken while it is held (a frame replaced is let go after unlocking).
+ * Encoding runs outside it, so do the producers' frame preparation and
+ * the workers' blocks. Each camera's source thread is its hub's producer:
+ * it takes part in its own job, the workers in anyone's. The poll thread
+ * is woken through each hub's pipe, one byte at a time (wake_pending
+ * says a byte is in it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "budget.h"
+#include "camera.h"
 #include "hub.h"
 #include "jpeg.h"
 #include "mjpeg.h"
@@ -28,18 +32,36 @@
 
 enum { MAX_WORKERS = 16 };
 
-struct hub {
+/* What every camera shares. */
+struct hub_pool {
 	pthread_mutex_t lock;
-	int need[RUNG_N];
-	/* The encode budget (budget.c): which rungs are encoded, when each
-	 * was first asked for, and which encoded rung serves each asked
-	 * one. */
+	pthread_cond_t work_cv;		/* a hub has a job on offer */
+	struct hub *hubs[CAMERA_MAX];
+	int nhubs;
+	/* The encode budget (budget.c) across every camera, in
+	 * milliseconds of encoding per second. */
 	struct budget bud;
 	int workers;
+	uint64_t ask_clock;
+	int merged;			/* asked rungs served by another,
+					   all cameras */
+	int64_t tuned_at;		/* the budget's last second judged */
+	int stop;
+	pthread_t th[MAX_WORKERS];
+	int nth;
+};
+
+struct hub {
+	struct hub_pool *pool;
+	pthread_mutex_t *lock;		/* the pool's */
+	char name[40];			/* for the log */
+	int need[RUNG_N];
+	/* Which rungs are encoded, when each was first asked for, and
+	 * which encoded rung serves each asked one. */
 	int64_t busy_us;		/* producer time in hub_put_image,
 					   this second */
 	int active[RUNG_N];
-	uint64_t asked_at[RUNG_N], ask_clock;
+	uint64_t asked_at[RUNG_N];
 	int serve_fixed[RUNG_N], serve_auto[RUNG_N];
 	int src_mjpeg;			/* the source rung is free */
 	struct frame *latest[RUNG_N];
@@ -50,12 +72,11 @@ struct hub {
 	int wake_pending;	/* atomic: a byte is in the pipe */
 
 	/* The current encode job, guarded by lock. */
-	pthread_cond_t work_cv, done_cv;
+	pthread_cond_t done_cv;
 	struct jpeg_in src[RUNG_SCALES];	/* full size, half, quarter */
 	int job[RUNG_N], njob, next, done;
 	uint64_t job_seq;
 	int64_t job_ts;
-	int stop;
 
 	int subsamp;			/* of every encoded frame */
 	/* Each rung's last JPEG size, the next one's first guess: touched
@@ -67,9 +88,6 @@ struct hub {
 	struct yuv full, small[RUNG_SCALES - 1];	/* half, quarter */
 	unsigned char *passbuf;
 	size_t passcap;
-
-	pthread_t th[MAX_WORKERS];
-	int nth;
 };
 
 /* Publishing: the newest frame replaces the old one, then wake the loop. */
@@ -78,7 +96,7 @@ static void publish(struct hub *h, struct frame *f, double enc_ms)
 	struct frame *old;
 	struct hub_rung_stats *rs;
 
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	old = h->latest[f->rung];
 	h->latest[f->rung] = f;
 	rs = &h->st.rung[f->rung];
@@ -88,7 +106,7 @@ static void publish(struct hub *h, struct frame *f, double enc_ms)
 	rs->bytes = rs->frames ? rs->bytes + ((double)f->len - rs->bytes) / 16
 		: (double)f->len;
 	rs->frames++;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	frame_unref(old);
 	if (!__atomic_exchange_n(&h->wake_pending, 1, __ATOMIC_ACQ_REL)) {
 		char b = 1;
@@ -125,7 +143,7 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 	}
 	if (n < 0 || jpeg_encode(jp, in, h->subsamp, q, com, (size_t)n,
 				 &out) != 0) {
-		logmsg("hub: encode %s failed", rung_name(rung));
+		logmsg("%s: encode %s failed", h->name, rung_name(rung));
 		return;
 	}
 	h->hint[rung] = out.len;
@@ -144,86 +162,142 @@ static void work(struct hub *h, struct jpeg *jp)
 		uint64_t seq = h->job_seq;
 		int64_t ts = h->job_ts;
 
-		pthread_mutex_unlock(&h->lock);
+		pthread_mutex_unlock(h->lock);
 		encode_rung(h, jp, rung, seq, ts);
-		pthread_mutex_lock(&h->lock);
+		pthread_mutex_lock(h->lock);
 		if (++h->done == h->njob)
 			pthread_cond_signal(&h->done_cv);
 	}
 }
 
+/* A hub whose job has rungs no one has taken yet, or NULL. Lock held. */
+static struct hub *offered(struct hub_pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->nhubs; i++)
+		if (p->hubs[i]->next < p->hubs[i]->njob)
+			return p->hubs[i];
+	return NULL;
+}
+
 static void *worker_main(void *arg)
 {
-	struct hub *h = arg;
+	struct hub_pool *p = arg;
 	struct jpeg jp;
+	struct hub *h;
 
 	if (jpeg_init(&jp) != 0) {
 		logmsg("hub: cannot start an encoder");
 		return NULL;
 	}
-	pthread_mutex_lock(&h->lock);
-	while (!h->stop) {
-		if (h->next < h->njob)
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		if ((h = offered(p)))
 			work(h, &jp);
 		else
-			pthread_cond_wait(&h->work_cv, &h->lock);
+			pthread_cond_wait(&p->work_cv, &p->lock);
 	}
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(&p->lock);
 	jpeg_fini(&jp);
 	return NULL;
 }
 
-struct hub *hub_new(int workers, int max_rungs)
+struct hub_pool *hub_pool_new(int workers, int max_rungs)
+{
+	struct hub_pool *p = calloc(1, sizeof(*p));
+	int i;
+
+	if (!p)
+		return NULL;
+	frames_start();
+	p->workers = MAX(1, MIN(workers, MAX_WORKERS));
+	budget_init(&p->bud, p->workers, max_rungs);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work_cv, NULL);
+	/* The producers encode too: one worker fewer. */
+	for (i = 0; i < p->workers - 1; i++) {
+		if (pthread_create(&p->th[i], NULL, worker_main, p) != 0) {
+			hub_pool_free(p);
+			return NULL;
+		}
+		p->nth++;
+	}
+	return p;
+}
+
+void hub_pool_free(struct hub_pool *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work_cv);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	while (p->nhubs)
+		hub_free(p->hubs[p->nhubs - 1]);
+	pthread_cond_destroy(&p->work_cv);
+	pthread_mutex_destroy(&p->lock);
+	frames_stop();
+	free(p);
+}
+
+static void budget(struct hub_pool *p);
+
+struct hub *hub_new(struct hub_pool *p, const char *name)
 {
 	struct hub *h;
 	int i;
 
-	frames_start();
-	h = calloc(1, sizeof(*h));
-	if (!h)
+	if (p->nhubs == CAMERA_MAX || !(h = calloc(1, sizeof(*h))))
 		return NULL;
-	h->workers = MAX(1, MIN(workers, MAX_WORKERS));
-	budget_init(&h->bud, h->workers, max_rungs, 30);
-	h->st.max_rungs = h->bud.max_rungs;
-	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
-		 h->bud.why);
+	h->pool = p;
+	h->lock = &p->lock;
+	snprintf(h->name, sizeof(h->name), "%s", name);
 	for (i = 0; i < RUNG_N; i++)
 		h->serve_fixed[i] = h->serve_auto[i] = h->st.serve[i] = i;
 	h->wake[0] = h->wake[1] = -1;
-	pthread_mutex_init(&h->lock, NULL);
-	pthread_cond_init(&h->work_cv, NULL);
 	pthread_cond_init(&h->done_cv, NULL);
 	h->subsamp = TJSAMP_420;
-	if (pipe(h->wake) != 0 || jpeg_init(&h->jp) != 0)
-		goto fail;
+	if (pipe(h->wake) != 0 || jpeg_init(&h->jp) != 0) {
+		for (i = 0; i < 2; i++)
+			if (h->wake[i] >= 0)
+				close(h->wake[i]);
+		pthread_cond_destroy(&h->done_cv);
+		free(h);
+		return NULL;
+	}
 	for (i = 0; i < 2; i++) {
 		fcntl(h->wake[i], F_SETFL, O_NONBLOCK);
 		fcntl(h->wake[i], F_SETFD, FD_CLOEXEC);
 	}
-	workers = MAX(1, MIN(workers, MAX_WORKERS));
-	for (i = 0; i < workers - 1; i++) {
-		if (pthread_create(&h->th[i], NULL, worker_main, h) != 0)
-			goto fail;
-		h->nth++;
-	}
+	pthread_mutex_lock(&p->lock);
+	p->hubs[p->nhubs++] = h;
+	budget(p);
+	pthread_mutex_unlock(&p->lock);
 	return h;
-fail:
-	hub_free(h);
-	return NULL;
 }
 
 void hub_free(struct hub *h)
 {
+	struct hub_pool *p;
 	int i;
 
 	if (!h)
 		return;
-	pthread_mutex_lock(&h->lock);
-	h->stop = 1;
-	pthread_cond_broadcast(&h->work_cv);
-	pthread_mutex_unlock(&h->lock);
-	for (i = 0; i < h->nth; i++)
-		pthread_join(h->th[i], NULL);
+	p = h->pool;
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->nhubs && p->hubs[i] != h; i++)
+		;
+	if (i < p->nhubs)
+		memmove(&p->hubs[i], &p->hubs[i + 1],
+			(size_t)(p->nhubs - i - 1) * sizeof(p->hubs[0]));
+	p->nhubs -= i < p->nhubs;
+	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < RUNG_N; i++)
 		frame_unref(h->latest[i]);
 	for (i = 0; i < 2; i++)
@@ -234,107 +308,148 @@ void hub_free(struct hub *h)
 	for (i = 0; i < RUNG_SCALES - 1; i++)
 		yuv_free(&h->small[i]);
 	free(h->passbuf);
-	frames_stop();
-	pthread_cond_destroy(&h->work_cv);
 	pthread_cond_destroy(&h->done_cv);
-	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
-/* The encode budget (budget.c), with the lock held */
+/* The encode budget (budget.c) across every camera, with the lock held.
+ * Costs are per second (a camera's rate times its cost per frame), so
+ * cameras of other rates and sizes weigh what they cost; budget.c takes
+ * them in rounds, camera by camera. */
 
-/* The rungs asked for, as budget.c takes them. */
-static int asks(const struct hub *h, struct budget_ask *a, int *was)
+/* The rungs asked for on every camera, as budget.c takes them; who[i]:
+ * the hub of ask i. */
+static int asks(const struct hub_pool *p, struct budget_ask *a, int *was,
+		struct hub **who)
 {
-	double enc[RUNG_N];
-	int r, n = 0;
+	int i, r, n = 0;
 
-	for (r = 0; r < RUNG_N; r++)
-		enc[r] = h->st.rung[r].frames ? h->st.rung[r].enc_ms : 0;
-	for (r = 0; r < RUNG_N; r++) {
-		if (h->need[r] <= 0)
-			continue;
-		a[n].rung = r;
-		a[n].asked_at = h->asked_at[r];
-		a[n].cost_ms = budget_cost(enc, r, h->st.info.fps,
-					   h->src_mjpeg);
-		a[n].on = h->active[r];
-		was[n++] = h->active[r];
+	for (i = 0; i < p->nhubs; i++) {
+		struct hub *h = p->hubs[i];
+		double enc[RUNG_N], fps = h->st.info.fps > 0 ? h->st.info.fps
+							      : 30;
+
+		for (r = 0; r < RUNG_N; r++)
+			enc[r] = h->st.rung[r].frames ? h->st.rung[r].enc_ms
+						      : 0;
+		for (r = 0; r < RUNG_N; r++) {
+			if (h->need[r] <= 0)
+				continue;
+			memset(&a[n], 0, sizeof(a[n]));
+			a[n].rung = r;
+			a[n].cam = i;
+			a[n].asked_at = h->asked_at[r];
+			a[n].cost_ms = fps * budget_cost(enc, r, fps,
+							 h->src_mjpeg);
+			a[n].on = h->active[r];
+			was[n] = h->active[r];
+			who[n++] = h;
+		}
 	}
 	return n;
 }
 
 /* Decides which rungs are encoded, then which encoded rung serves each
- * asked one. */
-static void budget(struct hub *h)
+ * asked one, on every camera. */
+static void budget(struct hub_pool *p)
 {
-	struct budget_ask a[RUNG_N];
-	int was[RUNG_N], r, i, n = asks(h, a, was), on, merged = 0;
+	struct budget_ask a[BUDGET_ASKS];
+	struct hub *who[BUDGET_ASKS];
+	int was[BUDGET_ASKS], r, i, n = asks(p, a, was, who), on, merged = 0;
 
-	on = budget_plan(&h->bud, a, n, was);
-	memset(h->active, 0, sizeof(h->active));
+	on = budget_plan(&p->bud, a, n, was);
+	for (i = 0; i < p->nhubs; i++)
+		memset(p->hubs[i]->active, 0, sizeof(p->hubs[i]->active));
 	for (i = 0; i < n; i++)
-		h->active[a[i].rung] = a[i].on;
-	for (r = 0; r < RUNG_N; r++) {
-		h->serve_fixed[r] = h->st.serve[r] =
-			rung_nearest(h->active, r, 0);
-		h->serve_auto[r] = rung_nearest(h->active, r, 1);
-		h->st.rung[r].encoded = h->active[r];
-		merged += h->need[r] > 0 && !h->active[r];
+		who[i]->active[a[i].rung] = a[i].on;
+	for (i = 0; i < p->nhubs; i++) {
+		struct hub *h = p->hubs[i];
+
+		h->st.merged = 0;
+		for (r = 0; r < RUNG_N; r++) {
+			h->serve_fixed[r] = h->st.serve[r] =
+				rung_nearest(h->active, r, 0);
+			h->serve_auto[r] = rung_nearest(h->active, r, 1);
+			h->st.rung[r].encoded = h->active[r];
+			h->st.merged += h->need[r] > 0 && !h->active[r];
+		}
+		merged += h->st.merged;
+		h->st.max_rungs = p->bud.max_rungs;
+		h->st.budget_ms = p->bud.cap_ms;
+		snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
+			 p->bud.why);
 	}
-	if (merged != h->st.merged) {
-		if (h->bud.max_rungs)
+	if (merged != p->merged) {
+		if (p->bud.max_rungs)
 			logmsg("encoder: %d rung%s encoded, %d more asked for "
 			       "served by the nearest (--max-rungs %d)", on,
-			       on == 1 ? "" : "s", merged, h->bud.max_rungs);
+			       on == 1 ? "" : "s", merged, p->bud.max_rungs);
 		else
 			logmsg("encoder: %d rung%s encoded, %d more asked for "
-			       "served by the nearest (CPU budget: %.1f ms of "
-			       "encoding per frame; %s)", on, on == 1 ? "" : "s",
-			       merged, h->bud.cap_ms, h->bud.why);
+			       "served by the nearest (CPU budget: %.0f ms of "
+			       "encoding a second; %s)", on, on == 1 ? "" : "s",
+			       merged, p->bud.cap_ms, p->bud.why);
 	}
-	h->st.merged = merged;
-	h->st.budget_ms = h->bud.cap_ms;
-	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
-		 h->bud.why);
+	p->merged = merged;
 }
 
 /* Once a second with --max-rungs auto: the budget's size from what the
- * second saw; planned again if it changed. */
-static void tune(struct hub *h, double busy)
+ * last second saw on every camera that encodes: the one that kept the
+ * least of its rate, and the busiest producer. A camera without signal
+ * or without a costly rung is no gauge. Planned again if it changed. */
+static void tune(struct hub_pool *p, int64_t now)
 {
-	struct budget_ask a[RUNG_N];
-	int was[RUNG_N], n = asks(h, a, was);
-	double nominal = h->st.info.fps;
+	struct budget_ask a[BUDGET_ASKS];
+	struct hub *who[BUDGET_ASKS];
+	int was[BUDGET_ASKS], i, n, any = 0;
+	double ratio = 1, busy = 0, nominal = 30;
 
-	if (budget_tune(&h->bud, a, n, h->st.merged, nominal > 0 ?
-			h->st.fps / nominal : 1, busy, nominal,
-			h->st.source_ok))
-		budget(h);
-	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
-		 h->bud.why);
-	h->st.budget_ms = h->bud.cap_ms;
+	if (now - p->tuned_at < 1000000)
+		return;
+	p->tuned_at = now;
+	n = asks(p, a, was, who);
+	for (i = 0; i < n; i++) {
+		struct hub *h = who[i];
+		double nom = h->st.info.fps, r;
+
+		if (!a[i].on || a[i].cost_ms == 0 || !h->st.source_ok)
+			continue;
+		r = nom > 0 ? h->st.fps / nom : 1;
+		if (!any || r < ratio) {
+			ratio = r;
+			nominal = nom;
+		}
+		busy = MAX(busy, h->st.busy);
+		any = 1;
+	}
+	if (budget_tune(&p->bud, a, n, p->merged, ratio, busy, nominal, any))
+		budget(p);
+	for (i = 0; i < p->nhubs; i++) {
+		snprintf(p->hubs[i]->st.budget_why,
+			 sizeof(p->hubs[i]->st.budget_why), "%s", p->bud.why);
+		p->hubs[i]->st.budget_ms = p->bud.cap_ms;
+	}
 }
 
 /* Poll thread side */
 
 void hub_need(struct hub *h, int rung, int delta)
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	if (h->need[rung] <= 0 && h->need[rung] + delta > 0)
-		h->asked_at[rung] = ++h->ask_clock;
+		h->asked_at[rung] = ++h->pool->ask_clock;
 	h->need[rung] += delta;
 	h->st.rung[rung].need = h->need[rung];
-	budget(h);
-	pthread_mutex_unlock(&h->lock);
+	budget(h->pool);
+	pthread_mutex_unlock(h->lock);
 }
 
 void hub_map(struct hub *h, int fixed[RUNG_N], int autom[RUNG_N])
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	memcpy(fixed, h->serve_fixed, sizeof(h->serve_fixed));
 	memcpy(autom, h->serve_auto, sizeof(h->serve_auto));
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 }
 
 int hub_wake_fd(struct hub *h)
@@ -361,9 +476,9 @@ struct frame *hub_latest(struct hub *h, int rung)
 {
 	struct frame *f;
 
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	f = h->latest[rung] ? frame_ref(h->latest[rung]) : NULL;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	return f;
 }
 
@@ -371,17 +486,17 @@ uint64_t hub_seq(struct hub *h)
 {
 	uint64_t s;
 
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	s = h->st.seq;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	return s;
 }
 
 void hub_get_stats(struct hub *h, struct hub_stats *st)
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	*st = h->st;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	st->frames_alive = frames_alive();
 }
 
@@ -389,15 +504,15 @@ void hub_get_stats(struct hub *h, struct hub_stats *st)
 
 void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	if (info)
 		h->st.info = *info;
 	if (ok != h->st.source_ok)
 		h->fps_t0 = 0;		/* a new source: a new first window */
 	h->st.source_ok = ok;
 	h->src_mjpeg = strcmp(h->st.info.format, "mjpeg") == 0;
-	budget(h);
-	pthread_mutex_unlock(&h->lock);
+	budget(h->pool);
+	pthread_mutex_unlock(h->lock);
 }
 
 void hub_set_subsamp(struct hub *h, int subsamp)
@@ -407,9 +522,9 @@ void hub_set_subsamp(struct hub *h, int subsamp)
 
 void hub_add_dropped(struct hub *h, unsigned long n)
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	h->st.dropped += n;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 }
 
 /* Counts one image in and, with the lock held, decides what to encode:
@@ -435,8 +550,8 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 		h->fps_n = 0;
 		/* The set changes only with the budget (and the asks, in
 		 * hub_need): costs measured anew do not reshuffle it. */
-		if (!h->bud.max_rungs)
-			tune(h, h->st.busy);
+		if (!h->pool->bud.max_rungs)
+			tune(h->pool, t);
 	}
 	h->fps_n++;
 	*pass = 0;
@@ -542,9 +657,9 @@ static int put_image(struct hub *h, const struct image *img)
 	struct yuv view;
 	int r, n, pass;
 
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	n = plan(h, img, drop, &pass);
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	for (r = 0; r < RUNG_N; r++)
 		frame_unref(drop[r]);
 	if (pass)
@@ -552,20 +667,20 @@ static int put_image(struct hub *h, const struct image *img)
 	if (n == 0)
 		return 0;
 	if (prepare(h, img, n, &view) != 0) {
-		pthread_mutex_lock(&h->lock);
+		pthread_mutex_lock(h->lock);
 		h->st.dropped++;
-		pthread_mutex_unlock(&h->lock);
+		pthread_mutex_unlock(h->lock);
 		return -1;
 	}
 	/* Planes ready: offer the job to the workers and take part in it. */
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	h->njob = n;
-	pthread_cond_broadcast(&h->work_cv);
+	pthread_cond_broadcast(&h->pool->work_cv);
 	work(h, &h->jp);
 	while (h->done < h->njob)
-		pthread_cond_wait(&h->done_cv, &h->lock);
+		pthread_cond_wait(&h->done_cv, h->lock);
 	h->njob = h->next = h->done = 0;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	return 0;
 }
 
@@ -575,8 +690,8 @@ int hub_put_image(struct hub *h, const struct image *img)
 	int r;
 
 	r = put_image(h, img);
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(h->lock);
 	h->busy_us += mono_us() - t0;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(h->lock);
 	return r;
 }

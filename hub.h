@@ -28,8 +28,9 @@ struct hub_stats {
 	uint64_t dropped;	/* corrupt source frames */
 	uint64_t encoded;	/* encodes done, all rungs */
 	long frames_alive;	/* frames not let go (frames_alive()) */
-	int max_rungs;		/* the encode budget; 0: auto (CPU) */
-	double budget_ms;	/* auto: encoding per frame that fits */
+	int max_rungs;		/* the encode budget (every camera's);
+				   0: auto (CPU) */
+	double budget_ms;	/* auto: encoding per second that fits */
 	char budget_why[64];	/* auto: what set it last */
 	double busy;		/* share of the time spent encoding */
 	int merged;		/* asked rungs served by another */
@@ -38,14 +39,22 @@ struct hub_stats {
 };
 
 struct hub;
+struct hub_pool;
 
-/* Starts workers - 1 extra encoder threads (the producer thread is the
- * other); at most max_rungs distinct rungs are encoded per source frame
- * (the camera's own JPEG passed through is free), or with max_rungs 0 as
- * many as keep the source at its frame rate with headroom (measured each
- * second: see tune() in hub.c). NULL on failure. */
-struct hub *hub_new(int workers, int max_rungs);
-void hub_free(struct hub *h);		/* stops the workers */
+/* What the cameras' hubs share: workers - 1 encoder threads (each
+ * camera's producer thread encodes too), and the encode budget: at most
+ * max_rungs distinct rungs are encoded per source frame across the
+ * cameras (the camera's own JPEG passed through is free; each watched
+ * camera has one at least), or with max_rungs 0 as many as keep the
+ * sources at their frame rates with headroom (measured each second: see
+ * tune() in hub.c). NULL on failure. hub_pool_free() stops the workers
+ * and frees the hubs left; their producers must have stopped. */
+struct hub_pool *hub_pool_new(int workers, int max_rungs);
+void hub_pool_free(struct hub_pool *p);
+/* One camera's hub, named for the log; NULL on failure or when the pool
+ * has CAMERA_MAX. hub_free(): its producer has stopped. */
+struct hub *hub_new(struct hub_pool *p, const char *name);
+void hub_free(struct hub *h);
 
 /* Poll thread side. hub_need() counts the clients asking for a rung.
  * The hub encodes the rungs asked for, first asked first, while the

@@ -1,5 +1,7 @@
 /* rerocctv.c: main(): options, then the wiring: hub, source thread, poll
  * loop; torn down in reverse order. */
+#define _DEFAULT_SOURCE
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "account.h"
 #include "auth.h"
+#include "camera.h"
 #include "capture.h"
 #include "capture_fmt.h"
 #include "ctrl_state.h"
@@ -28,13 +31,22 @@ static const char usage[] =
 "\n"
 "  --listen ADDR:PORT   address to serve on (default 0.0.0.0:6732;\n"
 "                       port 0 picks a free port, printed at start)\n"
-"  --source v4l2|test   the camera (default) or the built-in test pattern\n"
-"  --device PATH        V4L2 device (default /dev/video0)\n"
+"  --camera NAME=SOURCE[,size=WxH][,fps=N][,format=F][,ctrl=C=V]...\n"
+"                       a camera: NAME a slug (a-z, 0-9, -; 32 at\n"
+"                       most), SOURCE a V4L2 device path (a stable\n"
+"                       /dev/v4l/by-id/... one survives a replug) or\n"
+"                       test; the options after it are its own, the\n"
+"                       ones below its defaults. Repeatable, 8 at most;\n"
+"                       the first is also served at the plain paths\n"
+"  --source v4l2|test   without --camera: the camera (default) or the\n"
+"                       built-in test pattern, named after its device\n"
+"  --device PATH        without --camera: V4L2 device (default\n"
+"                       /dev/video0)\n"
 "  --size WxH           picture size to ask for (default 1280x720)\n"
 "  --fps N              frame rate to ask for (default 30)\n"
 "  --format F           camera format: auto (default), yuyv or mjpeg\n"
 "  --buffers N          V4L2 mmap buffers (default 4)\n"
-"  --list-formats       print what the device offers and exit\n"
+"  --list-formats       print what each device offers and exit\n"
 "  --ctrl NAME=VALUE    set a camera control when the camera opens (and\n"
 "                       again after a replug), e.g. brightness=140 or\n"
 "                       white_balance_automatic=false; NAME as GET\n"
@@ -96,6 +108,8 @@ static const char usage[] =
 "  with it watch, until it expires or the secret changes\n"
 "\n"
 "Endpoints: / (browser client), /websocket/{30..95|auto|source},\n"
+"/c/NAME/ in front of a camera's /websocket/..., /stream, /snapshot,\n"
+"/state and /controls (without it: the first camera),\n"
 "/stream[?quality=N|auto|source], /snapshot[?quality=N], /state, /metrics,\n"
 "/controls, /session, /login, /logout, /share; /s/TOKEN/ in front of a\n"
 "viewer path; /?action=stream and /?action=snapshot as mjpg-streamer has\n"
@@ -104,11 +118,15 @@ static const char usage[] =
 
 struct opts {
 	struct config srv;
-	struct source_opts src;
-	const char *source;
+	struct source_opts src;		/* every camera's defaults */
+	const char *source, *device;	/* without --camera */
+	int legacy;			/* --source or --device given */
 	int workers, max_rungs, list_formats;
 	const char *ctrls[CONTROLS_KEPT_MAX];	/* --ctrl NAME=VALUE */
 	int nctrls;
+	const char *camera[CAMERA_MAX];	/* --camera values */
+	int ncams;
+	struct camera cams[CAMERA_MAX];
 };
 
 static int to_int(const char *opt, const char *v, int lo, int hi)
@@ -140,6 +158,120 @@ static int is_opt(const char *arg, const char *opt)
 	return strncmp(arg, opt, n) == 0 && (arg[n] == 0 || arg[n] == '=');
 }
 
+static void parse_size(const char *opt, const char *v, int *w, int *h)
+{
+	char *end;
+	long x = strtol(v, &end, 10), y = *end == 'x' ?
+		strtol(end + 1, &end, 10) : 0;
+
+	if (*end || x < 16 || y < 16 || x > 8192 || y > 8192)
+		die("%s %s: expected WxH, 16..8192", opt, v);
+	*w = (int)x;
+	*h = (int)y;
+}
+
+static const char *parse_format(const char *opt, const char *v)
+{
+	if (strcmp(v, "auto") && strcmp(v, "yuyv") && strcmp(v, "mjpeg"))
+		die("%s %s: expected auto, yuyv or mjpeg", opt, v);
+	return v;
+}
+
+/* A camera's name from its device: "/dev/video0" -> "video0", the test
+ * pattern "test"; what a slug cannot hold becomes '-'. */
+static void name_from(const char *source, char *name)
+{
+	const char *b = strrchr(source, '/');
+	size_t i;
+
+	b = b ? b + 1 : source;
+	for (i = 0; b[i] && i < CAMERA_NAME_MAX; i++) {
+		char ch = (char)tolower((unsigned char)b[i]);
+
+		name[i] = (ch >= 'a' && ch <= 'z') || (ch >= '0' &&
+			  ch <= '9') ? ch : '-';
+	}
+	name[i] = 0;
+	if (!i)
+		snprintf(name, CAMERA_NAME_MAX + 1, "camera");
+}
+
+static void camera_source(struct camera *c, const char *source)
+{
+	c->source = source;
+	c->opts.device = strcmp(source, "test") ? source : "test";
+}
+
+/* --camera NAME=SOURCE[,size=WxH][,fps=N][,format=F][,buffers=N]
+ * [,ctrl=NAME=VALUE]...: into c, on top of the defaults it holds. The
+ * spec is cut in place: o keeps it. */
+static void parse_camera(struct camera *c, char *spec, struct camera *cams,
+			 int ncams)
+{
+	char *item, *next, *eq = strchr(spec, '=');
+	char opt[48], what[64];
+
+	if (!eq || !camera_valid_name(spec, (size_t)(eq - spec)))
+		die("--camera %s: expected NAME=SOURCE,..., NAME 1 to %d of "
+		    "a-z, 0-9 and -", spec, CAMERA_NAME_MAX);
+	*eq = 0;
+	if (camera_find(cams, ncams, spec, strlen(spec)))
+		die("--camera %s: named twice", spec);
+	snprintf(c->name, sizeof(c->name), "%s", spec);
+	snprintf(opt, sizeof(opt), "--camera %s", c->name);
+	next = eq + 1;
+	item = strsep(&next, ",");
+	if (strcmp(item, "test") && item[0] != '/')
+		die("%s=%s: SOURCE is a device path (/dev/...) or test", opt,
+		    item);
+	camera_source(c, item);
+	while ((item = strsep(&next, ","))) {
+		char *v = strchr(item, '=');
+
+		if (!v)
+			die("%s: %s: expected KEY=VALUE", opt, item);
+		*v++ = 0;
+		snprintf(what, sizeof(what), "%s: %s", opt, item);
+		if (!strcmp(item, "size"))
+			parse_size(what, v, &c->opts.w, &c->opts.h);
+		else if (!strcmp(item, "fps"))
+			c->opts.fps = to_int(what, v, 1, 240);
+		else if (!strcmp(item, "format"))
+			c->opts.format = parse_format(what, v);
+		else if (!strcmp(item, "buffers"))
+			c->opts.buffers = to_int(what, v, 2, 32);
+		else if (!strcmp(item, "ctrl") && c->nctrls < (int)LEN(c->ctrls))
+			c->ctrls[c->nctrls++] = v;
+		else
+			die("%s: %s: expected size, fps, format, buffers or "
+			    "ctrl (%d at most)", opt, item, (int)LEN(c->ctrls));
+	}
+}
+
+/* The cameras: each --camera on top of the defaults, or without any the
+ * one of --source and --device. */
+static void cameras(struct opts *o)
+{
+	int i, j;
+
+	for (i = 0; i < MAX(o->ncams, 1); i++) {
+		struct camera *c = &o->cams[i];
+
+		c->index = i;
+		c->opts = o->src;
+		for (j = 0; j < o->nctrls && j < (int)LEN(c->ctrls); j++)
+			c->ctrls[c->nctrls++] = o->ctrls[j];
+		if (o->ncams) {
+			parse_camera(c, strdup(o->camera[i]), o->cams, i);
+			continue;
+		}
+		camera_source(c, strcmp(o->source, "test") ? o->device
+							   : "test");
+		name_from(c->source, c->name);
+	}
+	o->ncams = MAX(o->ncams, 1);
+}
+
 static void parse(struct opts *o, int argc, char **argv)
 {
 	static const char *origins[64], *hosts[64];
@@ -156,7 +288,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->srv.timeout_s = 10;
 	o->srv.origins = origins;
 	o->srv.hosts = hosts;
-	o->src.device = "/dev/video0";
+	o->device = "/dev/video0";
 	o->src.w = 1280;
 	o->src.h = 720;
 	o->src.fps = 30;
@@ -184,24 +316,21 @@ static void parse(struct opts *o, int argc, char **argv)
 				die("--source %s: expected v4l2 or test",
 				    o->source);
 		} else if (is_opt(a, "--device")) {
-			o->src.device = value(argc, argv, &i, "--device");
+			o->device = value(argc, argv, &i, "--device");
+		} else if (is_opt(a, "--camera")) {
+			if (o->ncams == CAMERA_MAX)
+				die("--camera: %d cameras at most", CAMERA_MAX);
+			o->camera[o->ncams++] = value(argc, argv, &i,
+						      "--camera");
 		} else if (is_opt(a, "--size")) {
-			const char *v = value(argc, argv, &i, "--size");
-
-			if (sscanf(v, "%dx%d", &o->src.w, &o->src.h) != 2 ||
-			    o->src.w < 16 || o->src.h < 16 ||
-			    o->src.w > 8192 || o->src.h > 8192)
-				die("--size %s: expected WxH, 16..8192", v);
+			parse_size("--size", value(argc, argv, &i, "--size"),
+				   &o->src.w, &o->src.h);
 		} else if (is_opt(a, "--fps")) {
 			o->src.fps = to_int("--fps", value(argc, argv, &i,
 					    "--fps"), 1, 240);
 		} else if (is_opt(a, "--format")) {
-			o->src.format = value(argc, argv, &i, "--format");
-			if (strcmp(o->src.format, "auto") &&
-			    strcmp(o->src.format, "yuyv") &&
-			    strcmp(o->src.format, "mjpeg"))
-				die("--format %s: expected auto, yuyv or "
-				    "mjpeg", o->src.format);
+			o->src.format = parse_format("--format", value(argc,
+						argv, &i, "--format"));
 		} else if (is_opt(a, "--buffers")) {
 			o->src.buffers = to_int("--buffers", value(argc, argv,
 						&i, "--buffers"), 2, 32);
@@ -282,7 +411,12 @@ static void parse(struct opts *o, int argc, char **argv)
 		} else {
 			die("unknown option %s (see --help)", a);
 		}
+		o->legacy |= is_opt(a, "--device") || is_opt(a, "--source");
 	}
+	if (o->ncams && o->legacy)
+		die("--device or --source with --camera: name that camera "
+		    "with --camera too (--camera NAME=SOURCE)");
+	cameras(o);
 }
 
 /* The subcommands */
@@ -422,13 +556,41 @@ static int cmd_share(int argc, char **argv)
 	return 0;
 }
 
+/* Starts a camera: its hub in the pool, its source and controls, the
+ * thread that runs them. */
+static void camera_start(struct camera *c, struct hub_pool *pool, int ncams)
+{
+	char err[512];
+	int i;
+
+	if (!(c->hub = hub_new(pool, c->name)))
+		die("cannot start the encoders");
+	hub_set_subsamp(c->hub, c->opts.subsamp);
+	c->src = strcmp(c->source, "test") == 0 ? pattern_new(&c->opts)
+		 : capture_new(&c->opts);
+	if (!c->src || !(c->controls = controls_new()))
+		die("out of memory");
+	for (i = 0; i < c->nctrls; i++)
+		if (controls_want(c->controls, c->ctrls[i], err,
+				  sizeof(err)) != 0)
+			die("camera %s: %s", c->name, err);
+	if (!(c->thread = source_start(c->src, c->hub, c->controls,
+				       ncams > 1 ? c->name : NULL)))
+		die("cannot start the source thread");
+}
+
+static void camera_stop(struct camera *c)
+{
+	source_stop(c->thread);
+	controls_free(c->controls);
+	c->src->destroy(c->src);
+	hub_free(c->hub);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct hub *hub;
-	struct source *src;
-	struct source_thread *st;
-	struct controls *ctl;
+	struct hub_pool *pool;
 	struct server srv;
 	struct auth *auth = NULL;
 	char err[512];
@@ -441,8 +603,15 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	parse(&o, argc, argv);
 	if (o.list_formats) {
-		if (capture_list_formats(o.src.device, err, sizeof(err)) != 0)
-			die("%s", err);
+		for (i = 0; i < o.ncams; i++) {
+			if (!strcmp(o.cams[i].source, "test"))
+				continue;
+			if (o.ncams > 1)
+				printf("%s:\n", o.cams[i].name);
+			if (capture_list_formats(o.cams[i].source, err,
+						 sizeof(err)) != 0)
+				die("%s", err);
+		}
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -454,28 +623,19 @@ int main(int argc, char **argv)
 						  sizeof(err))))
 		die("%s", err);
 
-	if (!(hub = hub_new(o.workers, o.max_rungs)))
+	if (!(pool = hub_pool_new(o.workers, o.max_rungs)))
 		die("cannot start the encoders");
-	hub_set_subsamp(hub, o.src.subsamp);
-	src = strcmp(o.source, "test") == 0 ? pattern_new(&o.src)
-		: capture_new(&o.src);
-	if (!src || !(ctl = controls_new()))
-		die("out of memory");
-	for (i = 0; i < o.nctrls; i++)
-		if (controls_want(ctl, o.ctrls[i], err, sizeof(err)) != 0)
-			die("%s", err);
-	if (!(st = source_start(src, hub, ctl)))
-		die("cannot start the source thread");
-	server_init(&srv, &o.srv, hub, auth, ctl);
+	for (i = 0; i < o.ncams; i++)
+		camera_start(&o.cams[i], pool, o.ncams);
+	server_init(&srv, &o.srv, o.cams, o.ncams, auth);
 	server_listen(&srv);
 
 	server_run(&srv);
 
 	server_close(&srv);
-	source_stop(st);
-	controls_free(ctl);
-	src->destroy(src);
-	hub_free(hub);
+	for (i = 0; i < o.ncams; i++)
+		camera_stop(&o.cams[i]);
+	hub_pool_free(pool);
 	auth_close(auth);
 	logmsg("stopped");
 	return 0;

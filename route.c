@@ -9,6 +9,7 @@
 #include "access.h"
 #include "api.h"
 #include "auth.h"
+#include "camera.h"
 #include "conn.h"
 #include "hub.h"
 #include "page.h"
@@ -122,14 +123,28 @@ static void serve_websocket(struct conn *c, const struct route_req *q)
 	}
 }
 
+/* /state: a camera's (/c/NAME/state), or the server's: the first camera
+ * the asker may see, and the list of them all. */
 static void serve_state(struct conn *c, const struct route_req *q)
 {
+	struct conn_env *e = c->env;
 	struct obuf b = {0};
+	unsigned seen = 0;
+	int i;
 
-	(void)q;
+	for (i = e->ncams - 1; i >= 0; i--)
+		if (auth_may_see(&c->rq->who, e->cams[i].name)) {
+			seen |= 1u << i;
+			c->rq->cam = &e->cams[i];
+		}
+	if (!seen) {
+		route_error(c, 403, "no camera to see", NULL);
+		return;
+	}
 	/* Client addresses are for an admin who logged in: an open server
 	 * shows them to nobody. */
-	status_state(c->env, &b, c->rq->who.role == ROLE_ADMIN &&
+	status_state(e, q->cam ? q->cam : c->rq->cam, seen, !q->cam, &b,
+		     c->rq->who.role == ROLE_ADMIN &&
 		     c->rq->who.via != VIA_OPEN);
 	respond_doc(c, &b, "application/json");
 }
@@ -144,31 +159,39 @@ static void serve_metrics(struct conn *c, const struct route_req *q)
 }
 
 /* The routes. A prefix route matches paths that start with its path; a
- * path may have a GET route and a POST route. */
+ * path may have a GET route and a POST route. A camera's route serves the
+ * camera /c/NAME/ names, else the first; the others are not under /c/. */
 static const struct route {
 	const char *path;
 	int prefix, post;		/* post: POST, else GET and HEAD */
+	int camera;			/* about one camera */
 	enum need need;
 	int flags;			/* ACC_* */
 	void (*serve)(struct conn *c, const struct route_req *q);
 } routes[] = {
-	{ "/websocket/", 1, 0, NEED_VIEWER, ACC_OWN_ORIGIN, serve_websocket },
-	{ "/stream", 0, 0, NEED_VIEWER, 0, serve_stream },
-	{ "/snapshot", 0, 0, NEED_VIEWER, 0, serve_snapshot },
-	{ "/state", 0, 0, NEED_VIEWER, 0, serve_state },
-	{ "/metrics", 0, 0, NEED_ADMIN, 0, serve_metrics },
-	{ "/session", 0, 0, NEED_NOBODY, 0, api_session },
-	{ "/login", 0, 1, NEED_NOBODY, ACC_CHANGES, api_login },
-	{ "/logout", 0, 1, NEED_NOBODY, ACC_CHANGES, api_logout },
-	{ "/share", 0, 1, NEED_ADMIN, ACC_CHANGES, api_share },
-	{ "/controls", 0, 0, NEED_ADMIN, 0, api_controls },
-	{ "/controls", 0, 1, NEED_ADMIN, ACC_CHANGES, api_controls },
-	{ "/", 1, 0, NEED_NOBODY, 0, page_serve },
+	{ "/websocket/", 1, 0, 1, NEED_VIEWER, ACC_OWN_ORIGIN,
+	  serve_websocket },
+	{ "/stream", 0, 0, 1, NEED_VIEWER, 0, serve_stream },
+	{ "/snapshot", 0, 0, 1, NEED_VIEWER, 0, serve_snapshot },
+	{ "/state", 0, 0, 0, NEED_VIEWER, 0, serve_state },
+	{ "/metrics", 0, 0, 0, NEED_ADMIN, 0, serve_metrics },
+	{ "/session", 0, 0, 0, NEED_NOBODY, 0, api_session },
+	{ "/login", 0, 1, 0, NEED_NOBODY, ACC_CHANGES, api_login },
+	{ "/logout", 0, 1, 0, NEED_NOBODY, ACC_CHANGES, api_logout },
+	{ "/share", 0, 1, 0, NEED_ADMIN, ACC_CHANGES, api_share },
+	{ "/controls", 0, 0, 1, NEED_ADMIN, 0, api_controls },
+	{ "/controls", 0, 1, 1, NEED_ADMIN, ACC_CHANGES, api_controls },
+	{ "/", 1, 0, 0, NEED_NOBODY, 0, page_serve },
+};
+
+/* Under /c/NAME/, /state is the camera's own. */
+static const struct route camera_state = {
+	"/state", 0, 0, 1, NEED_VIEWER, 0, serve_state
 };
 
 static const struct route actions[] = {
-	{ "stream", 0, 0, NEED_VIEWER, 0, serve_stream },
-	{ "snapshot", 0, 0, NEED_VIEWER, 0, serve_snapshot },
+	{ "stream", 0, 0, 1, NEED_VIEWER, 0, serve_stream },
+	{ "snapshot", 0, 0, 1, NEED_VIEWER, 0, serve_snapshot },
 };
 
 static int path_is(const struct route_req *q, const char *p)
@@ -245,6 +268,23 @@ static const char *share_prefix(struct route_req *q)
 	q->path = t + AUTH_TOKEN_HEX;
 	q->path_len -= 3 + AUTH_TOKEN_HEX;
 	return t;
+}
+
+/* A camera's paths: /c/NAME/ in front of them. Takes the prefix off q
+ * and sets q->cam; -1 for a /c/ path that names no camera. */
+static int camera_prefix(struct conn *c, struct route_req *q)
+{
+	const char *n = q->path + 3, *end;
+
+	if (q->path_len < 3 || memcmp(q->path, "/c/", 3) != 0)
+		return 0;
+	end = memchr(n, '/', q->path_len - 3);
+	if (!end || !(q->cam = camera_find(c->env->cams, c->env->ncams, n,
+					   (size_t)(end - n))))
+		return -1;
+	q->path_len -= (size_t)(end - q->path);
+	q->path = end;
+	return 0;
 }
 
 /* The access decision (access.c) for r, carried out: 0 go on (c->rq
@@ -344,12 +384,19 @@ int route_request(struct conn *c, const struct http_req *r)
 		route_error(c, 404, NULL, NULL);
 		return 0;
 	}
+	if (camera_prefix(c, &q) != 0) {
+		route_error(c, 404, "no such camera", NULL);
+		return 0;
+	}
 	rt = find_route(&q, http_method_is(r, "POST"), &bad);
-	if (!rt) {
+	if (rt && q.cam && rt->serve == serve_state)
+		rt = &camera_state;
+	if (!rt || (q.cam && !rt->camera)) {
 		route_error(c, bad ? 400 : 404, bad ? "action must be stream "
 			   "or snapshot" : NULL, NULL);
 		return 0;
 	}
+	c->rq->cam = q.cam ? q.cam : &c->env->cams[0];
 	if (rt->post ? !http_method_is(r, "POST") : !get) {
 		route_error(c, 405, NULL, allow(rt));
 		return 0;

@@ -9,12 +9,15 @@
 #include "auth.h"
 #include "conn.h"
 
+struct camera;
 struct http_req;
 
 /* The request in hand on a connection: who sent it, and how it is
  * answered. route.c's; it lives as long as the connection. */
 struct request {
 	struct who who;			/* who, once access is decided */
+	struct camera *cam;		/* the camera it is about: /c/NAME/,
+					   else the first */
 	int secure;			/* came over TLS (a trusted proxy) */
 	int keep_alive;			/* it allows more requests */
 	int head_only;			/* HEAD: no body goes out */
@@ -29,6 +32,7 @@ struct route_req {
 	const struct http_req *h;
 	const char *path;
 	size_t path_len;
+	struct camera *cam;		/* /c/NAME/'s camera, or NULL */
 };
 
 /* Answers (or starts answering) the request r that c holds in PH_HEAD.

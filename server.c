@@ -1,6 +1,6 @@
 /* server.c: the poll() loop. Owns every connection (admit.c lets them
- * in), the table of wake sources (signals, the mailboxes, the hub's
- * pipe), timers, and runs each connection: input to its phase (a head to
+ * in), the table of wake sources (signals, the mailboxes, each camera's
+ * hub pipe), timers, and runs each connection: input to its phase (a head to
  * the router, WebSocket frames to its stream), frames to the streams,
  * output to the socket. The only thread that touches a socket. */
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 
 #include "admit.h"
 #include "auth.h"
+#include "camera.h"
 #include "ctrl_state.h"
 #include "hub.h"
 #include "notify.h"
@@ -33,7 +34,8 @@ enum {
 	SPARE_FDS = 32			/* listener, pipes, camera, stdio */
 };
 
-static int nfixed(void);
+static int nfixed(const struct server *s);
+static void wakers_init(struct server *s);
 
 static int sig_fd = -1;
 
@@ -77,27 +79,31 @@ static void fd_budget(int max_clients)
 }
 
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub, struct auth *auth, struct controls *ctl)
+		 struct camera *cams, int ncams, struct auth *auth)
 {
 	struct sigaction sa;
+	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->lfd = s->reserve_fd = -1;
 	s->env.cfg = &s->cfg;
-	s->env.hub = hub;
+	s->env.cams = cams;
+	s->env.ncams = ncams;
 	s->env.auth = auth;
-	s->env.controls = ctl;
 	s->env.now = s->env.started = mono_us();
 	s->next_tick = s->env.now + TICK_US;
 	fd_budget(cfg->max_clients);
 	s->cap = cfg->max_clients + EXTRA;
+	wakers_init(s);
 	s->env.conns = calloc((size_t)s->cap, sizeof(*s->env.conns));
-	s->env.hstats = calloc(1, sizeof(*s->env.hstats));
-	s->pfd = calloc((size_t)s->cap + nfixed(), sizeof(*s->pfd));
+	s->pfd = calloc((size_t)(s->cap + nfixed(s)), sizeof(*s->pfd));
 	s->dead = calloc((size_t)s->cap, 1);
-	if (!s->env.conns || !s->pfd || !s->dead || !s->env.hstats)
+	if (!s->env.conns || !s->pfd || !s->dead)
 		die("out of memory");
+	for (i = 0; i < ncams; i++)
+		if (!(cams[i].hstats = calloc(1, sizeof(*cams[i].hstats))))
+			die("out of memory");
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	if (pipe(s->sig) != 0)
@@ -152,21 +158,22 @@ static int on_events(struct server *s, struct conn *c, short revents)
 	return run(s, c);
 }
 
-/* Hands the newest frame of every rung to the clients it serves. */
-static void dispatch(struct server *s)
+/* Hands the newest frame of every rung of a camera to the clients it
+ * serves. */
+static void dispatch(struct server *s, struct camera *cam)
 {
 	struct frame *f[RUNG_N];
 	int fixed[RUNG_N], autom[RUNG_N], r, i;
 
-	hub_woken(s->env.hub);
-	hub_map(s->env.hub, fixed, autom);
+	hub_woken(cam->hub);
+	hub_map(cam->hub, fixed, autom);
 	for (r = 0; r < RUNG_N; r++)
-		f[r] = hub_latest(s->env.hub, r);
+		f[r] = hub_latest(cam->hub, r);
 	for (i = 0; i < s->env.nconns; i++) {
 		struct conn *c = s->env.conns[i];
 
-		if (s->dead[i] || (r = stream_rung(c, fixed, autom)) < 0 ||
-		    !f[r])
+		if (s->dead[i] || !c->st || c->st->cam != cam ||
+		    (r = stream_rung(c, fixed, autom)) < 0 || !f[r])
 			continue;
 		stream_offer(c, f[r]);
 		if (run(s, c) != 0)
@@ -289,16 +296,18 @@ static void tell_status(struct server *s)
 
 /* What wakes the loop besides its clients, and what it does then. */
 
-static int signal_fd(const struct server *s)
+static int signal_fd(const struct server *s, struct camera *cam)
 {
+	(void)cam;
 	return s->sig[0];
 }
 
-static void signalled(struct server *s)
+static void signalled(struct server *s, struct camera *cam)
 {
 	char b[16];
 	ssize_t k, j;
 
+	(void)cam;
 	while ((k = read(s->sig[0], b, sizeof(b))) > 0)
 		for (j = 0; j < k; j++) {
 			if (b[j] == SIGHUP)
@@ -308,50 +317,69 @@ static void signalled(struct server *s)
 		}
 }
 
-static int verifier_fd(const struct server *s)
+static int verifier_fd(const struct server *s, struct camera *cam)
 {
+	(void)cam;
 	return s->env.auth ? auth_wake_fd(s->env.auth) : -1;
 }
 
-static void verdicts_in(struct server *s)
+static void verdicts_in(struct server *s, struct camera *cam)
 {
+	(void)cam;
 	auth_collect(s->env.auth);
 }
 
-static int controls_fd(const struct server *s)
+static int controls_fd(const struct server *s, struct camera *cam)
 {
-	return controls_wake_fd(s->env.controls);
+	(void)s;
+	return controls_wake_fd(cam->controls);
 }
 
-static void camera_answered(struct server *s)
+static void camera_answered(struct server *s, struct camera *cam)
 {
-	controls_woken(s->env.controls);
+	(void)s;
+	controls_woken(cam->controls);
 }
 
-static int frames_fd(const struct server *s)
+static int frames_fd(const struct server *s, struct camera *cam)
 {
-	return hub_wake_fd(s->env.hub);
+	(void)s;
+	return hub_wake_fd(cam->hub);
 }
 
 static const struct waker {
-	int (*fd)(const struct server *s);
-	void (*woken)(struct server *s);
+	int (*fd)(const struct server *s, struct camera *cam);
+	void (*woken)(struct server *s, struct camera *cam);
 	int rerun;			/* held requests may have their
 					   answer now: run them again */
 	int late;			/* after the clients' own events */
+	int each;			/* one per camera */
 } wakers[] = {
-	{ signal_fd, signalled, 0, 0 },
-	{ verifier_fd, verdicts_in, 1, 0 },
-	{ controls_fd, camera_answered, 1, 0 },
-	{ frames_fd, dispatch, 0, 1 },
+	{ signal_fd, signalled, 0, 0, 0 },
+	{ verifier_fd, verdicts_in, 1, 0, 0 },
+	{ controls_fd, camera_answered, 1, 0, 1 },
+	{ frames_fd, dispatch, 0, 1, 1 },
 };
 
-enum { NFIXED = 1 + LEN(wakers) };	/* the listener, the wakers */
-
-/* The pollfds before the clients'. */
-static int nfixed(void)
+/* The wakers' pollfd slots: one each, and one per camera of those that
+ * are per camera. */
+static void wakers_init(struct server *s)
 {
-	return NFIXED;
+	int i, k;
+
+	s->nwake = 0;
+	for (i = 0; i < (int)LEN(wakers); i++)
+		for (k = 0; k < (wakers[i].each ? s->env.ncams : 1); k++) {
+			s->wake[s->nwake].w = &wakers[i];
+			s->wake[s->nwake++].cam = wakers[i].each ?
+						  &s->env.cams[k] : NULL;
+		}
+}
+
+/* The pollfds before the clients': the listener, the wakers. */
+static int nfixed(const struct server *s)
+{
+	return 1 + s->nwake;
 }
 
 /* The wakers whose descriptor was readable, early or late ones. */
@@ -359,11 +387,11 @@ static void run_wakers(struct server *s, int late)
 {
 	int i, rerun = 0;
 
-	for (i = 0; i < (int)LEN(wakers); i++)
-		if (wakers[i].late == late &&
+	for (i = 0; i < s->nwake; i++)
+		if (s->wake[i].w->late == late &&
 		    (s->pfd[1 + i].revents & POLLIN)) {
-			wakers[i].woken(s);
-			rerun |= wakers[i].rerun;
+			s->wake[i].w->woken(s, s->wake[i].cam);
+			rerun |= s->wake[i].w->rerun;
 		}
 	if (rerun)
 		rerun_held(s);
@@ -374,15 +402,15 @@ int server_turn(struct server *s)
 	struct conn_env *e = &s->env;
 	struct pollfd *pfd = s->pfd;
 	int64_t paced;
-	int i, n, wait_ms;
+	int i, n, wait_ms, nf = nfixed(s);
 
 	if (s->accept_paused && e->now >= s->accept_paused)
 		s->accept_paused = 0;
 	pfd[0].fd = s->lfd >= 0 && !e->stopping && !s->accept_paused ?
 		    s->lfd : -1;
-	for (i = 0; i < (int)LEN(wakers); i++)
-		pfd[1 + i].fd = wakers[i].fd(s);
-	for (i = 0; i < NFIXED; i++) {
+	for (i = 0; i < s->nwake; i++)
+		pfd[1 + i].fd = s->wake[i].w->fd(s, s->wake[i].cam);
+	for (i = 0; i < nf; i++) {
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
@@ -390,9 +418,9 @@ int server_turn(struct server *s)
 	for (i = 0; i < e->nconns; i++) {
 		struct conn *c = e->conns[i];
 
-		pfd[NFIXED + i].fd = c->fd;
-		pfd[NFIXED + i].events = conn_events(c);
-		pfd[NFIXED + i].revents = 0;
+		pfd[nf + i].fd = c->fd;
+		pfd[nf + i].events = conn_events(c);
+		pfd[nf + i].revents = 0;
 		if (c->pace.until > e->now && c->msg[0].used && !c->msg[0].off)
 			paced = MIN(paced, c->pace.until);
 	}
@@ -400,7 +428,7 @@ int server_turn(struct server *s)
 				   notify_due(&s->notify)) - mono_us() + 999) /
 			   1000);
 	s->stop = 0;
-	n = poll(pfd, (nfds_t)(NFIXED + e->nconns), wait_ms);
+	n = poll(pfd, (nfds_t)(nf + e->nconns), wait_ms);
 	e->now = mono_us();
 	notify_watchdog(&s->notify, e->now);
 	if (n < 0 && errno != EINTR)
@@ -408,8 +436,8 @@ int server_turn(struct server *s)
 	if (n > 0)
 		run_wakers(s, 0);
 	for (i = 0; n > 0 && i < e->nconns; i++)
-		if (pfd[NFIXED + i].revents && !s->dead[i] &&
-		    on_events(s, e->conns[i], pfd[NFIXED + i].revents) != 0)
+		if (pfd[nf + i].revents && !s->dead[i] &&
+		    on_events(s, e->conns[i], pfd[nf + i].revents) != 0)
 			s->dead[i] = 1;
 	if (n > 0)
 		run_wakers(s, 1);
@@ -492,8 +520,10 @@ void server_close(struct server *s)
 	}
 	s->env.nconns = 0;
 	free(s->env.conns);
-	free(s->env.hstats);
-	s->env.hstats = NULL;
+	for (i = 0; i < s->env.ncams; i++) {
+		free(s->env.cams[i].hstats);
+		s->env.cams[i].hstats = NULL;
+	}
 	free(s->pfd);
 	free(s->dead);
 	s->env.conns = NULL;

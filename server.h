@@ -5,12 +5,14 @@
 #define SERVER_H
 #include <stdint.h>
 
+#include "camera.h"
 #include "config.h"
 #include "conn.h"
 #include "notify.h"
 
-struct hub;
+struct camera;
 struct pollfd;
+struct waker;
 
 enum { SERVER_TICK_US = 250000 };	/* timers run this often */
 
@@ -21,7 +23,13 @@ struct server {
 	int sig[2];			/* self-pipe for SIGINT/SIGTERM */
 	int reserve_fd;			/* kept for a 503 when out of fds */
 	int cap;			/* slots: max_clients + extra ones */
-	struct pollfd *pfd;
+	struct pollfd *pfd;		/* the listener's, the wakers', then
+					   the clients' */
+	struct {
+		const struct waker *w;	/* server.c's table */
+		struct camera *cam;	/* the camera's, if per camera */
+	} wake[2 + 2 * CAMERA_MAX];
+	int nwake;
 	char *dead;
 	int64_t next_tick;
 	int64_t last_sweep;		/* streams' access checked again */
@@ -34,10 +42,10 @@ struct server {
 
 /* Sets the server up without a listener: the connection table, the fd
  * limit (raised to what max_clients needs, or a clear death), signals.
- * auth: the accounts, or NULL for an open server; ctl: the camera's
- * controls, or NULL for none. */
+ * cams: the cameras, started (camera.h; at least one); auth: the
+ * accounts, or NULL for an open server. */
 void server_init(struct server *s, const struct config *cfg,
-		 struct hub *hub, struct auth *auth, struct controls *ctl);
+		 struct camera *cams, int ncams, struct auth *auth);
 /* admit.c: binds and listens on cfg->listen (dies with a clear message on
  * failure) and logs "listening on ADDR:PORT". */
 void server_listen(struct server *s);

@@ -27,6 +27,7 @@ struct source_thread {
 	struct source *src;
 	struct hub *hub;
 	struct controls *ctl;		/* camera controls: served here */
+	const char *tag;		/* in front of its log lines */
 	pthread_t th;
 	int stop;		/* atomic */
 	char last[160];		/* last trouble logged */
@@ -120,6 +121,7 @@ static void *source_main(void *arg)
 	int64_t last_frame = 0;
 	unsigned long dropped = src->dropped;
 
+	log_tag(t->tag);
 	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		struct image img;
 		int r;
@@ -178,12 +180,13 @@ static void *source_main(void *arg)
 }
 
 struct source_thread *source_start(struct source *src, struct hub *hub,
-				   struct controls *ctl)
+				   struct controls *ctl, const char *tag)
 {
 	struct source_thread *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
+	t->tag = tag;
 	t->src = src;
 	t->hub = hub;
 	t->ctl = ctl;

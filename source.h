@@ -80,12 +80,13 @@ struct source_opts {
  * source is missing or lost it feeds a "NO SIGNAL" card at 2 fps and
  * retries open() every second; each distinct trouble is logged once.
  * Between frames it serves the camera controls' requests (ctrl_state.c),
- * and sets the values kept again each time the source opens. */
+ * and sets the values kept again each time the source opens. Its log
+ * lines start with tag (the camera's name; NULL: nothing). */
 struct hub;
 struct controls;
 struct source_thread;
 struct source_thread *source_start(struct source *src, struct hub *hub,
-				   struct controls *ctl);
+				   struct controls *ctl, const char *tag);
 /* Stops the thread and closes the source. NULL is fine. */
 void source_stop(struct source_thread *t);
 #endif

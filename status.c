@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "auth.h"
+#include "camera.h"
 #include "conn.h"
 #include "hub.h"
 #include "status.h"
@@ -120,13 +121,36 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 	obuf_printf(b, "}");
 }
 
-void status_state(const struct conn_env *env, struct obuf *b, int full)
+/* The cameras in seen (a bit per camera index), as /state lists them. */
+static void cameras_json(const struct conn_env *env, unsigned seen,
+			 struct obuf *b)
 {
 	struct hub_stats hs;
 	int i, first = 1;
 
-	hub_get_stats(env->hub, &hs);
-	obuf_printf(b, "{");
+	obuf_printf(b, ",\"cameras\":[");
+	for (i = 0; i < env->ncams; i++) {
+		if (!(seen >> i & 1))
+			continue;
+		hub_get_stats(env->cams[i].hub, &hs);
+		obuf_printf(b, "%s{\"name\":\"%s\",\"path\":\"c/%s/\",",
+			    first ? "" : ",", env->cams[i].name,
+			    env->cams[i].name);
+		source_json(b, &hs);
+		obuf_printf(b, "}");
+		first = 0;
+	}
+	obuf_printf(b, "]");
+}
+
+void status_state(const struct conn_env *env, const struct camera *cam,
+		  unsigned seen, int all, struct obuf *b, int full)
+{
+	struct hub_stats hs;
+	int i, first = 1;
+
+	hub_get_stats(cam->hub, &hs);
+	obuf_printf(b, "{\"camera\":\"%s\",", cam->name);
 	source_json(b, &hs);
 	obuf_printf(b, ",");
 	encoder_json(b, &hs);
@@ -140,51 +164,74 @@ void status_state(const struct conn_env *env, struct obuf *b, int full)
 		    (double)(env->now - env->started) / 1e6, env->nconns,
 		    (unsigned long long)env->total_clients);
 	for (i = 0; i < env->nconns; i++) {
-		if (!streaming(env->conns[i]))
+		const struct conn *c = env->conns[i];
+
+		if (!streaming(c) || (all ? !(seen >> c->st->cam->index & 1)
+				      : c->st->cam != cam))
 			continue;
 		if (!first)
 			obuf_printf(b, ",");
-		client_json(b, env->conns[i], full);
+		client_json(b, c, full);
 		first = 0;
 	}
-	obuf_printf(b, "]}\n");
+	obuf_printf(b, "]");
+	if (all)
+		cameras_json(env, seen, b);
+	obuf_printf(b, "}\n");
 }
+
+/* A camera's label, as every per-camera metric carries it. */
+#define CAM "{camera=\"%s\"}"
 
 void status_metrics(const struct conn_env *env, struct obuf *b)
 {
-	struct hub_stats hs;
-	int i, streams = 0;
+	struct hub_stats hs[CAMERA_MAX];
+	int i, k, streams = 0;
 
-	hub_get_stats(env->hub, &hs);
+	for (k = 0; k < env->ncams; k++)
+		hub_get_stats(env->cams[k].hub, &hs[k]);
 	for (i = 0; i < env->nconns; i++)
 		streams += streaming(env->conns[i]);
-	obuf_printf(b, "# TYPE rerocctv_source_fps gauge\n"
-		    "rerocctv_source_fps %.2f\n"
-		    "# TYPE rerocctv_source_signal gauge\n"
-		    "rerocctv_source_signal %d\n"
-		    "# TYPE rerocctv_source_frames_total counter\n"
-		    "rerocctv_source_frames_total %llu\n"
-		    "# TYPE rerocctv_connections gauge\n"
+	obuf_printf(b, "# TYPE rerocctv_connections gauge\n"
 		    "rerocctv_connections %d\n"
 		    "# TYPE rerocctv_streams gauge\n"
-		    "rerocctv_streams %d\n"
-		    "# TYPE rerocctv_rungs_merged gauge\n"
-		    "rerocctv_rungs_merged %d\n"
-		    "# TYPE rerocctv_encoded_frames_total counter\n",
-		    hs.fps, hs.source_ok, (unsigned long long)hs.seq,
-		    env->nconns, streams, hs.merged);
-	for (i = 0; i < RUNG_N; i++)
-		if (hs.rung[i].frames)
-			obuf_printf(b, "rerocctv_encoded_frames_total"
-				    "{rung=\"%s\"} %llu\n", rung_name(i),
-				    (unsigned long long)hs.rung[i].frames);
+		    "rerocctv_streams %d\n", env->nconns, streams);
+	obuf_printf(b, "# TYPE rerocctv_source_fps gauge\n");
+	for (k = 0; k < env->ncams; k++)
+		obuf_printf(b, "rerocctv_source_fps" CAM " %.2f\n",
+			    env->cams[k].name, hs[k].fps);
+	obuf_printf(b, "# TYPE rerocctv_source_signal gauge\n");
+	for (k = 0; k < env->ncams; k++)
+		obuf_printf(b, "rerocctv_source_signal" CAM " %d\n",
+			    env->cams[k].name, hs[k].source_ok);
+	obuf_printf(b, "# TYPE rerocctv_source_frames_total counter\n");
+	for (k = 0; k < env->ncams; k++)
+		obuf_printf(b, "rerocctv_source_frames_total" CAM " %llu\n",
+			    env->cams[k].name,
+			    (unsigned long long)hs[k].seq);
+	obuf_printf(b, "# TYPE rerocctv_rungs_merged gauge\n");
+	for (k = 0; k < env->ncams; k++)
+		obuf_printf(b, "rerocctv_rungs_merged" CAM " %d\n",
+			    env->cams[k].name, hs[k].merged);
+	obuf_printf(b, "# TYPE rerocctv_encoded_frames_total counter\n");
+	for (k = 0; k < env->ncams; k++)
+		for (i = 0; i < RUNG_N; i++)
+			if (hs[k].rung[i].frames)
+				obuf_printf(b, "rerocctv_encoded_frames_total"
+					    "{camera=\"%s\",rung=\"%s\"} "
+					    "%llu\n", env->cams[k].name,
+					    rung_name(i), (unsigned long long)
+					    hs[k].rung[i].frames);
 	obuf_printf(b, "# TYPE rerocctv_encode_ms gauge\n");
-	for (i = 0; i < RUNG_N; i++)
-		if (hs.rung[i].frames)
-			obuf_printf(b, "rerocctv_encode_ms{rung=\"%s\"} %.3f\n",
-				    rung_name(i), hs.rung[i].enc_ms);
+	for (k = 0; k < env->ncams; k++)
+		for (i = 0; i < RUNG_N; i++)
+			if (hs[k].rung[i].frames)
+				obuf_printf(b, "rerocctv_encode_ms{camera="
+					    "\"%s\",rung=\"%s\"} %.3f\n",
+					    env->cams[k].name, rung_name(i),
+					    hs[k].rung[i].enc_ms);
 	obuf_printf(b, "# TYPE rerocctv_frames_alive gauge\n"
-		    "rerocctv_frames_alive %ld\n", hs.frames_alive);
+		    "rerocctv_frames_alive %ld\n", hs[0].frames_alive);
 	if (env->auth)
 		obuf_printf(b, "# TYPE rerocctv_password_checks_total "
 			    "counter\nrerocctv_password_checks_total %llu\n",

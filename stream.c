@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/tcp.h>
 
+#include "camera.h"
 #include "conn.h"
 #include "hub.h"
 #include "json.h"
@@ -76,31 +77,38 @@ static int address_cap(struct conn *c, int rung)
 {
 	struct conn_env *e = c->env;
 	struct stream *st = c->st;
-	int cap = e->cfg->max_rungs_ip, mine[RUNG_N] = {0}, other[RUNG_N] = {0};
-	int watched[RUNG_N], i, n = 0;
+	struct camera *cam = st->cam;
+	int cap = e->cfg->max_rungs_ip, watched[RUNG_N], i, k, n = 0;
+	/* [camera][rung]: watched by this address, by another. */
+	unsigned char mine[CAMERA_MAX][RUNG_N], other[CAMERA_MAX][RUNG_N];
 
 	if (!cap || rung < 0)
 		return rung;
-	for (i = 0; i < RUNG_N; i++)
-		n += e->watching[i] - (i == c->st->want) > 0;
+	for (k = 0; k < e->ncams; k++)
+		for (i = 0; i < RUNG_N; i++)
+			n += e->cams[k].watching[i] - (&e->cams[k] == cam &&
+						       i == st->want) > 0;
 	/* Nor while another stream watches this rung already: it costs
 	 * nothing more. */
-	if (n < cap || e->watching[rung] - (rung == c->st->want) > 0)
+	if (n < cap || cam->watching[rung] - (rung == st->want) > 0)
 		return rung;
 	if (st->cap_gen == watch_gen && st->cap_ask == rung &&
 	    st->cap_auto == st->is_auto)
 		return st->cap_rung;
+	memset(mine, 0, sizeof(mine));
+	memset(other, 0, sizeof(other));
 	for (i = 0; i < e->nconns; i++) {
 		const struct conn *o = e->conns[i];
 
 		if (o != c && o->st && o->st->want >= 0)
 			(memcmp(o->client.key, c->client.key, 16) ? other :
-			 mine)[o->st->want] = 1;
+			 mine)[o->st->cam->index][o->st->want] = 1;
 	}
-	for (i = 0, n = 0; i < RUNG_N; i++) {
-		n += mine[i] && !other[i];
-		watched[i] = mine[i] || other[i];
-	}
+	for (k = 0, n = 0; k < e->ncams; k++)
+		for (i = 0; i < RUNG_N; i++)
+			n += mine[k][i] && !other[k][i];
+	for (i = 0; i < RUNG_N; i++)
+		watched[i] = mine[cam->index][i] || other[cam->index][i];
 	st->cap_gen = watch_gen;
 	st->cap_ask = rung;
 	st->cap_auto = st->is_auto;
@@ -131,17 +139,17 @@ static void want(struct conn *c, int rung)
 	if (st->want == rung)
 		return;
 	if (st->want >= 0) {
-		hub_need(c->env->hub, st->want, -1);
-		c->env->watching[st->want]--;
+		hub_need(st->cam->hub, st->want, -1);
+		st->cam->watching[st->want]--;
 	}
 	if (rung >= 0) {
-		hub_need(c->env->hub, rung, +1);
-		c->env->watching[rung]++;
+		hub_need(st->cam->hub, rung, +1);
+		st->cam->watching[rung]++;
 	}
 	st->want = rung;
 	watch_gen++;
 	/* Only frames produced from now on: an old one would be stale. */
-	st->last_seq = hub_seq(c->env->hub);
+	st->last_seq = hub_seq(st->cam->hub);
 }
 
 static struct stream *stream_new(struct conn *c, enum stream_kind kind)
@@ -151,6 +159,7 @@ static struct stream *stream_new(struct conn *c, enum stream_kind kind)
 	if (!st)
 		return NULL;
 	st->kind = kind;
+	st->cam = c->rq->cam;
 	st->want = st->rung = st->ask = -1;
 	/* A share link may cap the quality. */
 	st->who = c->rq->who;
@@ -276,7 +285,7 @@ static void send_hello(struct conn *c)
 	struct obuf b = {0};
 	int i;
 
-	hub_get_stats(c->env->hub, &hs);
+	hub_get_stats(c->st->cam->hub, &hs);
 	obuf_printf(&b, "{\"type\":\"hello\",\"source\":");
 	obuf_json_str(&b, hs.info.name);
 	obuf_printf(&b, ",\"w\":%d,\"h\":%d,\"fps\":%d,\"mode\":\"%s\","
@@ -406,7 +415,7 @@ static void set_view(struct conn *c, int w, int h)
 	st->view_h = h;
 	if (!st->is_auto)
 		return;
-	hub_get_stats(c->env->hub, &hs);
+	hub_get_stats(c->st->cam->hub, &hs);
 	adapt_limit(&st->ad, adapt_view_top(w, h, hs.info.w, hs.info.h));
 	want(c, adapt_rung(&st->ad));
 }
@@ -588,14 +597,16 @@ void stream_offer(struct conn *c, struct frame *f)
 
 /* Timers and statistics */
 
-/* The hub's statistics, read once a loop turn however many streams ask. */
-static const struct hub_stats *stream_hub_stats(struct conn_env *e)
+/* A camera's hub statistics, read once a loop turn however many streams
+ * ask. */
+static const struct hub_stats *stream_hub_stats(struct conn_env *e,
+						struct camera *cam)
 {
-	if (e->hstats_at != e->now || !e->hstats_at) {
-		hub_get_stats(e->hub, e->hstats);
-		e->hstats_at = e->now;
+	if (cam->hstats_at != e->now || !cam->hstats_at) {
+		hub_get_stats(cam->hub, cam->hstats);
+		cam->hstats_at = e->now;
 	}
-	return e->hstats;
+	return cam->hstats;
 }
 
 static void send_stats(struct conn *c)
@@ -620,7 +631,7 @@ static void send_stats(struct conn *c)
 /* A tick of the path (path.c): an auto client's rung follows it. */
 static void path_step(struct conn *c)
 {
-	int r = path_tick(c, stream_hub_stats(c->env));
+	int r = path_tick(c, stream_hub_stats(c->env, c->st->cam));
 
 	if (c->st->is_auto)
 		want(c, r);

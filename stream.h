@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "ws.h"
 
+struct camera;
 struct conn;
 struct frame;
 
@@ -19,6 +20,7 @@ enum { STREAM_MSG_MAX = 4096 };		/* a client's text message */
 
 struct stream {
 	enum stream_kind kind;
+	struct camera *cam;		/* the camera it watches */
 	struct who who;			/* who watches: the request's, kept
 					   for the access re-check */
 	int ask;			/* rung asked for (auto: adapt's),

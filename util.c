@@ -13,6 +13,13 @@
 
 #include "util.h"
 
+static __thread const char *tag;
+
+void log_tag(const char *t)
+{
+	tag = t;
+}
+
 static void vlog(const char *fmt, va_list ap)
 {
 	char line[512];
@@ -22,10 +29,9 @@ static void vlog(const char *fmt, va_list ap)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return;
-	if (len && fmt[len - 1] == ':')
-		fprintf(stderr, "rerocctv: %s %s\n", line, strerror(e));
-	else
-		fprintf(stderr, "rerocctv: %s\n", line);
+	fprintf(stderr, "rerocctv: %s%s%s%s%s\n", tag ? tag : "",
+		tag ? ": " : "", line, len && fmt[len - 1] == ':' ? " " : "",
+		len && fmt[len - 1] == ':' ? strerror(e) : "");
 }
 
 void logmsg(const char *fmt, ...)

@@ -12,6 +12,9 @@
 /* Prints "rerocctv: msg" to stderr; a trailing ':' in fmt appends
  * strerror(errno). */
 void logmsg(const char *fmt, ...);
+/* What this thread's lines are about (a camera's name), put in front of
+ * them; NULL: nothing. */
+void log_tag(const char *tag);
 /* logmsg() then exit(1). Only for start-up. */
 void die(const char *fmt, ...);
 

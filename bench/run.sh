@@ -83,7 +83,7 @@ now_ms () {
 frames () {
 	test -n "$RRBASE" || { echo 0; return; }
 	curl -s -m 2 "$RRBASE/metrics" |
-		awk '/^rerocctv_source_frames_total / { v = $2 }
+		awk '/^rerocctv_source_frames_total[{ ]/ { v = $2 }
 		     END { print v + 0 }'
 }
 

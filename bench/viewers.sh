@@ -98,7 +98,7 @@ ticks () {
 # frames: "SOURCE ENCODED" frames so far (encoded: all rungs').
 frames () {
 	curl -s -m 2 ${COOKIE:+-b "$COOKIE"} "$BASE/metrics" |
-		awk '/^rerocctv_source_frames_total / { s = $2 }
+		awk '/^rerocctv_source_frames_total[{ ]/ { s = $2 }
 		     /^rerocctv_encoded_frames_total\{/ { e += $2 }
 		     END { print s + 0, e + 0 }'
 }

@@ -31,6 +31,7 @@
 #include "auth.h"
 #include "base64.h"
 #include "conn.h"
+#include "camera.h"
 #include "hub.h"
 #include "server.h"
 #include "sha256.h"
@@ -338,7 +339,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *origins[] = { "http://allowed.example" };
 	struct config cfg;
 	struct server s;
-	struct hub hub;
+	/* Two cameras: the first also at the plain paths, "b" under
+	 * /c/b/ only. */
+	struct hub hub[2];
+	struct camera cams[2];
 	struct client cl[3];
 	struct peer p;
 	size_t i = 1;
@@ -355,13 +359,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.default_q = 80;
 	cfg.timeout_s = 1 + (data[0] >> 7);
 	cfg.stall_s = 2;
-	memset(&hub, 0, sizeof(hub));
-	if (pipe(hub.wake) != 0)
-		abort();
-	fcntl(hub.wake[0], F_SETFL, O_NONBLOCK);
-	fcntl(hub.wake[1], F_SETFL, O_NONBLOCK);
+	memset(hub, 0, sizeof(hub));
+	memset(cams, 0, sizeof(cams));
+	for (k = 0; k < 2; k++) {
+		if (pipe(hub[k].wake) != 0)
+			abort();
+		fcntl(hub[k].wake[0], F_SETFL, O_NONBLOCK);
+		fcntl(hub[k].wake[1], F_SETFL, O_NONBLOCK);
+		cams[k].index = k;
+		cams[k].hub = &hub[k];
+		snprintf(cams[k].name, sizeof(cams[k].name), "%s",
+			 k ? "b" : "a");
+	}
 	/* Set-up bit 0x20: the server has accounts. */
-	server_init(&s, &cfg, &hub, data[0] & 0x20 ? accounts() : NULL, NULL);
+	server_init(&s, &cfg, cams, 2, data[0] & 0x20 ? accounts() : NULL);
 
 	n = 1 + (data[0] & 3) % 3;
 	memset(cl, 0, sizeof(cl));
@@ -398,7 +409,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			clock_us += (int64_t)(i < size ? data[i++] : 1) * 50000;
 			break;
 		case 2:
-			publish(&hub);
+			publish(&hub[k & 1]);
 			break;
 		case 4:
 			cl[k].reading = 0;
@@ -425,11 +436,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	server_close(&s);
 	for (k = 0; k < n; k++)
 		close(cl[k].fd);
-	for (k = 0; k < RUNG_N; k++) {
-		assert(hub.need[k] == 0);
-		frame_unref(hub.latest[k]);
+	for (k = 0; k < 2 * RUNG_N; k++) {
+		assert(hub[k / RUNG_N].need[k % RUNG_N] == 0);
+		frame_unref(hub[k / RUNG_N].latest[k % RUNG_N]);
 	}
-	close(hub.wake[0]);
-	close(hub.wake[1]);
+	for (k = 0; k < 4; k++)
+		close(hub[k / 2].wake[k % 2]);
 	return 0;
 }

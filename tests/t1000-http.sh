@@ -108,7 +108,7 @@ test_expect_success '/state is JSON describing the source' '
 
 test_expect_success '/metrics is Prometheus text' '
 	curl -sf "$BASE/metrics" >m &&
-	grep "^rerocctv_source_fps " m &&
+	grep "^rerocctv_source_fps{camera=\"test\"} " m &&
 	grep "^rerocctv_connections " m
 '
 

@@ -43,7 +43,7 @@ static void test_order(void)
 	struct budget b;
 	struct budget_ask a[4];
 
-	budget_init(&b, 1, 0, 30);
+	budget_init(&b, 1, 0);
 	b.cap_ms = 10;
 	a[0] = ask(rung_make(80, 0), 3, 6);
 	a[1] = ask(rung_make(40, 0), 1, 5);
@@ -54,10 +54,45 @@ static void test_order(void)
 	CHECK(!a[2].on, "a cheap later one does not slip in");
 	CHECK(a[3].on, "the source rung, free, is always taken");
 
-	budget_init(&b, 1, 2, 30);
+	budget_init(&b, 1, 2);
 	CHECK_INT(b.max_rungs, 2, "--max-rungs 2");
 	CHECK_INT(plan(&b, a, 4), 2, "two costly rungs, whatever they cost");
 	CHECK(a[1].on && a[0].on && !a[2].on && a[3].on, "first asked first");
+}
+
+/* Rungs of three cameras: taken in rounds, each camera's first before
+ * any camera's second; a camera's first even when nothing is left. */
+static void test_cameras(void)
+{
+	struct budget b;
+	struct budget_ask a[6];
+	int i;
+
+	budget_init(&b, 1, 0);
+	b.cap_ms = 25;
+	a[0] = ask(rung_make(80, 0), 1, 10);	/* camera 0: two rungs */
+	a[1] = ask(rung_make(40, 0), 2, 10);
+	a[2] = ask(rung_make(60, 0), 3, 10);	/* camera 1: two */
+	a[3] = ask(rung_make(30, 0), 4, 10);
+	a[4] = ask(rung_make(90, 0), 5, 10);	/* camera 2: one, last */
+	a[5] = ask(RUNG_SOURCE, 6, 0);		/* camera 2's free one */
+	a[0].cam = a[1].cam = 0;
+	a[2].cam = a[3].cam = 1;
+	a[4].cam = a[5].cam = 2;
+	CHECK_INT(plan(&b, a, 6), 3, "every camera's first, nothing more "
+		  "fits in 25");
+	CHECK(a[0].on && a[2].on && a[4].on, "each camera's first rung");
+	CHECK(!a[1].on && !a[3].on, "second rungs merged first");
+	CHECK(a[5].on, "the free rung taken");
+	b.cap_ms = 45;
+	CHECK_INT(plan(&b, a, 6), 4, "room for one second rung");
+	CHECK(a[1].on && !a[3].on, "the first asked of the second round");
+	b.cap_ms = 1;
+	CHECK_INT(plan(&b, a, 6), 3, "no camera loses its last rung");
+	for (i = 0; i < 6; i++)
+		CHECK(a[i].on == (i != 1 && i != 3), "ask %d", i);
+	budget_init(&b, 1, 1);
+	CHECK_INT(plan(&b, a, 6), 3, "--max-rungs 1: one per camera");
 }
 
 static void test_drift(void)
@@ -65,7 +100,7 @@ static void test_drift(void)
 	struct budget b;
 	struct budget_ask a[2];
 
-	budget_init(&b, 1, 0, 30);
+	budget_init(&b, 1, 0);
 	b.cap_ms = 10;
 	a[0] = ask(0, 1, 5);
 	a[1] = ask(3, 2, 5);
@@ -105,7 +140,7 @@ static void test_falls(void)
 	struct budget_ask a[4];
 	int i;
 
-	budget_init(&b, 2, 0, 30);
+	budget_init(&b, 2, 0);
 	for (i = 0; i < 4; i++)
 		a[i] = ask(i, (uint64_t)i + 1, 10);
 	b.cap_ms = 40;
@@ -118,7 +153,7 @@ static void test_falls(void)
 	CHECK(!second(&b, a, 4, 0.5, 1.0), "the next second passes "
 	      "unjudged");
 
-	budget_init(&b, 2, 0, 30);
+	budget_init(&b, 2, 0);
 	b.cap_ms = 40;
 	plan(&b, a, 4);
 	second(&b, a, 4, 0.9, 0.9);
@@ -126,7 +161,7 @@ static void test_falls(void)
 		   "goes");
 	CHECK(a[0].on && a[1].on && a[2].on && !a[3].on, "the newest one");
 
-	budget_init(&b, 2, 0, 30);
+	budget_init(&b, 2, 0);
 	b.cap_ms = 40;
 	plan(&b, a, 4);
 	CHECK(!second(&b, a, 4, 0.5, 0.2), "slow while the encoders idle: "
@@ -139,7 +174,7 @@ static void test_probe(void)
 	struct budget_ask a[3];
 	int s, tries[8], nt = 0, k;
 
-	budget_init(&b, 1, 0, 30);
+	budget_init(&b, 1, 0);
 	a[0] = ask(0, 1, 10);
 	a[1] = ask(1, 2, 10);
 	a[2] = ask(2, 3, 10);
@@ -164,7 +199,7 @@ static void test_probe(void)
 	      tries[1] - tries[0], tries[nt - 1] - tries[nt - 2]);
 	CHECK(a[0].on && a[1].on, "a failed try takes back only its rung");
 	/* A try that holds is kept. */
-	budget_init(&b, 1, 0, 30);
+	budget_init(&b, 1, 0);
 	b.cap_ms = 20;
 	plan(&b, a, 3);
 	for (s = 0; s < 20; s++)
@@ -198,6 +233,7 @@ static void test_cost(void)
 int main(void)
 {
 	test_order();
+	test_cameras();
 	test_drift();
 	test_falls();
 	test_probe();
