@@ -319,10 +319,22 @@ static void parse(struct opts *o, int argc, char **argv)
 		} else if (is_opt(a, "--device")) {
 			o->device = value(argc, argv, &i, "--device");
 		} else if (is_opt(a, "--camera")) {
+			struct camera check;
+			char spec[512];
+
 			if (o->ncams == CAMERA_MAX)
 				die("--camera: %d cameras at most", CAMERA_MAX);
-			o->camera[o->ncams++] = value(argc, argv, &i,
-						      "--camera");
+			o->camera[o->ncams] = value(argc, argv, &i,
+						    "--camera");
+			/* Checked now, so that --help after it checks it;
+			 * taken once every default is known. */
+			if (strlen(o->camera[o->ncams]) >= sizeof(spec))
+				die("--camera: longer than %d bytes",
+				    (int)sizeof(spec) - 1);
+			memset(&check, 0, sizeof(check));
+			snprintf(spec, sizeof(spec), "%s",
+				 o->camera[o->ncams++]);
+			parse_camera(&check, spec, NULL, 0);
 		} else if (is_opt(a, "--size")) {
 			parse_size("--size", value(argc, argv, &i, "--size"),
 				   &o->src.w, &o->src.h);
