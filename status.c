@@ -39,7 +39,7 @@ static void encoder_json(struct obuf *b, const struct hub_stats *hs)
 	if (hs->max_rungs)
 		obuf_printf(b, "\"max_rungs\":%d,", hs->max_rungs);
 	else
-		obuf_printf(b, "\"max_rungs\":\"auto\",\"budget_ms\":%.2f,"
+		obuf_printf(b, "\"max_rungs\":\"auto\",\"budget_ms_per_s\":%.0f,"
 			    "\"budget_why\":\"%s\",", hs->budget_ms,
 			    hs->budget_why);
 	obuf_printf(b, "\"busy\":%.3f,\"encoder\":[", hs->busy);
