@@ -380,6 +380,9 @@ static void budget(struct hub_pool *p)
 			 p->bud.why);
 	}
 	if (merged != p->merged) {
+		/* A line about every camera, whichever thread plans. */
+		const char *tag = log_tag(NULL);
+
 		if (p->bud.max_rungs)
 			logmsg("encoder: %d rung%s encoded, %d more asked for "
 			       "served by the nearest (--max-rungs %d)", on,
@@ -389,6 +392,7 @@ static void budget(struct hub_pool *p)
 			       "served by the nearest (CPU budget: %.0f ms of "
 			       "encoding a second; %s)", on, on == 1 ? "" : "s",
 			       merged, p->bud.cap_ms, p->bud.why);
+		log_tag(tag);
 	}
 	p->merged = merged;
 }

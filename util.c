@@ -15,9 +15,12 @@
 
 static __thread const char *tag;
 
-void log_tag(const char *t)
+const char *log_tag(const char *t)
 {
+	const char *was = tag;
+
 	tag = t;
+	return was;
 }
 
 static void vlog(const char *fmt, va_list ap)

@@ -13,8 +13,8 @@
  * strerror(errno). */
 void logmsg(const char *fmt, ...);
 /* What this thread's lines are about (a camera's name), put in front of
- * them; NULL: nothing. */
-void log_tag(const char *tag);
+ * them; NULL: nothing. Returns the one before. */
+const char *log_tag(const char *tag);
 /* logmsg() then exit(1). Only for start-up. */
 void die(const char *fmt, ...);
 

@@ -34,7 +34,9 @@ test_expect_success 'ten rungs on a, then one on b, at 40 % of a core' '
 		pids="$pids $!"
 	done &&
 	sleep 2 &&
-	"$WSC" load -t 7 "$WSBASE/c/b/websocket/40" >b.40 2>&1 &&
+	{ "$WSC" load -t 7 "$WSBASE/c/b/websocket/40" >b.40 2>&1 & } &&
+	pids="$pids $!" &&
+	sleep 5 &&
 	curl -sf "$BASE/c/a/state" >a.json &&
 	curl -sf "$BASE/c/b/state" >b.json &&
 	wait $pids &&

@@ -69,8 +69,8 @@ test_expect_success 'viewers of each camera get its frames at its rate' '
 	"$WSC" load -t 4 --decode --size 640x480 \
 		"$WSBASE/c/front/websocket/70" >front.out 2>&1 &
 	p1=$! &&
-	"$WSC" load -t 4 --decode --size 320x240 \
-		"$WSBASE/c/back/websocket/70" >back.out 2>&1 &
+	{ "$WSC" load -t 4 --decode --size 320x240 \
+		"$WSBASE/c/back/websocket/70" >back.out 2>&1 & } &&
 	p2=$! &&
 	"$WSC" load -t 4 --decode --size 640x480 \
 		"$WSBASE/websocket/50" >plain.out 2>&1 &&
