@@ -21,6 +21,7 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "camera.h"
 #include "guess.h"
 #include "mailbox.h"
 #include "session.h"
@@ -429,7 +430,7 @@ static int new_token(const unsigned char secret[32], int64_t secs, int max_q,
 		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
 		return -1;
 	}
-	share_make(secret, real_s() + secs, max_q, id, out);
+	share_make(secret, real_s() + secs, max_q, 0, id, out);
 	return 0;
 }
 
@@ -462,6 +463,23 @@ int auth_still(struct auth *a, const struct who *w)
 	default:
 		return 1;
 	}
+}
+
+int auth_cameras_check(const struct camera *cams, int n, char *err,
+		       size_t errsz)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (share_camera_tag(cams[i].name) ==
+			    share_camera_tag(cams[j].name)) {
+				snprintf(err, errsz, "cameras %s and %s have "
+					 "the same share link tag: rename one",
+					 cams[i].name, cams[j].name);
+				return -1;
+			}
+	return 0;
 }
 
 /* Open, reload, close */

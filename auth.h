@@ -43,6 +43,7 @@ struct from {
 enum verdict { V_OK, V_BAD, V_PENDING, V_BUSY, V_SLOW };
 
 struct auth;
+struct camera;
 
 /* Loads the accounts (refused: a file others may read or write, a bad
  * line; err names the file and line) and the share secret, if its file
@@ -103,6 +104,12 @@ int auth_still(struct auth *a, const struct who *w);
 int auth_token_offline(const char *file, const char *secret_file,
 		       int64_t secs, int max_q, char hex[AUTH_TOKEN_HEX + 1],
 		       char *err, size_t errsz);
+
+/* Do the tags share links name cams[0..n) by differ (share.h)? 0, or -1
+ * with err naming two that do not: the caller refuses to start, since a
+ * link for one would show the other. */
+int auth_cameras_check(const struct camera *cams, int n, char *err,
+		       size_t errsz);
 
 /* Password checks queued since the start (each one a PBKDF2). */
 uint64_t auth_checks(const struct auth *a);

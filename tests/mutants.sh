@@ -262,8 +262,11 @@ mutant framed-anywhere page.c "\"frame-ancestors 'none'\\r\\n\"" \
 mutant host-prefix access.c \
 	'return len == n && strncasecmp(h, name, n) == 0;' \
 	'return len <= n && strncasecmp(h, name, len) == 0;' 'unit-access t1300*'
-mutant share-any-version share.c '	    t[0] != 1)' '	    t[0] == 0)' \
+mutant share-any-version share.c '	if (t[0] == 1) {' '	if (t[0] != 2) {' \
 	'unit-share t1300*'
+mutant share-camera-unsigned share.c \
+	'sh->camera = (uint32_t)get_be(t + 12, 4);' 'sh->camera = 0;' \
+	'unit-share'
 mutant share-source-uncapped stream.c \
 	'	if (rung == RUNG_SOURCE)
 		return st->max_rung;' '' 't1300*'

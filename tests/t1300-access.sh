@@ -11,13 +11,30 @@ command -v openssl >/dev/null 2>&1 || test_skip_all 'openssl is missing'
 hexbin () {
 	perl -e "print pack(q(H*), q($1))"
 }
-# forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
-# independently of share.c, by the format doc/security.md documents.
-forge () {
-	f_p_=$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")a1b2c3d4e5f6
-	f_m_=$(hexbin "$f_p_" | openssl dgst -sha256 -mac HMAC \
+ID=a1b2c3d4e5f6		# names the links made here in the log
+# sign SECRET_HEX SIGNED_HEX: the token, its HMAC appended.
+sign () {
+	s_m_=$(hexbin "$2" | openssl dgst -sha256 -mac HMAC \
 		-macopt "hexkey:$1" | sed "s/.*= *//" | cut -c1-32)
-	echo "$f_p_$f_m_"
+	echo "$2$s_m_"
+}
+# forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
+# independently of share.c, by the format doc/security.md documents
+# (version 1, or another version laid out as it is).
+forge () {
+	sign "$1" "$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")$ID"
+}
+# forge2 SECRET_HEX EXPIRES MAXQ [CAMERA]: a version 2 token, for CAMERA
+# (its tag: the first 4 bytes of SHA-256 of "camera:CAMERA") or every one.
+forge2 () {
+	if test -n "$4"
+	then
+		f_t_=$(printf "camera:%s" "$4" | openssl dgst -sha256 |
+			sed "s/.*= *//" | cut -c1-8)
+	else
+		f_t_=00000000
+	fi
+	sign "$1" "02$(printf %08x "$2")$(printf %02x "$3")$ID$f_t_"
 }
 # code ARGS...: the status of a curl request, body in body.out.
 code () {
@@ -40,11 +57,12 @@ test_expect_success 'accounts and share links' '
 	TOKEN=$(sed -n "s|^http://x/s/\([0-9a-f]*\)/$|\1|p" link) &&
 	test ${#TOKEN} = 64 &&
 	SECRET=$(cat users.secret) &&
-	test "$(forge "$SECRET" $(($(date +%s) + 3600)) 0 | cut -c1,2)" = 01 &&
+	test "$(printf %s "$TOKEN" | cut -c1,2)" = 02 &&
 	EXPIRED=$(forge "$SECRET" $(($(date +%s) - 10)) 0) &&
 	OTHER=$(forge 0000000000000000000000000000000000000000000000000000000000000000 $(($(date +%s) + 3600)) 0) &&
 	FORGED=$(forge "$SECRET" $(($(date +%s) + 3600)) 40) &&
-	VERSION2=$(forge "$SECRET" $(($(date +%s) + 3600)) 0 2) &&
+	FORGED2=$(forge2 "$SECRET" $(($(date +%s) + 3600)) 50) &&
+	VERSION3=$(forge "$SECRET" $(($(date +%s) + 3600)) 0 3) &&
 	last=$(printf %s "$TOKEN" | cut -c64) &&
 	case $last in 0) flip=1 ;; *) flip=0 ;; esac &&
 	FLIPPED=$(printf %s "$TOKEN" | cut -c1-63)$flip &&
@@ -57,10 +75,13 @@ test_expect_success 'unit: a token made by share.c checks here, and back' '
 		openssl dgst -sha256 -mac HMAC -macopt "hexkey:$SECRET" |
 		sed "s/.*= *//" | cut -c1-32) &&
 	test "$m" = "$want" &&
+	# Version 1, from before cameras: still taken.
 	test "$(code "$BASE/s/$FORGED/session")" = 200 &&
 	jq -e ".max_quality == 40 and .via == \"share\"" body.out &&
+	test "$(code "$BASE/s/$FORGED2/session")" = 200 &&
+	jq -e ".max_quality == 50 and .via == \"share\"" body.out &&
 	# Signed, but of a version this server does not know.
-	test "$(code "$BASE/s/$VERSION2/session")" = 403
+	test "$(code "$BASE/s/$VERSION3/session")" = 403
 '
 
 # The ways in: curl arguments for each.

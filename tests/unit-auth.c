@@ -16,6 +16,7 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "camera.h"
 #include "sha256.h"
 #include "util.h"
 #include "unit.h"
@@ -140,6 +141,25 @@ static enum verdict basic(struct auth *a, const char *addr, const char *user,
 	return V_PENDING;
 }
 
+/* A server's cameras must have distinct share link tags: cam-43703 and
+ * cam-45806 share one (1d388305, found by trying cam-0, cam-1, ...). */
+static void camera_tags(void)
+{
+	struct camera cams[3];
+	char err[256] = "";
+
+	memset(cams, 0, sizeof(cams));
+	snprintf(cams[0].name, sizeof(cams[0].name), "garden");
+	snprintf(cams[1].name, sizeof(cams[1].name), "cam-43703");
+	snprintf(cams[2].name, sizeof(cams[2].name), "door");
+	CHECK_INT(auth_cameras_check(cams, 3, err, sizeof(err)), 0,
+		  "three cameras, three tags");
+	snprintf(cams[2].name, sizeof(cams[2].name), "cam-45806");
+	CHECK(auth_cameras_check(cams, 3, err, sizeof(err)) == -1 &&
+	      strstr(err, "cam-43703 and cam-45806"),
+	      "two with one tag: refused, named (%s)", err);
+}
+
 int main(void)
 {
 	char c0[64], cb[64], cz[64], name[16], first[17][64];
@@ -261,6 +281,7 @@ int main(void)
 	}
 	CHECK_INT(n, V_SLOW, "the sixth address of a /64 is slowed");
 
+	camera_tags();
 	auth_close(a);
 	unlink(file);
 	snprintf(err, sizeof(err), "%s.secret", file);
