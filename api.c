@@ -185,7 +185,7 @@ void api_share(struct conn *c, const struct route_req *q)
 		route_error(c, 400, "max_quality: 30..95", NULL);
 		return;
 	}
-	if (auth_share_new(c->env->auth, secs, max_q, token, err,
+	if (auth_share_new(c->env->auth, secs, max_q, NULL, token, err,
 			   sizeof(err)) != 0) {
 		logmsg("share link: %s", err);
 		route_error(c, 500, "cannot make a share link (see the log)",

@@ -357,7 +357,7 @@ static int cmd_passwd(int argc, char **argv)
 		die("--role %s: expected viewer or admin", role);
 	if (read_password(argv[2], pw, sizeof(pw)) != 0)
 		return 1;
-	r = account_set_password(argv[1], argv[2], role, pw, err,
+	r = account_set_password(argv[1], argv[2], role, NULL, pw, err,
 				 sizeof(err));
 	memset(pw, 0, sizeof(pw));
 	if (r != 0)
@@ -405,7 +405,7 @@ static int cmd_share(int argc, char **argv)
 	if (account_load(file, &users, &n, err, sizeof(err)) != 0)
 		die("%s", err);
 	free(users);
-	if (auth_token_offline(file, secret, secs, max_q, token, err,
+	if (auth_token_offline(file, secret, secs, max_q, NULL, token, err,
 			       sizeof(err)) != 0)
 		die("%s", err);
 	if (!url) {

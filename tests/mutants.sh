@@ -267,6 +267,15 @@ mutant share-any-version share.c '	if (t[0] == 1) {' '	if (t[0] != 2) {' \
 mutant share-camera-unsigned share.c \
 	'sh->camera = (uint32_t)get_be(t + 12, 4);' 'sh->camera = 0;' \
 	'unit-share'
+mutant tag-without-cameras account.c \
+	'	for (i = 0; i < u->cams.n; i++)
+		sha256_update' '	for (i = 0; 0; i++)
+		sha256_update' 'unit-auth'
+mutant verdict-forgets-cameras auth.c '	e->cams = u->cams;' '' 'unit-auth'
+mutant session-forgets-cameras session.c '	s->cams = w->cams;' '' \
+	'unit-auth'
+mutant share-every-camera auth.c '	w->cam_tag = sh->camera;' '' \
+	'unit-auth unit-access'
 mutant share-source-uncapped stream.c \
 	'	if (rung == RUNG_SOURCE)
 		return st->max_rung;' '' 't1300*'

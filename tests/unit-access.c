@@ -376,9 +376,9 @@ int main(void)
 	CHECK(au != NULL, "accounts open: %s", au ? "" : err);
 	if (!au)
 		return unit_done();
-	CHECK_INT(auth_share_new(au, 3600, 0, tok, err, sizeof(err)), 0,
+	CHECK_INT(auth_share_new(au, 3600, 0, NULL, tok, err, sizeof(err)), 0,
 		  "a share link");
-	CHECK_INT(auth_share_new(au, 3600, 50, tok_q50, err, sizeof(err)), 0,
+	CHECK_INT(auth_share_new(au, 3600, 50, NULL, tok_q50, err, sizeof(err)), 0,
 		  "a share link capped at q50");
 	memset(&w, 0, sizeof(w));
 	w.via = VIA_SESSION;
