@@ -267,6 +267,9 @@ mutant share-any-version share.c '	if (t[0] == 1) {' '	if (t[0] != 2) {' \
 mutant share-camera-unsigned share.c \
 	'sh->camera = (uint32_t)get_be(t + 12, 4);' 'sh->camera = 0;' \
 	'unit-share'
+mutant camera-unchecked access.c \
+	'if (a->camera && !auth_may_see(&v->who, a->camera)) {' \
+	'if (0 && a->camera) {' 'unit-access'
 mutant tag-without-cameras account.c \
 	'	for (i = 0; i < u->cams.n; i++)
 		sha256_update' '	for (i = 0; 0; i++)
