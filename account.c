@@ -109,7 +109,7 @@ static int parse_line(char *line, struct user *u, const char **why)
 	line[strcspn(line, "\r\n")] = 0;
 	if (line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#')
 		return 1;
-	*why = "expected NAME:ROLE:HASH or NAME:ROLE:HASH:CAMERAS";
+	*why = "expected NAME:ROLE:HASH[:CAMERAS]";
 	if (!(role = strchr(line, ':')) || !(hash = strchr(role + 1, ':')))
 		return -1;
 	*role++ = 0;

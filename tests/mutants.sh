@@ -273,7 +273,7 @@ mutant camera-unchecked access.c \
 mutant tag-without-cameras account.c \
 	'	for (i = 0; i < u->cams.n; i++)
 		sha256_update' '	for (i = 0; 0; i++)
-		sha256_update' 'unit-auth'
+		sha256_update' 'unit-auth t1300*'
 mutant verdict-forgets-cameras auth.c '	e->cams = u->cams;' '' 'unit-auth'
 mutant session-forgets-cameras session.c '	s->cams = w->cams;' '' \
 	'unit-auth'

@@ -24,13 +24,18 @@ sign () {
 forge () {
 	sign "$1" "$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")$ID"
 }
+# camtag NAME: the tag a token names camera NAME by, in hex: the first 4
+# bytes of SHA-256 of "camera:NAME".
+camtag () {
+	printf "camera:%s" "$1" | openssl dgst -sha256 | sed "s/.*= *//" |
+		cut -c1-8
+}
 # forge2 SECRET_HEX EXPIRES MAXQ [CAMERA]: a version 2 token, for CAMERA
-# (its tag: the first 4 bytes of SHA-256 of "camera:CAMERA") or every one.
+# or every one.
 forge2 () {
 	if test -n "$4"
 	then
-		f_t_=$(printf "camera:%s" "$4" | openssl dgst -sha256 |
-			sed "s/.*= *//" | cut -c1-8)
+		f_t_=$(camtag "$4")
 	else
 		f_t_=00000000
 	fi
@@ -49,13 +54,19 @@ test_expect_success 'accounts and share links' '
 	printf "alicepass1\n" | "$RR" passwd users alice --role admin &&
 	printf "bobpass12\n" | "$RR" passwd users bob &&
 	printf "carolpass1\n" | "$RR" passwd users carol &&
+	printf "erinpass12\n" | "$RR" passwd users erin --cameras a,door &&
 	test "$(stat -c %a users)" = 600 &&
-	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 3 &&
+	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 4 &&
 	! grep -q alicepass1 users &&
 	"$RR" share --auth-file users --expires 1h --url http://x >link &&
 	test "$(stat -c %a users.secret)" = 600 &&
 	TOKEN=$(sed -n "s|^http://x/s/\([0-9a-f]*\)/$|\1|p" link) &&
 	test ${#TOKEN} = 64 &&
+	"$RR" share --auth-file users --expires 1h --camera door \
+		--url http://x/ >link &&
+	DOOR=$(sed -n "s|^http://x/s/\([0-9a-f]*\)/#/c/door$|\1|p" link) &&
+	test ${#DOOR} = 64 &&
+	test "$(printf %s "$DOOR" | cut -c25-32)" = "$(camtag door)" &&
 	SECRET=$(cat users.secret) &&
 	test "$(printf %s "$TOKEN" | cut -c1,2)" = 02 &&
 	EXPIRED=$(forge "$SECRET" $(($(date +%s) - 10)) 0) &&
@@ -80,6 +91,7 @@ test_expect_success 'unit: a token made by share.c checks here, and back' '
 	jq -e ".max_quality == 40 and .via == \"share\"" body.out &&
 	test "$(code "$BASE/s/$FORGED2/session")" = 200 &&
 	jq -e ".max_quality == 50 and .via == \"share\"" body.out &&
+	test "$(code "$BASE/s/$DOOR/session")" = 200 &&
 	# Signed, but of a version this server does not know.
 	test "$(code "$BASE/s/$VERSION3/session")" = 403
 '
@@ -277,6 +289,39 @@ test_expect_success 'SIGHUP after removing a user ends their streams, not others
 	grep "access ended for 1 connection$" server.log
 '
 
+test_expect_success 'passwd: --cameras sets the list, keeps it, all clears it' '
+	grep -q "^erin:viewer:\$pbkdf2-sha256\$[^:]*:a,door$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --role admin &&
+	grep -q "^erin:admin:[^:]*:a,door$" users &&
+	test_must_fail "$RR" passwd users erin --cameras a,Door </dev/null 2>err &&
+	grep "cameras a,Door: a camera.s name must be 1 to 32 of a-z 0-9 -" err &&
+	test_must_fail "$RR" passwd users erin --cameras a,a </dev/null 2>err &&
+	grep "named twice" err &&
+	grep -q "^erin:admin:[^:]*:a,door$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --cameras all &&
+	grep -q "^erin:admin:[^:]*$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --role viewer --cameras door &&
+	grep -q "^erin:viewer:[^:]*:door$" users &&
+	test_must_fail "$RR" share --auth-file users --camera Door 2>err &&
+	grep "camera Door: a camera.s name is 1 to 32 of a-z 0-9 -" err
+'
+
+test_expect_success 'SIGHUP after changing a user'"'"'s cameras ends their session and streams' '
+	kill -HUP $SERVER_PID &&
+	json_post -c erin.jar -d "{\"user\":\"erin\",\"password\":\"erinpass12\"}" "$BASE/login" >code &&
+	test "$(cat code)" = 200 &&
+	{ "$WSC" ws -T 6 "ws://erin:erinpass12@127.0.0.1:$PORT/websocket/30" >erin.ws & } &&
+	sleep 1.5 &&
+	# Her cameras only, not her password (passwd would salt it anew).
+	sed -i "s/^\(erin:viewer:[^:]*\):door$/\1:a/" users &&
+	grep -q "^erin:viewer:[^:]*:a$" users &&
+	kill -HUP $SERVER_PID &&
+	sleep 1 &&
+	test "$(code -b erin.jar "$BASE/state")" = 401 &&
+	wait &&
+	grep "^close 1008 access revoked" erin.ws
+'
+
 test_expect_success 'rotating the secret revokes every link' '
 	{ "$WSC" ws -T 5 "$WSBASE/s/$TOKEN/websocket/30" >link.ws & } &&
 	sleep 1 &&
@@ -297,7 +342,10 @@ test_expect_success 'a bad auth file is refused at start with its line' '
 	grep "open: others may read or write it (mode 644)" err &&
 	printf "# comment\n\nbob:root:x\n" >bad &&
 	test_must_fail "$RR" --source test --listen 127.0.0.1:0 --auth-file bad 2>err &&
-	grep "bad:3: the role must be viewer or admin" err
+	grep "bad:3: the role must be viewer or admin" err &&
+	sed -n "s/^\(bob:viewer:[^:]*\)$/\1:a,,b/p" users >bad &&
+	test_must_fail "$RR" --source test --listen 127.0.0.1:0 --auth-file bad 2>err &&
+	grep "bad:1: a camera.s name must be" err
 '
 
 test_expect_success 'a bad auth file on SIGHUP keeps the old one' '
@@ -305,7 +353,7 @@ test_expect_success 'a bad auth file on SIGHUP keeps the old one' '
 	echo "garbage" >>users &&
 	kill -HUP $SERVER_PID &&
 	sleep 0.5 &&
-	grep "reload: users:[0-9]*: expected NAME:ROLE:HASH (keeping" server.log &&
+	grep "reload: users:[0-9]*: expected NAME:ROLE:HASH\\[:CAMERAS\\] (keeping" server.log &&
 	test "$(code -u bob:bobpass12 "$BASE/state")" = 200 &&
 	cp users.good users
 '
