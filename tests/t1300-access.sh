@@ -55,8 +55,9 @@ test_expect_success 'accounts and share links' '
 	printf "bobpass12\n" | "$RR" passwd users bob &&
 	printf "carolpass1\n" | "$RR" passwd users carol &&
 	printf "erinpass12\n" | "$RR" passwd users erin --cameras a,door &&
+	printf "davepass12\n" | "$RR" passwd users dave --role admin --cameras door &&
 	test "$(stat -c %a users)" = 600 &&
-	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 4 &&
+	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 5 &&
 	! grep -q alicepass1 users &&
 	"$RR" share --auth-file users --expires 1h --url http://x >link &&
 	test "$(stat -c %a users.secret)" = 600 &&
@@ -213,6 +214,39 @@ test_expect_success 'POST /share: admin only, JSON only, not from another site' 
 	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":29}" "$BASE/share")" = 400 &&
 	test "$(json_post -u alice:alicepass1 -d "{\"max_quality\":95}" "$BASE/share")" = 200 &&
 	test "$(code -u alice:alicepass1 "$BASE/share")" = 405
+'
+
+# The server this test runs has one camera, and no camera named door
+# (until it is told names, none at all).
+test_expect_success 'POST /share: a camera or every one; a limited admin only his' '
+	test "$(json_post -u alice:alicepass1 -d "{}" "$BASE/share")" = 200 &&
+	jq -e ".camera == null" body.out &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":null}" "$BASE/share")" = 200 &&
+	jq -e ".camera == null" body.out &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"Door\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":7}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"$(printf %033d 0)\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"door\"}" "$BASE/share")" = 400 &&
+	grep "no camera of that name" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{}" "$BASE/share")" = 403 &&
+	grep "name a camera" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{\"camera\":\"garden\"}" "$BASE/share")" = 403 &&
+	grep "may not see this camera" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{\"camera\":\"door\"}" "$BASE/share")" = 400
+'
+
+test_expect_success '/session: the cameras one may see, null for every one' '
+	test "$(code -u alice:alicepass1 "$BASE/session")" = 200 &&
+	jq -e ".cameras == null" body.out &&
+	test "$(code -u dave:davepass12 "$BASE/session")" = 200 &&
+	jq -e ".role == \"admin\" and (.cameras | type == \"array\")" body.out &&
+	test "$(code "$BASE/s/$DOOR/session")" = 200 &&
+	jq -e ".cameras | type == \"array\"" body.out &&
+	test "$(code "$BASE/s/$FORGED/session")" = 200 &&
+	jq -e ".cameras == null" body.out &&
+	test "$(code "$BASE/session")" = 200 &&
+	jq -e ".user == null and .cameras == null" body.out
 '
 
 test_expect_success 'a cross-site login or logout is refused' '
