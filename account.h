@@ -22,8 +22,8 @@ struct user {
 	unsigned long iter;
 	unsigned char salt[ACCOUNT_SALT], key[32];
 	struct cam_list cams;		/* n 0: every camera */
-	unsigned char tag[32];		/* hash of the line: what it grants
-					   (the hash, the role, the cameras) */
+	unsigned char tag[32];		/* hash of what the line grants:
+					   hash, role, cameras */
 };
 
 /* Is s[0..n) a user name we take (1..32 of A-Z a-z 0-9 . _ @ -)? */

@@ -30,7 +30,7 @@ struct who {
 	char name[48];			/* "alice", "share:1a2b3c4d", "" */
 	unsigned char cred[32];
 	int max_q;			/* share link: highest quality, 0 any */
-	struct cam_list cams;		/* an account's cameras; n 0: all */
+	struct cam_list cams;		/* an account's list (n 0: all) */
 	uint32_t cam_tag;		/* a share link's camera (share.h's
 					   tag of its name); 0: all */
 };

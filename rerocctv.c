@@ -409,8 +409,7 @@ static int cmd_share(int argc, char **argv)
 			if (!camera_valid_name(camera, strlen(camera)))
 				die("--camera %s: a camera's name is 1 to 32 "
 				    "of a-z 0-9 -", camera);
-		}
-		else if (is_opt(a, "--max-quality"))
+		} else if (is_opt(a, "--max-quality"))
 			max_q = to_int("--max-quality", value(argc, argv, &i,
 				       "--max-quality"), RUNG_QMIN, RUNG_QMAX);
 		else if (is_opt(a, "--expires")) {

@@ -60,7 +60,8 @@ mutant () {
 }
 
 # The unit tests a mutant may be caught by are built with the server.
-units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json tests/unit-budget tests/unit-mailbox tests/unit-access'
+units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json
+	tests/unit-budget tests/unit-mailbox tests/unit-access tests/unit-share'
 mkdir -p build
 # At the end the sources are put back and built again: the last mutant's
 # binary must not stay behind as ./rerocctv.

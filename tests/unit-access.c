@@ -226,8 +226,8 @@ static const struct cam_row cam_rows[] = {
 	  "Authorization: @CAROL\r\n", 0,
 	  NEED_ADMIN, ACC_CHANGES, 403, ROLE_NONE, VIA_NONE, NULL } },
 	{ "b", "log in, or send Basic credentials", { "nobody asks for b: "
-	  "still 401", 0, GET("/c/b/stream") HOST, 0,
-	  NEED_VIEWER, 0, 401, ROLE_NONE, VIA_NONE, "WWW-Authenticate: Basic" } },
+	  "still 401", 0, GET("/c/b/stream") HOST, 0, NEED_VIEWER, 0, 401,
+	  ROLE_NONE, VIA_NONE, "WWW-Authenticate: Basic" } },
 	{ "b", NULL, { "viewer of every camera asks for b", 0,
 	  GET("/c/b/stream") HOST "Authorization: @BOB\r\n", 0,
 	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_BASIC, NULL } },
