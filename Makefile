@@ -70,11 +70,11 @@ tests/unit-budget: budget.o ladder.o
 tests/unit-mailbox: mailbox.o
 tests/unit-notify: notify.o util.o
 # auth.c, with its sessions and guessing counts, on a clock of its own.
-tests/unit-auth: auth.o session.o guess.o account.o share.o sha256.o \
-	base64.o util.o mailbox.o
+tests/unit-auth: auth.o session.o guess.o account.o camera.o share.o \
+	sha256.o base64.o util.o mailbox.o
 tests/unit-auth: RR_LIBS += -Wl,--wrap=now_us,--wrap=mono_us
 tests/unit-access: access.o http.o auth.o session.o guess.o account.o \
-	share.o sha256.o base64.o util.o mailbox.o
+	camera.o share.o sha256.o base64.o util.o mailbox.o
 $(UNITS): %: %.c tests/unit.h
 	$(QLD)$(CC) $(RR_CFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.o,$^) $(RR_LIBS)

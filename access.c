@@ -3,7 +3,8 @@
  * page that re-points its own name at us (DNS rebinding) is refused;
  * where the request comes from (a trusted proxy's X-Forwarded-For);
  * a route that changes something or opens a WebSocket refuses a foreign
- * origin; then who is asking, and whether that is enough. */
+ * origin; then who is asking, and whether that is enough, for the
+ * camera the route serves too. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -313,6 +314,12 @@ void access_decide(const struct access_ask *a, struct access_verdict *v)
 	if (v->status || v->hold_until)
 		return;
 	if ((int)v->who.role >= (int)a->need) {
+		/* Known, and enough: but an account or a link may be
+		 * limited to some cameras. */
+		if (a->camera && !auth_may_see(&v->who, a->camera)) {
+			refuse(v, 403, "not allowed to see this camera", NULL);
+			return;
+		}
 		cors(a->cfg, r, v->headers, sizeof(v->headers));
 		return;
 	}

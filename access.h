@@ -36,6 +36,9 @@ struct access_ask {
 	struct auth *auth;		/* NULL: an open server */
 	const struct http_req *r;
 	const char *token;		/* a /s/TOKEN/ prefix's, or NULL */
+	const char *camera;		/* the camera the route serves (its
+					   name), or NULL: a route about no
+					   one camera */
 	enum need need;
 	int flags;			/* ACC_* */
 	const struct from *client;	/* where it comes from */

@@ -13,6 +13,7 @@
 
 #include "account.h"
 #include "base64.h"
+#include "camera.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -50,19 +51,71 @@ static int parse_hash(const char *s, struct user *u)
 	return 0;
 }
 
-/* One line: NAME:ROLE:HASH. 0, 1 for nothing (blank, comment), -1. */
+int account_cameras(const char *s, struct cam_list *out, const char **why)
+{
+	const char *p = s;
+	size_t n;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	*why = "no camera named: leave the field out for every camera";
+	if (*s == 0)
+		return -1;
+	for (;;) {
+		n = strcspn(p, ",");
+		*why = "a camera's name must be 1 to 32 of a-z 0-9 -, the "
+		       "names separated by commas";
+		if (!camera_valid_name(p, n))
+			return -1;
+		*why = "more than 8 cameras";
+		if (out->n == CAMERA_MAX)
+			return -1;
+		*why = "a camera is named twice";
+		for (i = 0; i < out->n; i++)
+			if (strlen(out->name[i]) == n &&
+			    memcmp(out->name[i], p, n) == 0)
+				return -1;
+		memcpy(out->name[out->n++], p, n);
+		if (p[n] == 0)
+			return 0;
+		p += n + 1;
+	}
+}
+
+/* What a line grants, for a session or a kept verdict to hold while it
+ * stays the same: a hash of the password's hash, the role and the
+ * cameras. */
+static void line_tag(struct user *u, const char *hash)
+{
+	unsigned char role = (unsigned char)u->role;
+	struct sha256 c;
+	int i;
+
+	sha256_init(&c);
+	sha256_update(&c, &role, 1);
+	sha256_update(&c, hash, strlen(hash) + 1);
+	for (i = 0; i < u->cams.n; i++)
+		sha256_update(&c, u->cams.name[i],
+			      strlen(u->cams.name[i]) + 1);
+	sha256_final(&c, u->tag);
+}
+
+/* One line: NAME:ROLE:HASH[:CAMERAS]. 0, 1 for nothing (blank,
+ * comment), -1. */
 static int parse_line(char *line, struct user *u, const char **why)
 {
-	char *role, *hash;
+	char *role, *hash, *cams;
 
 	line[strcspn(line, "\r\n")] = 0;
 	if (line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#')
 		return 1;
-	*why = "expected NAME:ROLE:HASH";
+	*why = "expected NAME:ROLE:HASH[:CAMERAS]";
 	if (!(role = strchr(line, ':')) || !(hash = strchr(role + 1, ':')))
 		return -1;
 	*role++ = 0;
 	*hash++ = 0;
+	if ((cams = strchr(hash, ':')) != NULL)
+		*cams++ = 0;
 	*why = "the name must be 1 to 32 of A-Z a-z 0-9 . _ @ -";
 	if (!account_valid_name(line, strlen(line)))
 		return -1;
@@ -79,8 +132,10 @@ static int parse_line(char *line, struct user *u, const char **why)
 	       "(see rerocctv passwd)";
 	if (parse_hash(hash, u) != 0)
 		return -1;
-	sha256(hash, strlen(hash), u->tag);
-	u->tag[0] ^= (unsigned char)u->role;
+	/* A list, or no field at all: an empty one would say nothing. */
+	if (cams && account_cameras(cams, &u->cams, why) != 0)
+		return -1;
+	line_tag(u, hash);
 	return 0;
 }
 
@@ -215,8 +270,10 @@ bad:
 	return -1;
 }
 
-static int hash_line(const char *user, const char *role, const char *pass,
-		     char *line, size_t sz)
+/* The line for user: role, the password's hash with a new salt, and
+ * cams (a checked list, or "" for every camera). */
+static int hash_line(const char *user, const char *role, const char *cams,
+		     const char *pass, char *line, size_t sz)
 {
 	unsigned char salt[ACCOUNT_SALT], key[32];
 	char s64[BASE64_LEN(ACCOUNT_SALT) + 1], k64[BASE64_LEN(32) + 1];
@@ -227,24 +284,48 @@ static int hash_line(const char *user, const char *role, const char *pass,
 		return -1;
 	base64_encode(salt, sizeof(salt), s64);
 	base64_encode(key, sizeof(key), k64);
-	snprintf(line, sz, "%s:%s:$pbkdf2-sha256$%d$%s$%s\n", user, role,
-		 AUTH_ITERATIONS, s64, k64);
+	snprintf(line, sz, "%s:%s:$pbkdf2-sha256$%d$%s$%s%s%s\n", user, role,
+		 AUTH_ITERATIONS, s64, k64, *cams ? ":" : "", cams);
 	memset(key, 0, sizeof(key));
 	return 0;
 }
 
-int account_set_password(const char *file, const char *user,
-			 const char *role, const char *pass, char *err,
-			 size_t errsz)
+/* An old line's role and cameras, kept when passwd is not told new
+ * ones. Returns whether it has a cameras field. */
+static int old_fields(const char *line, char *role, size_t rsz,
+		      char *cams, size_t csz)
 {
-	char tmp[600], line[1024], mine[512], old_role[16] = "";
+	const char *r = strchr(line, ':'), *c;
+
+	if (!r)
+		return 0;
+	r++;
+	snprintf(role, rsz, "%.*s", (int)strcspn(r, ":\r\n"), r);
+	if (!(c = strchr(r, ':')) || !(c = strchr(c + 1, ':')))
+		return 0;
+	snprintf(cams, csz, "%.*s", (int)strcspn(c + 1, "\r\n"), c + 1);
+	return 1;
+}
+
+int account_set_password(const char *file, const char *user,
+			 const char *role, const char *cameras,
+			 const char *pass, char *err, size_t errsz)
+{
+	char tmp[600], line[1024], mine[1024], old_role[16] = "";
+	char old_cams[512] = "";
+	struct cam_list cl;
+	const char *why;
 	FILE *in = NULL, *out;
-	int fd, found = 0;
+	int fd, found = 0, listed = 0;
 	size_t ulen = strlen(user);
 
 	if (!account_valid_name(user, ulen)) {
 		snprintf(err, errsz, "%s: the name must be 1 to 32 of A-Z a-z "
 			 "0-9 . _ @ -", user);
+		return -1;
+	}
+	if (cameras && *cameras && account_cameras(cameras, &cl, &why) != 0) {
+		snprintf(err, errsz, "%s: %s", cameras, why);
 		return -1;
 	}
 	if (strlen(pass) >= ACCOUNT_PASS_MAX) {
@@ -275,7 +356,8 @@ int account_set_password(const char *file, const char *user,
 	}
 	while (in && fgets(line, sizeof(line), in)) {
 		if (strncmp(line, user, ulen) == 0 && line[ulen] == ':') {
-			sscanf(line + ulen + 1, "%15[^:]", old_role);
+			listed = old_fields(line, old_role, sizeof(old_role),
+					    old_cams, sizeof(old_cams));
 			found = 1;
 			continue;	/* replaced below, in place of it */
 		}
@@ -285,11 +367,18 @@ int account_set_password(const char *file, const char *user,
 		fclose(in);
 	if (!role)
 		role = found && old_role[0] ? old_role : "viewer";
-	if (hash_line(user, role, pass, mine, sizeof(mine)) != 0) {
+	/* Kept as they were, unless they were not valid: never widened to
+	 * every camera by dropping a list we cannot read. */
+	if (!cameras && listed && account_cameras(old_cams, &cl, &why) != 0) {
+		snprintf(err, errsz, "%s: %s's cameras \"%s\": %s (give "
+			 "--cameras)", file, user, old_cams, why);
+		goto fail;
+	}
+	if (!cameras)
+		cameras = old_cams;
+	if (hash_line(user, role, cameras, pass, mine, sizeof(mine)) != 0) {
 		snprintf(err, errsz, "cannot hash: %s", strerror(errno));
-		fclose(out);
-		unlink(tmp);
-		return -1;
+		goto fail;
 	}
 	fputs(mine, out);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 ||
@@ -299,6 +388,10 @@ int account_set_password(const char *file, const char *user,
 		return -1;
 	}
 	return 0;
+fail:
+	fclose(out);
+	unlink(tmp);
+	return -1;
 }
 
 

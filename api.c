@@ -49,9 +49,32 @@ static const char *via_name(enum via v)
 	return names[v];
 }
 
+/* The cameras w may see: null for every one, else those of the
+ * server's it may (a share link knows its camera by a tag only, and an
+ * account may name cameras this server does not have). */
+static void cameras_json(struct obuf *b, const struct conn_env *e,
+			 const struct who *w)
+{
+	int i, first = 1;
+
+	if (auth_may_see(w, NULL)) {
+		obuf_printf(b, "null");
+		return;
+	}
+	obuf_printf(b, "[");
+	for (i = 0; i < e->ncams; i++) {
+		if (!auth_may_see(w, e->cams[i].name))
+			continue;
+		obuf_printf(b, first ? "" : ",");
+		obuf_json_str(b, e->cams[i].name);
+		first = 0;
+	}
+	obuf_printf(b, "]");
+}
+
 /* What the page needs to know before it shows anything: whether it must
- * log in, who it is, what it may do, and whether the camera is open to
- * the network. */
+ * log in, who it is, what it may do and see, and whether the camera is
+ * open to the network. */
 void api_session(struct conn *c, const struct route_req *q)
 {
 	const struct who *w = &c->rq->who;
@@ -65,8 +88,10 @@ void api_session(struct conn *c, const struct route_req *q)
 	else
 		obuf_json_str(&b, w->name);
 	obuf_printf(&b, ",\"role\":\"%s\",\"via\":\"%s\",\"max_quality\":%d,"
-		    "\"exposed\":%s}\n", auth_role_name(w->role),
-		    via_name(w->via), w->max_q,
+		    "\"cameras\":", auth_role_name(w->role), via_name(w->via),
+		    w->max_q);
+	cameras_json(&b, c->env, w);
+	obuf_printf(&b, ",\"exposed\":%s}\n",
 		    !c->env->auth && c->env->exposed ? "true" : "false");
 	respond_json(c, &b, NULL);
 }
@@ -158,12 +183,51 @@ void api_logout(struct conn *c, const struct route_req *q)
 	respond_json(c, &b, "");
 }
 
+/* The camera a share link is asked for: 0 with *camera the name or NULL
+ * (every camera), else the answer's status and words. A camera the
+ * asker may not see is refused before it is looked for, so an admin
+ * limited to some cannot learn the others' names; one who may see only
+ * some may not make a link for every camera (it would show any camera
+ * added later too). */
+static int share_camera(struct conn *c, const struct http_req *r,
+			char name[CAMERA_NAME_MAX + 1], const char **camera,
+			const char **why)
+{
+	const struct who *w = &c->rq->who;
+	int n, is_str = 0;
+
+	*camera = NULL;
+	n = json_get(r->body, r->content_length, "camera", name,
+		     CAMERA_NAME_MAX + 1, &is_str);
+	*why = "camera: a camera's name (1 to 32 of a-z 0-9 -), or null "
+	       "for every camera";
+	if (n == JSON_BAD || (n >= 0 && is_str &&
+			      !camera_valid_name(name, (size_t)n)) ||
+	    (n >= 0 && !is_str && strcmp(name, "null") != 0))
+		return 400;
+	if (n >= 0 && is_str)
+		*camera = name;
+	if (!auth_may_see(w, *camera)) {
+		*why = *camera ? "you may not see this camera" :
+		       "name a camera: you may see only some, and a link "
+		       "without one shows every camera";
+		return 403;
+	}
+	*why = "camera: this server has no camera of that name";
+	if (*camera && !camera_find(c->env->cams, c->env->ncams, name,
+				    (size_t)n))
+		return 400;
+	return 0;
+}
+
 void api_share(struct conn *c, const struct route_req *q)
 {
 	const struct http_req *r = q->h;
 	char v[32], token[AUTH_TOKEN_HEX + 1], err[256];
+	char name[CAMERA_NAME_MAX + 1];
+	const char *camera, *why;
 	int64_t secs = 24 * 3600;
-	int n, max_q = 0;
+	int n, st, max_q = 0;
 	struct obuf b = {0};
 
 	if (!c->env->auth) {
@@ -186,17 +250,28 @@ void api_share(struct conn *c, const struct route_req *q)
 		route_error(c, 400, "max_quality: 30..95", NULL);
 		return;
 	}
-	if (auth_share_new(c->env->auth, secs, max_q, token, err,
+	if ((st = share_camera(c, r, name, &camera, &why)) != 0) {
+		route_error(c, st, why, NULL);
+		return;
+	}
+	if (auth_share_new(c->env->auth, secs, max_q, camera, token, err,
 			   sizeof(err)) != 0) {
 		logmsg("share link: %s", err);
 		route_error(c, 500, "cannot make a share link (see the log)",
 			   NULL);
 		return;
 	}
-	logmsg("%s: %s made a share link for %lld s", c->client.addr, c->rq->who.name,
-	       (long long)secs);
+	logmsg("%s: %s made a share link for %lld s%s%s", c->client.addr,
+	       c->rq->who.name, (long long)secs, camera ? ", camera " : "",
+	       camera ? camera : "");
 	obuf_printf(&b, "{\"path\":\"/s/%s/\",\"expires_in\":%lld,"
-		    "\"max_quality\":%d}\n", token, (long long)secs, max_q);
+		    "\"max_quality\":%d,\"camera\":", token, (long long)secs,
+		    max_q);
+	if (camera)
+		obuf_json_str(&b, camera);
+	else
+		obuf_printf(&b, "null");
+	obuf_printf(&b, "}\n");
 	respond_json(c, &b, NULL);
 }
 

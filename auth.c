@@ -21,6 +21,7 @@
 #include "account.h"
 #include "auth.h"
 #include "base64.h"
+#include "camera.h"
 #include "guess.h"
 #include "mailbox.h"
 #include "session.h"
@@ -44,6 +45,7 @@ struct verdict_entry {
 	int once;			/* a login's: serves one request */
 	char name[ACCOUNT_NAME_MAX + 1];
 	enum role role;
+	struct cam_list cams;
 	unsigned char tag[32];
 };
 
@@ -226,12 +228,14 @@ static void credential_key(const struct auth *a, const char *kind,
 }
 
 static void who_user(struct who *w, enum via via, const char *name,
-		     enum role role, const unsigned char tag[32])
+		     enum role role, const struct cam_list *cams,
+		     const unsigned char tag[32])
 {
 	memset(w, 0, sizeof(*w));
 	w->via = via;
 	w->role = role;
 	snprintf(w->name, sizeof(w->name), "%s", name);
+	w->cams = *cams;
 	memcpy(w->cred, tag, 32);
 }
 
@@ -255,7 +259,8 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	if ((e = cache_find(a, key, now)) != NULL) {
 		v = e->v;
 		if (v == V_OK)
-			who_user(w, VIA_BASIC, e->name, e->role, e->tag);
+			who_user(w, VIA_BASIC, e->name, e->role, &e->cams,
+				 e->tag);
 		if (v != V_PENDING && e->once)
 			memset(e, 0, sizeof(*e));
 		return v;
@@ -298,6 +303,7 @@ static enum verdict verify(struct auth *a, const char *kind, int once,
 	e->once = once;
 	snprintf(e->name, sizeof(e->name), "%s", u->name);
 	e->role = u->role;
+	e->cams = u->cams;
 	memcpy(e->tag, u->tag, 32);
 	return V_PENDING;
 }
@@ -363,7 +369,7 @@ int auth_session(struct auth *a, const char *v, size_t n, struct who *w)
 
 	if (!s)
 		return -1;
-	who_user(w, VIA_SESSION, s->name, s->role, s->tag);
+	who_user(w, VIA_SESSION, s->name, s->role, &s->cams, s->tag);
 	memset(w->cred, 0, sizeof(w->cred));
 	memcpy(w->cred, s->id, 16);
 	return 0;
@@ -393,6 +399,7 @@ static void who_share(struct who *w, const struct share *sh)
 	w->via = VIA_SHARE;
 	w->role = ROLE_VIEWER;
 	w->max_q = sh->max_q;
+	w->cam_tag = sh->camera;
 	snprintf(w->name, sizeof(w->name), "share:%s", sh->id);
 	memcpy(w->cred, sh->raw, SHARE_BYTES);
 }
@@ -419,9 +426,11 @@ int auth_share(struct auth *a, const char *s, struct who *w,
 	return 0;
 }
 
-/* A new link's token, expiring in secs, limited to max_q. */
+/* A new link's token, expiring in secs, limited to max_q and to the
+ * camera named camera (NULL: every one). */
 static int new_token(const unsigned char secret[32], int64_t secs, int max_q,
-		     char out[AUTH_TOKEN_HEX + 1], char *err, size_t errsz)
+		     const char *camera, char out[AUTH_TOKEN_HEX + 1],
+		     char *err, size_t errsz)
 {
 	unsigned char id[6];
 
@@ -429,16 +438,34 @@ static int new_token(const unsigned char secret[32], int64_t secs, int max_q,
 		snprintf(err, errsz, "no random bytes: %s", strerror(errno));
 		return -1;
 	}
-	share_make(secret, real_s() + secs, max_q, id, out);
+	share_make(secret, real_s() + secs, max_q,
+		   camera ? share_camera_tag(camera) : 0, id, out);
 	return 0;
 }
 
 int auth_share_new(struct auth *a, int64_t secs, int max_q,
-		   char out[AUTH_TOKEN_HEX + 1], char *err, size_t errsz)
+		   const char *camera, char out[AUTH_TOKEN_HEX + 1],
+		   char *err, size_t errsz)
 {
 	if (!a->have_secret && get_secret(a, 1, err, errsz) != 0)
 		return -1;
-	return new_token(a->secret, secs, max_q, out, err, errsz);
+	return new_token(a->secret, secs, max_q, camera, out, err, errsz);
+}
+
+int auth_may_see(const struct who *w, const char *camera)
+{
+	int i;
+
+	if (!camera)
+		return !w->cam_tag && !w->cams.n;
+	if (w->cam_tag && share_camera_tag(camera) != w->cam_tag)
+		return 0;
+	if (!w->cams.n)
+		return 1;
+	for (i = 0; i < w->cams.n; i++)
+		if (strcmp(w->cams.name[i], camera) == 0)
+			return 1;
+	return 0;
 }
 
 int auth_still(struct auth *a, const struct who *w)
@@ -462,6 +489,23 @@ int auth_still(struct auth *a, const struct who *w)
 	default:
 		return 1;
 	}
+}
+
+int auth_cameras_check(const struct camera *cams, int n, char *err,
+		       size_t errsz)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (share_camera_tag(cams[i].name) ==
+			    share_camera_tag(cams[j].name)) {
+				snprintf(err, errsz, "cameras %s and %s have "
+					 "the same share link tag: rename one",
+					 cams[i].name, cams[j].name);
+				return -1;
+			}
+	return 0;
 }
 
 /* Open, reload, close */
@@ -558,8 +602,8 @@ void auth_close(struct auth *a)
 }
 
 int auth_token_offline(const char *file, const char *secret_file,
-		       int64_t secs, int max_q, char out[AUTH_TOKEN_HEX + 1],
-		       char *err, size_t errsz)
+		       int64_t secs, int max_q, const char *camera,
+		       char out[AUTH_TOKEN_HEX + 1], char *err, size_t errsz)
 {
 	struct auth a;
 
@@ -567,5 +611,5 @@ int auth_token_offline(const char *file, const char *secret_file,
 	set_paths(&a, file, secret_file);
 	if (get_secret(&a, 1, err, errsz) != 0)
 		return -1;
-	return new_token(a.secret, secs, max_q, out, err, errsz);
+	return new_token(a.secret, secs, max_q, camera, out, err, errsz);
 }

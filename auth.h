@@ -9,17 +9,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "camera.h"
+
 enum role { ROLE_NONE, ROLE_VIEWER, ROLE_ADMIN };
 enum via { VIA_NONE, VIA_OPEN, VIA_BASIC, VIA_SESSION, VIA_SHARE };
 
+/* The cameras an account may see, by name (an accounts line's fourth
+ * field); none named: every camera. */
+struct cam_list {
+	int n;
+	char name[CAMERA_MAX][CAMERA_NAME_MAX + 1];
+};
+
 /* Who a request comes from, as decided. cred is what a reload checks
- * again: the Basic header's hash, the session id, the share token. */
+ * again: the account line's tag (Basic), the session id, the share
+ * token. What it may see goes with it: ask auth_may_see(). */
 struct who {
 	enum via via;
 	enum role role;
 	char name[48];			/* "alice", "share:1a2b3c4d", "" */
 	unsigned char cred[32];
 	int max_q;			/* share link: highest quality, 0 any */
+	struct cam_list cams;		/* an account's list (n 0: all) */
+	uint32_t cam_tag;		/* a share link's camera (share.h's
+					   tag of its name); 0: all */
 };
 
 enum {
@@ -88,21 +101,37 @@ void auth_session_end(struct auth *a, const char *v, size_t n);
 
 /* Share tokens: hex[0..AUTH_TOKEN_HEX) from a URL; 0 and w filled, or -1
  * with *why ("expired", "not valid"). auth_share_new() makes one for
- * secs seconds (max_q 0: any quality), creating the secret file on first
- * use; -1 with err set if it cannot. */
+ * secs seconds (max_q 0: any quality) showing the camera named camera
+ * (NULL: every one; the caller has checked the name), creating the
+ * secret file on first use; -1 with err set if it cannot. */
 int auth_share(struct auth *a, const char *hex, struct who *w,
 	       const char **why);
 int auth_share_new(struct auth *a, int64_t secs, int max_q,
-		   char hex[AUTH_TOKEN_HEX + 1], char *err, size_t errsz);
+		   const char *camera, char hex[AUTH_TOKEN_HEX + 1],
+		   char *err, size_t errsz);
 
-/* After a reload: does w still hold, with the role it had? */
+/* After a reload: does w still hold, with the role and cameras it had? */
 int auth_still(struct auth *a, const struct who *w);
 
+/* May w see the camera named camera? An account that names cameras: the
+ * ones it names; a share link for one camera: that one; anyone else
+ * (an open server, nobody, an account or link for every camera): yes.
+ * camera NULL asks about every camera, today's and any added later: yes
+ * only when w has no limit. 1 or 0. */
+int auth_may_see(const struct who *w, const char *camera);
+
 /* For `rerocctv share` (no server running): a token from the secret,
- * which is made if it does not exist yet. */
+ * which is made if it does not exist yet; camera as auth_share_new()
+ * takes it. */
 int auth_token_offline(const char *file, const char *secret_file,
-		       int64_t secs, int max_q, char hex[AUTH_TOKEN_HEX + 1],
-		       char *err, size_t errsz);
+		       int64_t secs, int max_q, const char *camera,
+		       char hex[AUTH_TOKEN_HEX + 1], char *err, size_t errsz);
+
+/* Do the tags share links name cams[0..n) by differ (share.h)? 0, or -1
+ * with err naming two that do not: the caller refuses to start, since a
+ * link for one would show the other. */
+int auth_cameras_check(const struct camera *cams, int n, char *err,
+		       size_t errsz);
 
 /* Password checks queued since the start (each one a PBKDF2). */
 uint64_t auth_checks(const struct auth *a);

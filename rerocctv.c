@@ -100,13 +100,16 @@ static const char usage[] =
 "  --version            print the version\n"
 "\n"
 "\n"
-"       rerocctv passwd FILE USER [--role viewer|admin]\n"
+"       rerocctv passwd FILE USER [--role viewer|admin] [--cameras A,B|all]\n"
 "  adds USER to the accounts FILE or changes the password (read from the\n"
-"  terminal, or a line of stdin); the file is made mode 0600\n"
+"  terminal, or a line of stdin); the file is made mode 0600. USER sees\n"
+"  only the cameras --cameras names (all: every one, as a new user does;\n"
+"  not given: the same as before)\n"
 "       rerocctv share --auth-file FILE [--secret-file F] [--expires T]\n"
-"                      [--max-quality N] [--url URL]\n"
+"                      [--max-quality N] [--camera NAME] [--url URL]\n"
 "  prints a share link (T: 30m, 24h, 7d; default 24h) that lets anyone\n"
-"  with it watch, until it expires or the secret changes\n"
+"  with it watch (with --camera, that camera only: the link opens its\n"
+"  page), until it expires or the secret changes\n"
 "\n"
 "Endpoints: / (browser client), /websocket/{30..95|auto|source},\n"
 "/c/NAME/ in front of a camera's /websocket/..., /stream, /snapshot,\n"
@@ -489,22 +492,36 @@ static int read_password(const char *user, char *pw, size_t sz)
 	return 0;
 }
 
-/* rerocctv passwd FILE USER [--role viewer|admin] */
+/* rerocctv passwd FILE USER [--role viewer|admin] [--cameras A,B|all] */
 static int cmd_passwd(int argc, char **argv)
 {
-	const char *role = NULL;
+	static const char use[] = "usage: rerocctv passwd FILE USER "
+				  "[--role viewer|admin] [--cameras A,B|all]";
+	const char *role = NULL, *cams = NULL, *why;
+	struct cam_list cl;
 	char pw[1024], err[512];
-	int r;
+	int i, r;
 
-	if (argc == 5 && strcmp(argv[3], "--role") == 0)
-		role = argv[4];
-	else if (argc != 3)
-		die("usage: rerocctv passwd FILE USER [--role viewer|admin]");
+	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-')
+		die("%s", use);
+	for (i = 3; i < argc; i++) {
+		if (is_opt(argv[i], "--role"))
+			role = value(argc, argv, &i, "--role");
+		else if (is_opt(argv[i], "--cameras"))
+			cams = value(argc, argv, &i, "--cameras");
+		else
+			die("%s", use);
+	}
 	if (role && strcmp(role, "viewer") && strcmp(role, "admin"))
 		die("--role %s: expected viewer or admin", role);
+	/* Checked before the password is asked for; "" clears the list. */
+	if (cams && strcmp(cams, "all") == 0)
+		cams = "";
+	else if (cams && account_cameras(cams, &cl, &why) != 0)
+		die("--cameras %s: %s", cams, why);
 	if (read_password(argv[2], pw, sizeof(pw)) != 0)
 		return 1;
-	r = account_set_password(argv[1], argv[2], role, pw, err,
+	r = account_set_password(argv[1], argv[2], role, cams, pw, err,
 				 sizeof(err));
 	memset(pw, 0, sizeof(pw));
 	if (r != 0)
@@ -515,10 +532,10 @@ static int cmd_passwd(int argc, char **argv)
 }
 
 /* rerocctv share --auth-file FILE [--secret-file F] [--expires T]
- *                [--max-quality N] [--url URL] */
+ *                [--max-quality N] [--camera NAME] [--url URL] */
 static int cmd_share(int argc, char **argv)
 {
-	const char *file = NULL, *secret = NULL, *url = NULL;
+	const char *file = NULL, *secret = NULL, *url = NULL, *camera = NULL;
 	char token[AUTH_TOKEN_HEX + 1], err[512], host[256], base[300];
 	struct user *users;
 	int64_t secs = 24 * 3600;
@@ -533,7 +550,12 @@ static int cmd_share(int argc, char **argv)
 			secret = value(argc, argv, &i, "--secret-file");
 		else if (is_opt(a, "--url"))
 			url = value(argc, argv, &i, "--url");
-		else if (is_opt(a, "--max-quality"))
+		else if (is_opt(a, "--camera")) {
+			camera = value(argc, argv, &i, "--camera");
+			if (!camera_valid_name(camera, strlen(camera)))
+				die("--camera %s: a camera's name is 1 to 32 "
+				    "of a-z 0-9 -", camera);
+		} else if (is_opt(a, "--max-quality"))
 			max_q = to_int("--max-quality", value(argc, argv, &i,
 				       "--max-quality"), RUNG_QMIN, RUNG_QMAX);
 		else if (is_opt(a, "--expires")) {
@@ -552,7 +574,7 @@ static int cmd_share(int argc, char **argv)
 	if (account_load(file, &users, &n, err, sizeof(err)) != 0)
 		die("%s", err);
 	free(users);
-	if (auth_token_offline(file, secret, secs, max_q, token, err,
+	if (auth_token_offline(file, secret, secs, max_q, camera, token, err,
 			       sizeof(err)) != 0)
 		die("%s", err);
 	if (!url) {
@@ -565,7 +587,12 @@ static int cmd_share(int argc, char **argv)
 	n = (int)strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;
-	printf("%.*s/s/%s/\n", n, url, token);
+	/* A camera's link opens that camera's page; its paths, such as
+	 * /s/TOKEN/c/NAME/stream, go under the same /s/TOKEN/. */
+	if (camera)
+		printf("%.*s/s/%s/#/c/%s\n", n, url, token, camera);
+	else
+		printf("%.*s/s/%s/\n", n, url, token);
 	return 0;
 }
 

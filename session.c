@@ -43,6 +43,7 @@ int session_new(struct sessions *t, unsigned gen, int64_t now,
 	}
 	snprintf(s->name, sizeof(s->name), "%s", w->name);
 	s->role = w->role;
+	s->cams = w->cams;
 	memcpy(s->tag, w->cred, 32);
 	s->gen = gen;
 	s->expires = now + AUTH_SESSION_S;

@@ -14,6 +14,7 @@ struct session {
 	unsigned char id[16];
 	char name[48];
 	enum role role;
+	struct cam_list cams;		/* the user's, as the tag says */
 	unsigned char tag[32];
 	unsigned gen;			/* the accounts it holds under */
 	int64_t expires;		/* CLOCK_REALTIME seconds; 0 free */

@@ -60,7 +60,8 @@ mutant () {
 }
 
 # The unit tests a mutant may be caught by are built with the server.
-units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json tests/unit-budget tests/unit-mailbox tests/unit-access'
+units='tests/unit-http tests/unit-adapt tests/unit-auth tests/unit-json
+	tests/unit-budget tests/unit-mailbox tests/unit-access tests/unit-share'
 mkdir -p build
 # At the end the sources are put back and built again: the last mutant's
 # binary must not stay behind as ./rerocctv.
@@ -262,8 +263,23 @@ mutant framed-anywhere page.c "\"frame-ancestors 'none'\\r\\n\"" \
 mutant host-prefix access.c \
 	'return len == n && strncasecmp(h, name, n) == 0;' \
 	'return len <= n && strncasecmp(h, name, len) == 0;' 'unit-access t1300*'
-mutant share-any-version share.c '	    t[0] != 1)' '	    t[0] == 0)' \
+mutant share-any-version share.c '	if (t[0] == 1) {' '	if (t[0] != 2) {' \
 	'unit-share t1300*'
+mutant share-camera-unsigned share.c \
+	'sh->camera = (uint32_t)get_be(t + 12, 4);' 'sh->camera = 0;' \
+	'unit-share'
+mutant camera-unchecked access.c \
+	'if (a->camera && !auth_may_see(&v->who, a->camera)) {' \
+	'if (0 && a->camera) {' 'unit-access'
+mutant tag-without-cameras account.c \
+	'	for (i = 0; i < u->cams.n; i++)
+		sha256_update' '	for (i = 0; 0; i++)
+		sha256_update' 'unit-auth t1300*'
+mutant verdict-forgets-cameras auth.c '	e->cams = u->cams;' '' 'unit-auth'
+mutant session-forgets-cameras session.c '	s->cams = w->cams;' '' \
+	'unit-auth'
+mutant share-every-camera auth.c '	w->cam_tag = sh->camera;' '' \
+	'unit-auth unit-access'
 mutant share-source-uncapped stream.c \
 	'	if (rung == RUNG_SOURCE)
 		return st->max_rung;' '' 't1300*'

@@ -11,13 +11,35 @@ command -v openssl >/dev/null 2>&1 || test_skip_all 'openssl is missing'
 hexbin () {
 	perl -e "print pack(q(H*), q($1))"
 }
-# forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
-# independently of share.c, by the format doc/security.md documents.
-forge () {
-	f_p_=$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")a1b2c3d4e5f6
-	f_m_=$(hexbin "$f_p_" | openssl dgst -sha256 -mac HMAC \
+ID=a1b2c3d4e5f6		# names the links made here in the log
+# sign SECRET_HEX SIGNED_HEX: the token, its HMAC appended.
+sign () {
+	s_m_=$(hexbin "$2" | openssl dgst -sha256 -mac HMAC \
 		-macopt "hexkey:$1" | sed "s/.*= *//" | cut -c1-32)
-	echo "$f_p_$f_m_"
+	echo "$2$s_m_"
+}
+# forge SECRET_HEX EXPIRES MAXQ [VERSION]: a share token made here,
+# independently of share.c, by the format doc/security.md documents
+# (version 1, or another version laid out as it is).
+forge () {
+	sign "$1" "$(printf %02x "${4:-1}")$(printf %016x "$2")$(printf %02x "$3")$ID"
+}
+# camtag NAME: the tag a token names camera NAME by, in hex: the first 4
+# bytes of SHA-256 of "camera:NAME".
+camtag () {
+	printf "camera:%s" "$1" | openssl dgst -sha256 | sed "s/.*= *//" |
+		cut -c1-8
+}
+# forge2 SECRET_HEX EXPIRES MAXQ [CAMERA]: a version 2 token, for CAMERA
+# or every one.
+forge2 () {
+	if test -n "$4"
+	then
+		f_t_=$(camtag "$4")
+	else
+		f_t_=00000000
+	fi
+	sign "$1" "02$(printf %08x "$2")$(printf %02x "$3")$ID$f_t_"
 }
 # code ARGS...: the status of a curl request, body in body.out.
 code () {
@@ -32,19 +54,27 @@ test_expect_success 'accounts and share links' '
 	printf "alicepass1\n" | "$RR" passwd users alice --role admin &&
 	printf "bobpass12\n" | "$RR" passwd users bob &&
 	printf "carolpass1\n" | "$RR" passwd users carol &&
+	printf "erinpass12\n" | "$RR" passwd users erin --cameras a,door &&
+	printf "davepass12\n" | "$RR" passwd users dave --role admin --cameras door &&
 	test "$(stat -c %a users)" = 600 &&
-	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 3 &&
+	grep -cF "\$pbkdf2-sha256\$100000\$" users >n && test "$(cat n)" = 5 &&
 	! grep -q alicepass1 users &&
 	"$RR" share --auth-file users --expires 1h --url http://x >link &&
 	test "$(stat -c %a users.secret)" = 600 &&
 	TOKEN=$(sed -n "s|^http://x/s/\([0-9a-f]*\)/$|\1|p" link) &&
 	test ${#TOKEN} = 64 &&
+	"$RR" share --auth-file users --expires 1h --camera door \
+		--url http://x/ >link &&
+	DOOR=$(sed -n "s|^http://x/s/\([0-9a-f]*\)/#/c/door$|\1|p" link) &&
+	test ${#DOOR} = 64 &&
+	test "$(printf %s "$DOOR" | cut -c25-32)" = "$(camtag door)" &&
 	SECRET=$(cat users.secret) &&
-	test "$(forge "$SECRET" $(($(date +%s) + 3600)) 0 | cut -c1,2)" = 01 &&
+	test "$(printf %s "$TOKEN" | cut -c1,2)" = 02 &&
 	EXPIRED=$(forge "$SECRET" $(($(date +%s) - 10)) 0) &&
 	OTHER=$(forge 0000000000000000000000000000000000000000000000000000000000000000 $(($(date +%s) + 3600)) 0) &&
 	FORGED=$(forge "$SECRET" $(($(date +%s) + 3600)) 40) &&
-	VERSION2=$(forge "$SECRET" $(($(date +%s) + 3600)) 0 2) &&
+	FORGED2=$(forge2 "$SECRET" $(($(date +%s) + 3600)) 50) &&
+	VERSION3=$(forge "$SECRET" $(($(date +%s) + 3600)) 0 3) &&
 	last=$(printf %s "$TOKEN" | cut -c64) &&
 	case $last in 0) flip=1 ;; *) flip=0 ;; esac &&
 	FLIPPED=$(printf %s "$TOKEN" | cut -c1-63)$flip &&
@@ -57,10 +87,14 @@ test_expect_success 'unit: a token made by share.c checks here, and back' '
 		openssl dgst -sha256 -mac HMAC -macopt "hexkey:$SECRET" |
 		sed "s/.*= *//" | cut -c1-32) &&
 	test "$m" = "$want" &&
+	# Version 1, from before cameras: still taken.
 	test "$(code "$BASE/s/$FORGED/session")" = 200 &&
 	jq -e ".max_quality == 40 and .via == \"share\"" body.out &&
+	test "$(code "$BASE/s/$FORGED2/session")" = 200 &&
+	jq -e ".max_quality == 50 and .via == \"share\"" body.out &&
+	test "$(code "$BASE/s/$DOOR/session")" = 200 &&
 	# Signed, but of a version this server does not know.
-	test "$(code "$BASE/s/$VERSION2/session")" = 403
+	test "$(code "$BASE/s/$VERSION3/session")" = 403
 '
 
 # The ways in: curl arguments for each.
@@ -182,6 +216,39 @@ test_expect_success 'POST /share: admin only, JSON only, not from another site' 
 	test "$(code -u alice:alicepass1 "$BASE/share")" = 405
 '
 
+# The server this test runs has one camera, and no camera named door
+# (until it is told names, none at all).
+test_expect_success 'POST /share: a camera or every one; a limited admin only his' '
+	test "$(json_post -u alice:alicepass1 -d "{}" "$BASE/share")" = 200 &&
+	jq -e ".camera == null" body.out &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":null}" "$BASE/share")" = 200 &&
+	jq -e ".camera == null" body.out &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"Door\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":7}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"$(printf %033d 0)\"}" "$BASE/share")" = 400 &&
+	test "$(json_post -u alice:alicepass1 -d "{\"camera\":\"door\"}" "$BASE/share")" = 400 &&
+	grep "no camera of that name" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{}" "$BASE/share")" = 403 &&
+	grep "name a camera" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{\"camera\":\"garden\"}" "$BASE/share")" = 403 &&
+	grep "may not see this camera" body.out &&
+	test "$(json_post -u dave:davepass12 -d "{\"camera\":\"door\"}" "$BASE/share")" = 400
+'
+
+test_expect_success '/session: the cameras one may see, null for every one' '
+	test "$(code -u alice:alicepass1 "$BASE/session")" = 200 &&
+	jq -e ".cameras == null" body.out &&
+	test "$(code -u dave:davepass12 "$BASE/session")" = 200 &&
+	jq -e ".role == \"admin\" and (.cameras | type == \"array\")" body.out &&
+	test "$(code "$BASE/s/$DOOR/session")" = 200 &&
+	jq -e ".cameras | type == \"array\"" body.out &&
+	test "$(code "$BASE/s/$FORGED/session")" = 200 &&
+	jq -e ".cameras == null" body.out &&
+	test "$(code "$BASE/session")" = 200 &&
+	jq -e ".user == null and .cameras == null" body.out
+'
+
 test_expect_success 'a cross-site login or logout is refused' '
 	test "$(json_post -H "Origin: http://evil.example" -d "{\"user\":\"bob\",\"password\":\"bobpass12\"}" "$BASE/login")" = 403 &&
 	test "$(code -H "Content-Type: text/plain" -d "{\"user\":\"bob\",\"password\":\"bobpass12\"}" "$BASE/login")" = 415 &&
@@ -256,6 +323,39 @@ test_expect_success 'SIGHUP after removing a user ends their streams, not others
 	grep "access ended for 1 connection$" server.log
 '
 
+test_expect_success 'passwd: --cameras sets the list, keeps it, all clears it' '
+	grep -q "^erin:viewer:\$pbkdf2-sha256\$[^:]*:a,door$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --role admin &&
+	grep -q "^erin:admin:[^:]*:a,door$" users &&
+	test_must_fail "$RR" passwd users erin --cameras a,Door </dev/null 2>err &&
+	grep "cameras a,Door: a camera.s name must be 1 to 32 of a-z 0-9 -" err &&
+	test_must_fail "$RR" passwd users erin --cameras a,a </dev/null 2>err &&
+	grep "named twice" err &&
+	grep -q "^erin:admin:[^:]*:a,door$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --cameras all &&
+	grep -q "^erin:admin:[^:]*$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --role viewer --cameras door &&
+	grep -q "^erin:viewer:[^:]*:door$" users &&
+	test_must_fail "$RR" share --auth-file users --camera Door 2>err &&
+	grep "camera Door: a camera.s name is 1 to 32 of a-z 0-9 -" err
+'
+
+test_expect_success 'SIGHUP after changing a user'"'"'s cameras ends their session and streams' '
+	kill -HUP $SERVER_PID &&
+	json_post -c erin.jar -d "{\"user\":\"erin\",\"password\":\"erinpass12\"}" "$BASE/login" >code &&
+	test "$(cat code)" = 200 &&
+	{ "$WSC" ws -T 6 "ws://erin:erinpass12@127.0.0.1:$PORT/websocket/30" >erin.ws & } &&
+	sleep 1.5 &&
+	# Her cameras only, not her password (passwd would salt it anew).
+	sed -i "s/^\(erin:viewer:[^:]*\):door$/\1:a/" users &&
+	grep -q "^erin:viewer:[^:]*:a$" users &&
+	kill -HUP $SERVER_PID &&
+	sleep 1 &&
+	test "$(code -b erin.jar "$BASE/state")" = 401 &&
+	wait &&
+	grep "^close 1008 access revoked" erin.ws
+'
+
 test_expect_success 'rotating the secret revokes every link' '
 	{ "$WSC" ws -T 5 "$WSBASE/s/$TOKEN/websocket/30" >link.ws & } &&
 	sleep 1 &&
@@ -276,7 +376,10 @@ test_expect_success 'a bad auth file is refused at start with its line' '
 	grep "open: others may read or write it (mode 644)" err &&
 	printf "# comment\n\nbob:root:x\n" >bad &&
 	test_must_fail "$RR" --source test --listen 127.0.0.1:0 --auth-file bad 2>err &&
-	grep "bad:3: the role must be viewer or admin" err
+	grep "bad:3: the role must be viewer or admin" err &&
+	sed -n "s/^\(bob:viewer:[^:]*\)$/\1:a,,b/p" users >bad &&
+	test_must_fail "$RR" --source test --listen 127.0.0.1:0 --auth-file bad 2>err &&
+	grep "bad:1: a camera.s name must be" err
 '
 
 test_expect_success 'a bad auth file on SIGHUP keeps the old one' '
@@ -284,7 +387,7 @@ test_expect_success 'a bad auth file on SIGHUP keeps the old one' '
 	echo "garbage" >>users &&
 	kill -HUP $SERVER_PID &&
 	sleep 0.5 &&
-	grep "reload: users:[0-9]*: expected NAME:ROLE:HASH (keeping" server.log &&
+	grep "reload: users:[0-9]*: expected NAME:ROLE:HASH\\[:CAMERAS\\] (keeping" server.log &&
 	test "$(code -u bob:bobpass12 "$BASE/state")" = 200 &&
 	cp users.good users
 '

@@ -3,7 +3,10 @@
  * status (0 goes on), the role and way in when it goes on, and a header
  * line the answer must carry. Rows run against a server with accounts
  * (alice admin, bob viewer, a share link, a session) and against an open
- * one. Accounts are written with 1000 PBKDF2 rounds, so checks are
+ * one. Then rows that ask for a camera, as a route about one does: carol
+ * (a viewer) and dave (an admin) may see camera a only, and so may a
+ * share link made for it; a version 1 link, from before cameras, sees
+ * every one. Accounts are written with 1000 PBKDF2 rounds, so checks are
  * quick; a Basic check is run to its verdict the way the poll thread
  * does (the verdict is held, the wake descriptor polled, the answers
  * collected, the request asked again). */
@@ -21,6 +24,7 @@
 #include "config.h"
 #include "http.h"
 #include "sha256.h"
+#include "share.h"
 #include "util.h"
 #include "unit.h"
 
@@ -29,16 +33,20 @@ static char file[64];
 
 /* Placeholders a row's head may hold, filled in before it is parsed. */
 static char tok[AUTH_TOKEN_HEX + 1], tok_q50[AUTH_TOKEN_HEX + 1];
-static char sid[33];
+static char tok_a[AUTH_TOKEN_HEX + 1], tok_v1[AUTH_TOKEN_HEX + 1];
+static char sid[33], sid_carol[33];
 
 struct row {
 	const char *what;
 	int open;			/* against the open server */
 	const char *head;		/* request line and headers; "@TOK",
 					   "@T50", "@SID", "@ALICE",
-					   "@BOB", "@WRONG" are filled */
+					   "@BOB", "@WRONG", "@TKA", "@TV1",
+					   "@CSID", "@CAROL", "@DAVE" are
+					   filled */
 	int token;			/* a /s/TOKEN/ prefix: 1 good, 2 the
-					   q50 one, 3 forged */
+					   q50 one, 3 forged, 4 camera a's,
+					   5 version 1 */
 	enum need need;
 	int flags;
 	int status;			/* 0: goes on */
@@ -186,6 +194,89 @@ static const struct row rows[] = {
 	  "!WWW-Authenticate" },
 };
 
+/* Rows that ask for a camera: the one the route serves, and the words a
+ * refusal must say (NULL: any). */
+struct cam_row {
+	const char *camera;
+	const char *reason;
+	struct row r;
+};
+
+#define NOT_THIS "not allowed to see this camera"
+
+static const struct cam_row cam_rows[] = {
+	/* An account limited to a. */
+	{ "b", NOT_THIS, { "viewer of a asks for b", 0, GET("/c/b/stream")
+	  HOST "Authorization: @CAROL\r\n", 0,
+	  NEED_VIEWER, 0, 403, ROLE_NONE, VIA_NONE, "!WWW-Authenticate" } },
+	{ "a", NULL, { "viewer of a asks for a", 0, GET("/c/a/stream") HOST
+	  "Authorization: @CAROL\r\n", 0,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_BASIC, NULL } },
+	{ "b", NOT_THIS, { "viewer of a, by session, asks for b", 0,
+	  GET("/c/b/websocket/80") HOST "Cookie: rerocctv_session=@CSID\r\n",
+	  0, NEED_VIEWER, ACC_OWN_ORIGIN, 403, ROLE_NONE, VIA_NONE, NULL } },
+	{ "a", NULL, { "viewer of a, by session, asks for a", 0,
+	  GET("/c/a/websocket/80") HOST "Cookie: rerocctv_session=@CSID\r\n",
+	  0, NEED_VIEWER, ACC_OWN_ORIGIN, 0, ROLE_VIEWER, VIA_SESSION, NULL } },
+	{ NULL, NULL, { "viewer of a, a route about no camera", 0,
+	  GET("/session") HOST "Authorization: @CAROL\r\n", 0,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_BASIC, NULL } },
+	{ "a", "this needs an admin", { "viewer of a: admin still refused",
+	  0, "POST /c/a/controls HTTP/1.1\r\n" HOST JSON
+	  "Authorization: @CAROL\r\n", 0,
+	  NEED_ADMIN, ACC_CHANGES, 403, ROLE_NONE, VIA_NONE, NULL } },
+	{ "b", "log in, or send Basic credentials", { "nobody asks for b: "
+	  "still 401", 0, GET("/c/b/stream") HOST, 0, NEED_VIEWER, 0, 401,
+	  ROLE_NONE, VIA_NONE, "WWW-Authenticate: Basic" } },
+	{ "b", NULL, { "viewer of every camera asks for b", 0,
+	  GET("/c/b/stream") HOST "Authorization: @BOB\r\n", 0,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_BASIC, NULL } },
+
+	/* An admin limited to a. */
+	{ "b", NOT_THIS, { "admin of a sets b's controls", 0,
+	  "POST /c/b/controls HTTP/1.1\r\n" HOST JSON
+	  "Authorization: @DAVE\r\n", 0,
+	  NEED_ADMIN, ACC_CHANGES, 403, ROLE_NONE, VIA_NONE, NULL } },
+	{ "b", NOT_THIS, { "admin of a watches b", 0, GET("/c/b/snapshot")
+	  HOST "Authorization: @DAVE\r\n", 0,
+	  NEED_VIEWER, 0, 403, ROLE_NONE, VIA_NONE, NULL } },
+	{ "a", NULL, { "admin of a sets a's controls", 0,
+	  "POST /c/a/controls HTTP/1.1\r\n" HOST JSON
+	  "Authorization: @DAVE\r\n", 0,
+	  NEED_ADMIN, ACC_CHANGES, 0, ROLE_ADMIN, VIA_BASIC, NULL } },
+	{ NULL, NULL, { "admin of a: /metrics, about no camera", 0,
+	  GET("/metrics") HOST "Authorization: @DAVE\r\n", 0,
+	  NEED_ADMIN, 0, 0, ROLE_ADMIN, VIA_BASIC, NULL } },
+	{ "b", NULL, { "admin of every camera sets b's controls", 0,
+	  "POST /c/b/controls HTTP/1.1\r\n" HOST JSON
+	  "Authorization: @ALICE\r\n", 0,
+	  NEED_ADMIN, ACC_CHANGES, 0, ROLE_ADMIN, VIA_BASIC, NULL } },
+
+	/* Share links: for a, for every camera, version 1. */
+	{ "b", NOT_THIS, { "a link for a asks for b", 0,
+	  GET("/s/@TKA/c/b/stream") HOST, 4,
+	  NEED_VIEWER, 0, 403, ROLE_NONE, VIA_NONE, NULL } },
+	{ "a", NULL, { "a link for a asks for a", 0,
+	  GET("/s/@TKA/c/a/stream") HOST, 4,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_SHARE, NULL } },
+	{ NULL, NULL, { "a link for a: /session, about no camera", 0,
+	  GET("/s/@TKA/session") HOST, 4,
+	  NEED_NOBODY, 0, 0, ROLE_VIEWER, VIA_SHARE, NULL } },
+	{ "b", NULL, { "a link for every camera asks for b", 0,
+	  GET("/s/@TOK/c/b/stream") HOST, 1,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_SHARE, NULL } },
+	{ "b", NULL, { "a version 1 link asks for b", 0,
+	  GET("/s/@TV1/c/b/stream") HOST, 5,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_SHARE, NULL } },
+	{ "a", NULL, { "a version 1 link asks for a", 0,
+	  GET("/s/@TV1/c/a/stream") HOST, 5,
+	  NEED_VIEWER, 0, 0, ROLE_VIEWER, VIA_SHARE, NULL } },
+
+	/* An open server: no one is limited. */
+	{ "b", NULL, { "open server: any camera", 1, GET("/c/b/stream") HOST,
+	  0, NEED_VIEWER, 0, 0, ROLE_ADMIN, VIA_OPEN, NULL } },
+};
+
 /* "user:pass" as a Basic header value. */
 static void basic(char *out, const char *up)
 {
@@ -197,8 +288,11 @@ static void basic(char *out, const char *up)
 static void fill(char *out, size_t sz, const char *head)
 {
 	static const char *const names[] = { "@TOK", "@T50", "@SID",
-					     "@ALICE", "@BOB", "@WRONG" };
-	char vals[6][128];
+					     "@ALICE", "@BOB", "@WRONG",
+					     "@TKA", "@TV1", "@CSID",
+					     "@CAROL", "@DAVE" };
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	char vals[N][128];
 	size_t o = 0;
 	int k;
 
@@ -208,11 +302,16 @@ static void fill(char *out, size_t sz, const char *head)
 	basic(vals[3], "alice:alicepass1");
 	basic(vals[4], "bob:bobpass12");
 	basic(vals[5], "alice:wrong");
+	snprintf(vals[6], sizeof(vals[6]), "%s", tok_a);
+	snprintf(vals[7], sizeof(vals[7]), "%s", tok_v1);
+	snprintf(vals[8], sizeof(vals[8]), "%s", sid_carol);
+	basic(vals[9], "carol:carolpass1");
+	basic(vals[10], "dave:davepass12");
 	while (*head && o + 1 < sz) {
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < N; k++)
 			if (!strncmp(head, names[k], strlen(names[k])))
 				break;
-		if (k < 6) {
+		if (k < N) {
 			o += (size_t)snprintf(out + o, sz - o, "%s", vals[k]);
 			head += strlen(names[k]);
 		} else {
@@ -244,7 +343,8 @@ static void decide(struct access_ask *a, struct access_verdict *v,
 	}
 }
 
-static void run_row(const struct row *w, const struct config *cfg,
+static void run_row(const struct row *w, const char *camera,
+		    const char *reason, const struct config *cfg,
 		    struct auth *au)
 {
 	char head[2048], forged[AUTH_TOKEN_HEX + 1];
@@ -270,13 +370,17 @@ static void run_row(const struct row *w, const struct config *cfg,
 	a.auth = w->open ? NULL : au;
 	a.r = &r;
 	a.token = w->token == 1 ? tok : w->token == 2 ? tok_q50 :
-		  w->token == 3 ? forged : NULL;
+		  w->token == 3 ? forged : w->token == 4 ? tok_a :
+		  w->token == 5 ? tok_v1 : NULL;
+	a.camera = camera;
 	a.need = w->need;
 	a.flags = w->flags;
 	a.client = &from;
 	a.now = mono_us();
 	decide(&a, &v, au);
 	CHECK_INT(v.status, w->status, w->what);
+	if (reason && v.status)
+		CHECK_STR(v.reason, reason, w->what);
 	if (!w->status && !v.status)
 		CHECK(v.who.role == w->role && v.who.via == w->via,
 		      "%s: as role %d via %d (want %d, %d)", w->what,
@@ -336,8 +440,9 @@ static void waits(void)
 		  "10 s on: over");
 }
 
+/* An accounts line, limited to cams unless NULL. */
 static void write_account(FILE *f, const char *name, const char *role,
-			  const char *pass)
+			  const char *pass, const char *cams)
 {
 	unsigned char salt[ACCOUNT_SALT] = "0123456789abcde", key[32];
 	char s64[BASE64_LEN(ACCOUNT_SALT) + 1], k64[BASE64_LEN(32) + 1];
@@ -345,7 +450,30 @@ static void write_account(FILE *f, const char *name, const char *role,
 	pbkdf2_sha256(pass, strlen(pass), salt, sizeof(salt), 1000, key, 32);
 	base64_encode(salt, sizeof(salt), s64);
 	base64_encode(key, 32, k64);
-	fprintf(f, "%s:%s:$pbkdf2-sha256$1000$%s$%s\n", name, role, s64, k64);
+	fprintf(f, "%s:%s:$pbkdf2-sha256$1000$%s$%s%s%s\n", name, role, s64,
+		k64, cams ? ":" : "", cams ? cams : "");
+}
+
+/* A version 1 token, as links were made before cameras (doc/security.md
+ * has the layout), signed with the secret beside the accounts. */
+static void make_v1(char out[AUTH_TOKEN_HEX + 1])
+{
+	unsigned char secret[32], t[SHARE_BYTES], mac[32];
+	uint64_t e = (uint64_t)(now_us() / 1000000 + 3600);
+	char path[80], err[256];
+	int i;
+
+	snprintf(path, sizeof(path), "%s.secret", file);
+	CHECK_INT(account_secret(path, secret, 0, err, sizeof(err)), 1,
+		  "the secret");
+	t[0] = 1;
+	for (i = 0; i < 8; i++)
+		t[1 + i] = (unsigned char)(e >> (56 - 8 * i));
+	t[9] = 0;
+	memcpy(t + 10, "\x0a\x0b\x0c\x0d\x0e\x0f", 6);
+	hmac_sha256(secret, 32, t, 16, mac);
+	memcpy(t + 16, mac, 16);
+	hex_encode(t, SHARE_BYTES, out);
 }
 
 int main(void)
@@ -368,23 +496,35 @@ int main(void)
 		perror(file);
 		return 1;
 	}
-	write_account(f, "alice", "admin", "alicepass1");
-	write_account(f, "bob", "viewer", "bobpass12");
+	write_account(f, "alice", "admin", "alicepass1", NULL);
+	write_account(f, "bob", "viewer", "bobpass12", NULL);
+	write_account(f, "carol", "viewer", "carolpass1", "a");
+	write_account(f, "dave", "admin", "davepass12", "a");
 	fclose(f);
 	chmod(file, 0600);
 	au = auth_open(file, NULL, err, sizeof(err));
 	CHECK(au != NULL, "accounts open: %s", au ? "" : err);
 	if (!au)
 		return unit_done();
-	CHECK_INT(auth_share_new(au, 3600, 0, tok, err, sizeof(err)), 0,
-		  "a share link");
-	CHECK_INT(auth_share_new(au, 3600, 50, tok_q50, err, sizeof(err)), 0,
-		  "a share link capped at q50");
+	CHECK_INT(auth_share_new(au, 3600, 0, NULL, tok, err, sizeof(err)),
+		  0, "a share link");
+	CHECK_INT(auth_share_new(au, 3600, 50, NULL, tok_q50, err,
+				 sizeof(err)), 0, "a share link capped at q50");
+	CHECK_INT(auth_share_new(au, 3600, 0, "a", tok_a, err, sizeof(err)),
+		  0, "a share link for camera a");
+	make_v1(tok_v1);
 	memset(&w, 0, sizeof(w));
 	w.via = VIA_SESSION;
 	w.role = ROLE_ADMIN;
 	snprintf(w.name, sizeof(w.name), "alice");
 	CHECK_INT(auth_session_new(au, &w, sid), 0, "alice's session");
+	memset(&w, 0, sizeof(w));
+	w.via = VIA_SESSION;
+	w.role = ROLE_VIEWER;
+	snprintf(w.name, sizeof(w.name), "carol");
+	w.cams.n = 1;
+	snprintf(w.cams.name[0], sizeof(w.cams.name[0]), "a");
+	CHECK_INT(auth_session_new(au, &w, sid_carol), 0, "carol's session");
 
 	memset(&cfg, 0, sizeof(cfg));
 	snprintf(cfg.hostname, sizeof(cfg.hostname), "cam.lan");
@@ -393,7 +533,10 @@ int main(void)
 	cfg.hosts = hosts;
 	cfg.nhosts = 1;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		run_row(&rows[i], &cfg, au);
+		run_row(&rows[i], NULL, NULL, &cfg, au);
+	for (i = 0; i < sizeof(cam_rows) / sizeof(cam_rows[0]); i++)
+		run_row(&cam_rows[i].r, cam_rows[i].camera,
+			cam_rows[i].reason, &cfg, au);
 	proxies(&cfg);
 	waits();
 
