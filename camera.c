@@ -27,11 +27,3 @@ struct camera *camera_find(struct camera *cams, int ncams, const char *s,
 			return &cams[i];
 	return NULL;
 }
-
-/* Until accounts know cameras: everyone sees every camera. */
-int auth_may_see(const struct who *w, const char *camera)
-{
-	(void)w;
-	(void)camera;
-	return 1;
-}

@@ -53,7 +53,4 @@ int camera_valid_name(const char *s, size_t n);
 struct camera *camera_find(struct camera *cams, int ncams, const char *s,
 			   size_t n);
 
-struct who;
-int auth_may_see(const struct who *w, const char *camera); /* TEMP */
-
 #endif

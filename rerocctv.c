@@ -663,6 +663,8 @@ int main(int argc, char **argv)
 						  sizeof(err))))
 		die("%s", err);
 
+	if (auth_cameras_check(o.cams, o.ncams, err, sizeof(err)) != 0)
+		die("%s", err);
 	if (!(pool = hub_pool_new(o.workers, o.max_rungs)))
 		die("cannot start the encoders");
 	for (i = 0; i < o.ncams; i++)

@@ -305,6 +305,7 @@ static int decide(struct conn *c, const struct http_req *r,
 	a.token = token;
 	a.need = rt->need;
 	a.flags = rt->flags;
+	a.camera = rt->camera ? c->rq->cam->name : NULL;
 	a.client = &client;
 	a.now = c->env->now;
 	a.held_since = c->held ? c->held_since : 0;
