@@ -219,6 +219,9 @@ static void parse_camera(struct camera *c, char *spec, struct camera *cams,
 		die("--camera %s: expected NAME=SOURCE,..., NAME 1 to %d of "
 		    "a-z, 0-9 and -", spec, CAMERA_NAME_MAX);
 	*eq = 0;
+	if (!strcmp(spec, "all"))
+		die("--camera all=...: all is the word for every camera "
+		    "(passwd --cameras all): name it otherwise");
 	if (camera_find(cams, ncams, spec, strlen(spec)))
 		die("--camera %s: named twice", spec);
 	snprintf(c->name, sizeof(c->name), "%s", spec);

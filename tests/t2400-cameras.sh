@@ -7,7 +7,7 @@ paths); /state lists them; bad names and unknown cameras are refused'
 command -v jq >/dev/null || test_skip_all "no jq"
 
 test_expect_success 'a camera option that is wrong is refused clearly' '
-	for bad in "Front=test" "a b=test" "a=video0" "a=test,size=9" \
+	for bad in "Front=test" "all=test" "a b=test" "a=video0" "a=test,size=9" \
 		"a=test,bogus=1" "a=test,fps=0" "$(printf "%033d" 0)=test"
 	do
 		test_must_fail "$RR" --listen 127.0.0.1:0 --camera "$bad" \
