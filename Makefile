@@ -173,6 +173,8 @@ bench-adapt-cost: rerocctv tests/wsclient
 # bench-profile: perf's view of the same.
 bench-viewers: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/viewers.sh
+bench-cameras: rerocctv tests/wsclient tests/fakecam.so
+	$(Q)sh bench/cameras.sh
 bench-profile: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/profile.sh
 
@@ -199,5 +201,5 @@ clean:
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants install \
 	uninstall clean bench bench-auth bench-links bench-device bench-libc \
-	bench-adapt-cost bench-viewers bench-profile
+	bench-adapt-cost bench-viewers bench-profile bench-cameras
 -include $(OBJ:.o=.d)

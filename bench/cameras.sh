@@ -1,0 +1,193 @@
+#!/bin/sh
+# bench/cameras.sh (make bench-cameras): what each camera costs. The
+# server on 1, 2 and 4 emulated cameras (tests/fakecam.so, YUYV
+# 1280x720 at 30 fps each), with nobody watching and with one q80
+# WebSocket viewer per camera: the server's CPU (user + system, % of one
+# core, from /proc/PID/stat) and RSS (VmRSS) over CAMS_SECS seconds after
+# CAMS_WARM, CAMS_RUNS runs, medians; then, on two cameras, each one's
+# frames per second while the other is unplugged and plugged in again.
+#
+# The emulated camera runs inside the server's process: its copy of each
+# frame into the capture buffer (on a board, the kernel's uvcvideo work,
+# charged to no process) counts in the CPU figures here.
+#
+# Usage: sh bench/cameras.sh. Environment: CAMS_SECS (10), CAMS_WARM (3),
+# CAMS_RUNS (3), CAMS_COUNTS ("1 2 4"). The report goes to
+# build/bench/cameras.md, which is printed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
+OUT=$ROOT/build/bench/cameras
+REPORT=$ROOT/build/bench/cameras.md
+RR=$ROOT/rerocctv
+WSC=$ROOT/tests/wsclient
+FAKECAM=$ROOT/tests/fakecam.so
+SECS=${CAMS_SECS:-10}
+WARM=${CAMS_WARM:-3}
+RUNS=${CAMS_RUNS:-3}
+COUNTS=${CAMS_COUNTS:-1 2 4}
+HZ=$(getconf CLK_TCK)
+SPID=
+
+die () {
+	echo >&2 "bench-cameras: $*"
+	exit 1
+}
+
+stop () {
+	if test -n "$SPID"
+	then
+		kill "$SPID" 2>/dev/null
+		wait "$SPID" 2>/dev/null
+	fi
+	SPID=
+}
+trap stop EXIT
+trap 'exit 1' INT TERM
+
+for f in "$RR" "$WSC" "$FAKECAM"
+do
+	test -x "$f" || test -f "$f" || die "no $f: run make and make tests"
+done
+mkdir -p "$OUT"
+
+dev () {
+	echo "/nonexistent/fakecam-video$1"
+}
+
+# start N [FAKECAM_DEVICES extra for camera 1]: the server on N cameras.
+start () {
+	n=$1
+	specs=
+	args=
+	i=0
+	while test $i -lt "$n"
+	do
+		extra=
+		test $i = 1 && extra=${2:-}
+		specs="$specs${specs:+;}$(dev $i),modes=yuyv:1280x720@30$extra"
+		args="$args --camera c$i=$(dev $i),size=1280x720,format=yuyv"
+		i=$((i + 1))
+	done
+	PORT=$(free_port)
+	env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICES="$specs" "$RR" \
+		--listen 127.0.0.1:$PORT $args >"$OUT/server.log" 2>&1 &
+	SPID=$!
+	for t in $(seq 50)
+	do
+		grep -q "listening on" "$OUT/server.log" && break
+		sleep 0.1
+	done
+	i=0
+	while test $i -lt "$n"
+	do
+		curl -sf -o /dev/null "http://127.0.0.1:$PORT/c/c$i/snapshot" ||
+			die "camera c$i gives no snapshot"
+		i=$((i + 1))
+	done
+}
+
+# ticks: the server's user + system clock ticks so far.
+ticks () {
+	awk '{ print $14 + $15 }' "/proc/$SPID/stat"
+}
+
+rss_kb () {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$SPID/status"
+}
+
+# measure N WATCHED RUN: one line "cpu rss fps" (fps: the viewers'
+# median, or - with none).
+measure () {
+	n=$1
+	start "$n"
+	pids=
+	if test "$2" = 1
+	then
+		i=0
+		while test $i -lt "$n"
+		do
+			"$WSC" load -t $((WARM + SECS + 1)) \
+				"ws://127.0.0.1:$PORT/c/c$i/websocket/80" \
+				>"$OUT/v.$n.$3.$i" 2>&1 &
+			pids="$pids $!"
+			i=$((i + 1))
+		done
+	fi
+	sleep "$WARM"
+	t0=$(ticks)
+	sleep "$SECS"
+	t1=$(ticks)
+	rss=$(rss_kb)
+	test -n "$pids" && wait $pids
+	fps=-
+	if test "$2" = 1
+	then
+		fps=$(cat "$OUT"/v.$n.$3.* | awk '{ for (i = 1; i <= NF; i++)
+			if ($i ~ /^fps=/) print substr($i, 5) }' | med)
+	fi
+	stop
+	awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$SECS" -v r="$rss" -v f="$fps" \
+		'BEGIN { printf "%.1f %.1f %s\n", 100 * d / hz / s, r / 1024, f }'
+}
+
+{
+	echo "# Cameras: cost per camera, and one camera's unplug"
+	echo
+	echo "$(date -u +%Y-%m-%d), $(uname -srm),"
+	echo "$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed "s/^ //"),"
+	echo "$(nproc) cores. \`make bench-cameras\` (bench/cameras.sh):"
+	echo "emulated YUYV cameras at 1280x720, 30 fps; CPU in % of one core"
+	echo "over $SECS s after $WARM s, RSS at the end; medians of $RUNS runs."
+	echo
+	echo "| cameras | viewers | CPU % | RSS MiB | viewer fps |"
+	echo "|---|---|---|---|---|"
+} >"$REPORT"
+
+for n in $COUNTS
+do
+	for w in 0 1
+	do
+		: >"$OUT/runs"
+		for r in $(seq "$RUNS")
+		do
+			measure "$n" "$w" "$r" >>"$OUT/runs"
+		done
+		cpu=$(cut -d" " -f1 "$OUT/runs" | med)
+		rss=$(cut -d" " -f2 "$OUT/runs" | med)
+		fps=$(cut -d" " -f3 "$OUT/runs" | grep -v -- - | med)
+		echo "| $n | $(test $w = 1 && echo "one q80 each" || echo none)" \
+			"| $cpu | $rss | $fps |" >>"$REPORT"
+	done
+done
+
+# The unplug: camera c1 unplugged after 150 frames (5 s), plugged in
+# again 3 s later; a q80 viewer on each camera for 14 s, frames counted
+# per second of arrival.
+start 2 ",unplug_after=150,unplug_ms=3000"
+"$WSC" load -t 14 --luma "$OUT/u0.luma" \
+	"ws://127.0.0.1:$PORT/c/c0/websocket/80" >"$OUT/u0" 2>&1 &
+p0=$!
+"$WSC" load -t 14 --luma "$OUT/u1.luma" \
+	"ws://127.0.0.1:$PORT/c/c1/websocket/80" >"$OUT/u1" 2>&1
+wait $p0
+stop
+persec () {
+	awk '{ s = int($1 / 1000000); n[s]++; if (!lo || s < lo) lo = s
+		if (s > hi) hi = s }
+		END { for (s = lo + 1; s < hi; s++) printf "%d ", n[s] }' "$1"
+}
+{
+	echo
+	echo "Two cameras, a q80 viewer on each; c1 unplugged after 5 s and"
+	echo "plugged in again 3 s later. Frames a second, second by second:"
+	echo
+	echo "| camera | frames each second |"
+	echo "|---|---|"
+	echo "| c0 (stays) | $(persec "$OUT/u0.luma")|"
+	echo "| c1 (unplugged, back) | $(persec "$OUT/u1.luma")|"
+	echo
+	echo "c1 shows the NO SIGNAL card at 2 fps while it is away."
+} >>"$REPORT"
+cat "$REPORT"
