@@ -44,6 +44,20 @@ test_expect_success 'with --allow-origin the original client shows frames' '
 	test "$(kv quality <out)" = 95
 '
 
+test_expect_success 'with two cameras it shows the first, unchanged' '
+	start_server --camera first=test,size=320x240 \
+		--camera second=test,size=160x120 --allow-origin "$PAGE" &&
+	node "$TOP/tests/original.mjs" "$PAGE/?backend=$WSBASE" >out &&
+	cat out &&
+	test "$(kv status <out)" = open &&
+	test "$(kv frames <out)" -gt 30 &&
+	test "$(kv width <out)" = 320 &&
+	node "$TOP/tests/original.mjs" "$PAGE/?backend=$WSBASE/c/second" \
+		>out2 &&
+	cat out2 &&
+	test "$(kv width <out2)" = 160
+'
+
 # With accounts the original client has no login of its own: a share
 # link, given as its backend, is what lets it in.
 test_expect_success 'accounts, and a share link made offline' '
