@@ -93,6 +93,8 @@
 
 #define MAX_MODES	32
 #define MAX_BUFS	32
+#define MAX_CAMS	16
+#define MAX_CTRLS	32
 #define MJPEG_CYCLE	30
 #define EXPORT		__attribute__((visibility("default")))
 
@@ -110,6 +112,23 @@ struct pics {
 	size_t jlen[MJPEG_CYCLE];
 };
 
+/* One emulated camera: its settings, fixed at start, then its state,
+ * which g.lock guards. The cameras live in g.cams[] for the whole
+ * process, so an fd may point at its camera without a reference. */
+struct cam {
+	int index;			/* from 0, in FAKECAM_DEVICES order */
+	char path[256];			/* its device node */
+	struct mode modes[MAX_MODES];
+	int nmodes;
+	long unplug_after, unplug_ms, missing_ms;
+	int noctrls;
+
+	int64_t unplug_t;		/* 0 until unplugged */
+	unsigned plug_gen;		/* bumped at the unplug */
+	unsigned long frames;		/* delivered, all its fds */
+	int32_t cval[MAX_CTRLS];	/* control values, as fctrls[] */
+};
+
 enum bstate { B_DEQUEUED, B_QUEUED, B_DONE };
 
 struct buf {
@@ -117,11 +136,14 @@ struct buf {
 	struct v4l2_buffer v;		/* what QUERYBUF and DQBUF report */
 };
 
+/* One open fd of a camera. */
 struct fdev {
 	struct fdev *next;
+	struct cam *cam;
 	int fd;				/* the application's: a pipe's read end */
 	int wfd;			/* its write end; -1 once unplugged */
-	unsigned gen;			/* g.plug_gen at open: else unplugged */
+	unsigned gen;			/* cam->plug_gen at open: else
+					   unplugged */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* wakes the thread to stop */
 	struct mode cur;
@@ -139,24 +161,22 @@ struct fdev {
 };
 
 static struct {
-	pthread_mutex_t lock;		/* guards devs, plug state, frames */
+	pthread_mutex_t lock;		/* guards devs and the cameras'
+					   state */
 	pthread_mutex_t pics_lock;	/* guards pics: held while encoding */
 	struct fdev *devs;
 	int ndevs;
 	struct pics *pics;
-	char device[256];
-	struct mode modes[MAX_MODES];
-	int nmodes;
-	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
+	struct cam cams[MAX_CAMS];
+	int ncams;
+	/* For every camera. */
+	long drop, corrupt_at, corrupt_every;
 	long wrong_size;
-	long missing_ms, still;
-	int nodht, debug, dumped, noctrls;
+	long still;
+	int nodht, debug, dumped;
 	long ctrl_ms;			/* what one VIDIOC_S_CTRL takes */
-	int32_t cval[32];		/* control values, as fctrls[] */
 	char dump[256];
-	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
-	unsigned plug_gen;
-	unsigned long frames;		/* delivered, whole process */
+	int64_t start_ms;
 
 	int (*open)(const char *, int, ...);
 	int (*openat)(int, const char *, int, ...);
@@ -191,28 +211,29 @@ static long env_long(const char *name, long def)
 	return s && *s ? strtol(s, NULL, 10) : def;
 }
 
-static void parse_modes(const char *s)
+/* Adds the modes of s, FORMAT:WxH@FPS separated by sep, to c's. */
+static void parse_modes(struct cam *c, const char *s, int sep)
 {
 	char f[16];
 	int w, h, fps, n;
 
-	while (s && *s && g.nmodes < MAX_MODES) {
+	while (s && *s && c->nmodes < MAX_MODES) {
 		if (sscanf(s, "%15[a-zA-Z]:%dx%d@%d%n", f, &w, &h, &fps,
 			   &n) == 4 && w >= 16 && h >= 16 && w <= 8192 &&
-		    h <= 8192 && w % 2 == 0 && fps > 0 && fps <= 240) {
-			struct mode *m = &g.modes[g.nmodes];
+		    h <= 8192 && w % 2 == 0 && fps > 0 && fps <= 240 &&
+		    (s[n] == sep || s[n] == '\0')) {
+			struct mode *m = &c->modes[c->nmodes];
 
 			m->fmt = strcasecmp(f, "mjpeg") == 0 ?
 				 V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_YUYV;
 			m->w = w;
 			m->h = h;
 			m->fps = fps;
-			g.nmodes++;
+			c->nmodes++;
 		} else {
-			fprintf(stderr, "fakecam: bad mode in FAKECAM_MODES: "
-				"%s\n", s);
+			fprintf(stderr, "fakecam: bad mode: %s\n", s);
 		}
-		s = strchr(s, ',');
+		s = strchr(s, sep);
 		if (s)
 			s++;
 	}
@@ -306,29 +327,30 @@ static const struct fctrl fctrls[] = {
 	  0, 1, 1, 0, V4L2_CTRL_FLAG_READ_ONLY, NULL },
 };
 #define NCTRLS (sizeof(fctrls) / sizeof(fctrls[0]))
-typedef char cval_fits[sizeof(g.cval) / sizeof(g.cval[0]) >= NCTRLS ? 1 : -1];
+typedef char cval_fits[MAX_CTRLS >= NCTRLS ? 1 : -1];
 
 /* Exposure times the sensor really has (100 µs units). */
 static const int32_t exposures[] = { 3, 5, 10, 20, 39, 78, 156, 250, 312,
 				     625, 1250, 2047 };
 
-/* Every control back to its default: at start, and at an unplug (a
- * camera forgets its settings when it loses power). g.lock held, or
+/* Every control of c back to its default: at start, and at an unplug
+ * (a camera forgets its settings when it loses power). g.lock held, or
  * before any thread runs. */
-static void ctrls_reset(void)
+static void ctrls_reset(struct cam *c)
 {
 	size_t i;
 
 	for (i = 0; i < NCTRLS; i++)
-		g.cval[i] = fctrls[i].def;
+		c->cval[i] = fctrls[i].def;
 }
 
-/* The index of control id (next: of the first one after it), or -1. */
-static int ctrl_index(uint32_t id, int next)
+/* The index of control id (next: of the first one after it) on c, or
+ * -1. */
+static int ctrl_index(const struct cam *c, uint32_t id, int next)
 {
 	size_t i;
 
-	if (g.noctrls)
+	if (c->noctrls)
 		return -1;
 	for (i = 0; i < NCTRLS; i++)
 		if (next ? fctrls[i].id > id : fctrls[i].id == id)
@@ -336,35 +358,35 @@ static int ctrl_index(uint32_t id, int next)
 	return -1;
 }
 
-static int32_t cval(uint32_t id)
+static int32_t cval(const struct cam *c, uint32_t id)
 {
-	int i = ctrl_index(id, 0);
+	int i = ctrl_index(c, id, 0);
 
-	return i < 0 ? 0 : g.cval[i];
+	return i < 0 ? 0 : c->cval[i];
 }
 
 /* Set by an automatic mode that is on now. g.lock held. */
-static int ctrl_inactive(const struct fctrl *f)
+static int ctrl_inactive(const struct cam *c, const struct fctrl *f)
 {
 	switch (f->id) {
 	case V4L2_CID_WHITE_BALANCE_TEMPERATURE:
-		return cval(V4L2_CID_AUTO_WHITE_BALANCE) != 0;
+		return cval(c, V4L2_CID_AUTO_WHITE_BALANCE) != 0;
 	case V4L2_CID_EXPOSURE_ABSOLUTE:
-		return cval(V4L2_CID_EXPOSURE_AUTO) != V4L2_EXPOSURE_MANUAL;
+		return cval(c, V4L2_CID_EXPOSURE_AUTO) != V4L2_EXPOSURE_MANUAL;
 	case V4L2_CID_FOCUS_ABSOLUTE:
-		return cval(V4L2_CID_FOCUS_AUTO) != 0;
+		return cval(c, V4L2_CID_FOCUS_AUTO) != 0;
 	default:
 		return 0;
 	}
 }
 
-static int queryctrl(struct v4l2_queryctrl *q)
+static int queryctrl(const struct cam *c, struct v4l2_queryctrl *q)
 {
 	uint32_t next = q->id & V4L2_CTRL_FLAG_NEXT_CTRL;
 	uint32_t id = q->id & ~(V4L2_CTRL_FLAG_NEXT_CTRL |
 				V4L2_CTRL_FLAG_NEXT_COMPOUND);
 	const struct fctrl *f;
-	int i = ctrl_index(id, next != 0);
+	int i = ctrl_index(c, id, next != 0);
 
 	if (i < 0) {
 		errno = EINVAL;
@@ -379,13 +401,14 @@ static int queryctrl(struct v4l2_queryctrl *q)
 	q->maximum = f->max;
 	q->step = (uint32_t)f->step;
 	q->default_value = f->def;
-	q->flags = f->flags | (ctrl_inactive(f) ? V4L2_CTRL_FLAG_INACTIVE : 0);
+	q->flags = f->flags |
+		   (ctrl_inactive(c, f) ? V4L2_CTRL_FLAG_INACTIVE : 0);
 	return 0;
 }
 
-static int querymenu(struct v4l2_querymenu *m)
+static int querymenu(const struct cam *c, struct v4l2_querymenu *m)
 {
-	int i = ctrl_index(m->id, 0);
+	int i = ctrl_index(c, m->id, 0);
 	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
 
 	if (!f || !f->menu || (int64_t)m->index < f->min ||
@@ -434,9 +457,9 @@ static int ctrl_take(const struct fctrl *f, int32_t v, int32_t *out)
 	return 0;
 }
 
-static int g_ctrl(struct v4l2_control *c)
+static int g_ctrl(const struct cam *c, struct v4l2_control *ct)
 {
-	int i = ctrl_index(c->id, 0);
+	int i = ctrl_index(c, ct->id, 0);
 
 	if (i < 0) {
 		errno = EINVAL;
@@ -446,13 +469,13 @@ static int g_ctrl(struct v4l2_control *c)
 		errno = EACCES;
 		return -1;
 	}
-	c->value = g.cval[i];
+	ct->value = c->cval[i];
 	return 0;
 }
 
-static int s_ctrl(struct v4l2_control *c)
+static int s_ctrl(struct cam *c, struct v4l2_control *ct)
 {
-	int i = ctrl_index(c->id, 0);
+	int i = ctrl_index(c, ct->id, 0);
 	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
 	int32_t v;
 
@@ -460,31 +483,32 @@ static int s_ctrl(struct v4l2_control *c)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((f->flags & V4L2_CTRL_FLAG_READ_ONLY) || ctrl_inactive(f)) {
+	if ((f->flags & V4L2_CTRL_FLAG_READ_ONLY) || ctrl_inactive(c, f)) {
 		errno = EACCES;
 		return -1;
 	}
 	if (f->type == V4L2_CTRL_TYPE_BUTTON) {
 		if (f->id == V4L2_CID_PAN_RESET)
-			g.cval[ctrl_index(V4L2_CID_PAN_ABSOLUTE, 0)] = 0;
+			c->cval[ctrl_index(c, V4L2_CID_PAN_ABSOLUTE, 0)] = 0;
 		return 0;
 	}
-	if (ctrl_take(f, c->value, &v) < 0)
+	if (ctrl_take(f, ct->value, &v) < 0)
 		return -1;
-	g.cval[i] = v;
-	c->value = v;
+	c->cval[i] = v;
+	ct->value = v;
 	return 0;
 }
 
-/* The control ioctls, with g.lock taken: the values are the camera's. */
-static int ctrl_ioctl(unsigned long req, void *arg)
+/* The control ioctls, with g.lock taken: the values are the camera's,
+ * shared by its fds. */
+static int ctrl_ioctl(struct cam *c, unsigned long req, void *arg)
 {
 	int r;
 
 	pthread_mutex_lock(&g.lock);
-	r = req == VIDIOC_QUERYCTRL ? queryctrl(arg) :
-	    req == VIDIOC_QUERYMENU ? querymenu(arg) :
-	    req == VIDIOC_G_CTRL ? g_ctrl(arg) : s_ctrl(arg);
+	r = req == VIDIOC_QUERYCTRL ? queryctrl(c, arg) :
+	    req == VIDIOC_QUERYMENU ? querymenu(c, arg) :
+	    req == VIDIOC_G_CTRL ? g_ctrl(c, arg) : s_ctrl(c, arg);
 	pthread_mutex_unlock(&g.lock);
 	if (req == VIDIOC_S_CTRL && g.ctrl_ms > 0) {
 		struct timespec ts = { g.ctrl_ms / 1000,
@@ -495,46 +519,47 @@ static int ctrl_ioctl(unsigned long req, void *arg)
 	return r;
 }
 
-/* Brightness away from its default, to add to the luma. */
-static int bright_delta(void)
+/* c's brightness away from its default, to add to the luma. */
+static int bright_delta(const struct cam *c)
 {
 	int d;
 
 	pthread_mutex_lock(&g.lock);
-	d = g.noctrls ? 0 : cval(V4L2_CID_BRIGHTNESS) - 128;
+	d = c->noctrls ? 0 : cval(c, V4L2_CID_BRIGHTNESS) - 128;
 	pthread_mutex_unlock(&g.lock);
 	return d;
 }
 
 static void init(void)
 {
+	struct cam *c = &g.cams[0];
 	const char *s;
 
 	pthread_once(&once_syms, init_syms);
 	s = getenv("FAKECAM_DEVICE");
-	snprintf(g.device, sizeof(g.device), "%s",
-		 s && *s ? s : "/dev/video0");
+	snprintf(c->path, sizeof(c->path), "%s", s && *s ? s : "/dev/video0");
 	s = getenv("FAKECAM_MODES");
-	parse_modes(s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
-		    "mjpeg:1280x720@30,mjpeg:640x480@30");
-	if (g.nmodes == 0)
-		parse_modes("yuyv:640x480@30");
+	parse_modes(c, s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
+		    "mjpeg:1280x720@30,mjpeg:640x480@30", ',');
+	if (c->nmodes == 0)
+		parse_modes(c, "yuyv:640x480@30", ',');
+	c->unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
+	c->unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
+	c->missing_ms = env_long("FAKECAM_MISSING", 0);
+	c->noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
+	ctrls_reset(c);
+	g.ncams = 1;
 	g.drop = env_long("FAKECAM_DROP", 0);
 	s = getenv("FAKECAM_CORRUPT");
 	if (s && *s == '%')
 		g.corrupt_every = strtol(s + 1, NULL, 10);
 	else if (s && *s)
 		g.corrupt_at = strtol(s, NULL, 10);
-	g.unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
-	g.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
-	g.missing_ms = env_long("FAKECAM_MISSING", 0);
 	g.nodht = env_long("FAKECAM_NODHT", 0) != 0;
 	g.wrong_size = env_long("FAKECAM_WRONG_SIZE", 0);
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
 	g.still = env_long("FAKECAM_STILL", -1);
-	g.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
 	g.ctrl_ms = env_long("FAKECAM_CTRL_MS", 0);
-	ctrls_reset();
 	s = getenv("FAKECAM_DUMP");
 	snprintf(g.dump, sizeof(g.dump), "%s", s ? s : "");
 	g.start_ms = now_ms();
@@ -545,14 +570,15 @@ __attribute__((constructor)) static void fakecam_init(void)
 	pthread_once(&once, init);
 }
 
-/* Is the camera plugged in right now? Called with g.lock held. */
-static int present(void)
+/* Is c plugged in right now? Called with g.lock held. */
+static int present(const struct cam *c)
 {
 	int64_t t = now_ms();
 
-	if (g.missing_ms < 0 || t - g.start_ms < g.missing_ms)
+	if (c->missing_ms < 0 || t - g.start_ms < c->missing_ms)
 		return 0;
-	if (g.unplug_t && (g.unplug_ms < 0 || t - g.unplug_t < g.unplug_ms))
+	if (c->unplug_t && (c->unplug_ms < 0 || t - c->unplug_t <
+			    c->unplug_ms))
 		return 0;
 	return 1;
 }
@@ -816,7 +842,7 @@ static void ev_post(struct fdev *d)
 
 static int dead(const struct fdev *d)
 {
-	return d->gen != __atomic_load_n(&g.plug_gen, __ATOMIC_ACQUIRE);
+	return d->gen != __atomic_load_n(&d->cam->plug_gen, __ATOMIC_ACQUIRE);
 }
 
 /* Makes the SOF of the JPEG p[0..len) claim w x h. */
@@ -896,13 +922,13 @@ static size_t encode_now(struct enc *e, const struct pics *pc,
 	return g.nodht ? strip_dht(p, len) : len;
 }
 
-/* Fills buffer b with frame n (the process-wide count, from 1); half: the
+/* Fills buffer b with frame n (the camera's count, from 1); half: the
  * pictures at half size, for FAKECAM_WRONG_SIZE; e: for frames that must
  * be encoded now. */
 static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 		 struct enc *e, struct buf *b, unsigned long n)
 {
-	int delta = bright_delta();
+	int delta = bright_delta(d->cam);
 	unsigned char *p = d->mem + (size_t)b->v.index * d->bufsize;
 	int broken = (g.corrupt_at > 0 && (long)n == g.corrupt_at) ||
 		     (g.corrupt_every > 0 && n % (unsigned long)
@@ -947,6 +973,7 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 static void *cam_thread(void *arg)
 {
 	struct fdev *d = arg;
+	struct cam *c = d->cam;
 	struct pics *pc, *half = NULL;
 	struct timespec next, now;
 	struct enc enc = { NULL, NULL, NULL };
@@ -981,12 +1008,12 @@ static void *cam_thread(void *arg)
 
 		/* Unplugged: wake the reader, whose DQBUF then fails. */
 		pthread_mutex_lock(&g.lock);
-		unplug = g.unplug_after > 0 && !g.unplug_t &&
-			 (long)g.frames >= g.unplug_after;
+		unplug = c->unplug_after > 0 && !c->unplug_t &&
+			 (long)c->frames >= c->unplug_after;
 		if (unplug) {
-			g.unplug_t = now_ms();
-			__atomic_add_fetch(&g.plug_gen, 1, __ATOMIC_RELEASE);
-			ctrls_reset();
+			c->unplug_t = now_ms();
+			__atomic_add_fetch(&c->plug_gen, 1, __ATOMIC_RELEASE);
+			ctrls_reset(c);
 		}
 		pthread_mutex_unlock(&g.lock);
 		if (dead(d)) {
@@ -1001,7 +1028,7 @@ static void *cam_thread(void *arg)
 		b = &d->bufs[d->qhead[0]];
 		memmove(d->qhead, d->qhead + 1, --d->nq * sizeof(d->qhead[0]));
 		pthread_mutex_lock(&g.lock);
-		n = ++g.frames;
+		n = ++c->frames;
 		pthread_mutex_unlock(&g.lock);
 		pthread_mutex_unlock(&d->lock);
 
@@ -1024,24 +1051,59 @@ static void *cam_thread(void *arg)
 
 /* ---- The V4L2 device ---- */
 
-static int is_fake(const char *path)
+/* The camera path names, or NULL: a path that is not ours, for libc.
+ * g.lock held. */
+static struct cam *cam_at(const char *path)
 {
-	pthread_once(&once, init);
-	return path && strcmp(path, g.device) == 0;
+	int i;
+
+	for (i = 0; i < g.ncams; i++)
+		if (strcmp(path, g.cams[i].path) == 0)
+			return &g.cams[i];
+	return NULL;
 }
 
-static int fake_open(int flags)
+static int is_fake(const char *path)
 {
-	struct fdev *d;
-	int p[2], e;
+	int r;
+
+	pthread_once(&once, init);
+	if (!path)
+		return 0;
+	pthread_mutex_lock(&g.lock);
+	r = cam_at(path) != NULL;
+	pthread_mutex_unlock(&g.lock);
+	return r;
+}
+
+/* The camera at path if it is there now, with its plug generation in
+ * *gen; else NULL with errno ENOENT. */
+static struct cam *cam_here(const char *path, unsigned *gen)
+{
+	struct cam *c;
 
 	pthread_mutex_lock(&g.lock);
-	if (!present()) {
-		pthread_mutex_unlock(&g.lock);
-		errno = ENOENT;
-		return -1;
-	}
+	c = cam_at(path);
+	if (c && !present(c))
+		c = NULL;
+	if (c)
+		*gen = c->plug_gen;
 	pthread_mutex_unlock(&g.lock);
+	if (!c)
+		errno = ENOENT;
+	return c;
+}
+
+static int fake_open(const char *path, int flags)
+{
+	struct fdev *d;
+	struct cam *c;
+	unsigned gen;
+	int p[2], e;
+
+	c = cam_here(path, &gen);
+	if (!c)
+		return -1;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -1;
@@ -1061,10 +1123,12 @@ static int fake_open(int flags)
 		errno = e;
 		return -1;
 	}
+	d->cam = c;
+	d->gen = gen;	/* unplugged since the check: dead at once */
 	d->fd = p[0];
 	d->wfd = p[1];
 	d->memfd = -1;
-	d->cur = g.modes[0];
+	d->cur = c->modes[0];
 	d->fps = d->cur.fps;
 	pthread_mutex_init(&d->lock, NULL);
 	{
@@ -1076,7 +1140,6 @@ static int fake_open(int flags)
 		pthread_condattr_destroy(&ca);
 	}
 	pthread_mutex_lock(&g.lock);
-	d->gen = g.plug_gen;
 	d->next = g.devs;
 	g.devs = d;
 	__atomic_add_fetch(&g.ndevs, 1, __ATOMIC_RELEASE);
@@ -1143,14 +1206,15 @@ static void fake_close(struct fdev *d)
 	free(d);
 }
 
-/* The offered rates for (fmt, w, h), highest first; returns how many. */
-static int rates(uint32_t fmt, int w, int h, int out[16])
+/* The rates c offers for (fmt, w, h), highest first; returns how many. */
+static int rates(const struct cam *c, uint32_t fmt, int w, int h,
+		 int out[16])
 {
 	static const int std[] = { 30, 25, 20, 15, 10, 5 };
 	int n = 0, i, j, k, r, dup, t;
 
-	for (i = 0; i < g.nmodes; i++) {
-		const struct mode *m = &g.modes[i];
+	for (i = 0; i < c->nmodes; i++) {
+		const struct mode *m = &c->modes[i];
 
 		if (m->fmt != fmt || m->w != w || m->h != h)
 			continue;
@@ -1173,36 +1237,37 @@ static int rates(uint32_t fmt, int w, int h, int out[16])
 	return n;
 }
 
-static int offers(uint32_t fmt)
+static int offers(const struct cam *c, uint32_t fmt)
 {
 	int i;
 
-	for (i = 0; i < g.nmodes; i++)
-		if (g.modes[i].fmt == fmt)
+	for (i = 0; i < c->nmodes; i++)
+		if (c->modes[i].fmt == fmt)
 			return 1;
 	return 0;
 }
 
 /* As UVC does: an unknown format becomes the first one, the size snaps
  * to the nearest offered, the rate to that size's fastest. */
-static void snap(struct v4l2_pix_format *pix, struct mode *m)
+static void snap(const struct cam *c, struct v4l2_pix_format *pix,
+		 struct mode *m)
 {
-	uint32_t fmt = offers(pix->pixelformat) ? pix->pixelformat
-						 : g.modes[0].fmt;
+	uint32_t fmt = offers(c, pix->pixelformat) ? pix->pixelformat
+						    : c->modes[0].fmt;
 	long best = -1, dist;
 	int i;
 
-	for (i = 0; i < g.nmodes; i++) {
-		const struct mode *c = &g.modes[i];
+	for (i = 0; i < c->nmodes; i++) {
+		const struct mode *o = &c->modes[i];
 
-		if (c->fmt != fmt)
+		if (o->fmt != fmt)
 			continue;
-		dist = labs((long)c->w - (long)pix->width) +
-		       labs((long)c->h - (long)pix->height);
+		dist = labs((long)o->w - (long)pix->width) +
+		       labs((long)o->h - (long)pix->height);
 		if (best < 0 || dist < best ||
-		    (dist == best && c->fps > m->fps)) {
+		    (dist == best && o->fps > m->fps)) {
 			best = dist;
-			*m = *c;
+			*m = *o;
 		}
 	}
 	memset(pix, 0, sizeof(*pix));
@@ -1317,18 +1382,20 @@ static void debug_ioctl(unsigned long req)
 /* Everything but DQBUF, with d->lock held. 0 or -1 with errno. */
 static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 {
+	struct cam *c = d->cam;
+
 	switch (req) {
 	case VIDIOC_QUERYCAP: {
-		struct v4l2_capability *c = arg;
+		struct v4l2_capability *cap = arg;
 
-		memset(c, 0, sizeof(*c));
-		snprintf((char *)c->driver, sizeof(c->driver), "fakecam");
-		snprintf((char *)c->card, sizeof(c->card), "Fake Camera");
-		snprintf((char *)c->bus_info, sizeof(c->bus_info),
+		memset(cap, 0, sizeof(*cap));
+		snprintf((char *)cap->driver, sizeof(cap->driver), "fakecam");
+		snprintf((char *)cap->card, sizeof(cap->card), "Fake Camera");
+		snprintf((char *)cap->bus_info, sizeof(cap->bus_info),
 			 "usb-fakecam-1");
-		c->version = 6 << 16 | 1 << 8;
-		c->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
-		c->capabilities = c->device_caps | V4L2_CAP_DEVICE_CAPS;
+		cap->version = 6 << 16 | 1 << 8;
+		cap->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+		cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
 		return 0;
 	}
 	case VIDIOC_ENUM_FMT: {
@@ -1338,11 +1405,11 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 
 		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 			break;
-		for (i = 0; i < g.nmodes; i++) {
+		for (i = 0; i < c->nmodes; i++) {
 			for (dup = 0, k = 0; k < n; k++)
-				dup |= seen[k] == g.modes[i].fmt;
+				dup |= seen[k] == c->modes[i].fmt;
 			if (!dup)
-				seen[n++] = g.modes[i].fmt;
+				seen[n++] = c->modes[i].fmt;
 		}
 		if (idx >= (uint32_t)n)
 			break;
@@ -1365,15 +1432,15 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 		uint32_t n = 0;
 		int i, k, dup;
 
-		for (i = 0; i < g.nmodes; i++) {
-			const struct mode *m = &g.modes[i];
+		for (i = 0; i < c->nmodes; i++) {
+			const struct mode *m = &c->modes[i];
 
 			if (m->fmt != s->pixel_format)
 				continue;
 			for (dup = 0, k = 0; k < i; k++)
-				dup |= g.modes[k].fmt == m->fmt &&
-				       g.modes[k].w == m->w &&
-				       g.modes[k].h == m->h;
+				dup |= c->modes[k].fmt == m->fmt &&
+				       c->modes[k].w == m->w &&
+				       c->modes[k].h == m->h;
 			if (dup || n++ != s->index)
 				continue;
 			s->type = V4L2_FRMSIZE_TYPE_DISCRETE;
@@ -1385,7 +1452,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 	}
 	case VIDIOC_ENUM_FRAMEINTERVALS: {
 		struct v4l2_frmivalenum *f = arg;
-		int r[16], n = rates(f->pixel_format, (int)f->width,
+		int r[16], n = rates(c, f->pixel_format, (int)f->width,
 				     (int)f->height, r);
 
 		if (f->index >= (uint32_t)n)
@@ -1412,7 +1479,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 			f->fmt.pix.height = (uint32_t)m.h;
 			f->fmt.pix.pixelformat = m.fmt;
 		}
-		snap(&f->fmt.pix, &m);
+		snap(c, &f->fmt.pix, &m);
 		if (req == VIDIOC_S_FMT) {
 			d->cur = m;
 			d->fps = m.fps;
@@ -1432,7 +1499,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 				errno = EBUSY;
 				return -1;
 			}
-			n = rates(d->cur.fmt, d->cur.w, d->cur.h, r);
+			n = rates(c, d->cur.fmt, d->cur.w, d->cur.h, r);
 			want = t->numerator && t->denominator ?
 			       (int)((t->denominator + t->numerator / 2) /
 				     t->numerator) : r[0];
@@ -1526,7 +1593,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 	case VIDIOC_QUERYMENU:
 	case VIDIOC_G_CTRL:
 	case VIDIOC_S_CTRL:
-		return ctrl_ioctl(req, arg);
+		return ctrl_ioctl(c, req, arg);
 	/* The extended control calls are not emulated; a UVC camera has
 	 * no TV standards, DV timings or JPEG compression settings at
 	 * all. */
@@ -1588,7 +1655,7 @@ EXPORT int open(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1601,7 +1668,7 @@ EXPORT int open64(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1624,7 +1691,7 @@ EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1637,7 +1704,7 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1645,29 +1712,24 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 }
 
 /* µStreamer checks access() before it opens the device. */
-static int fake_access(void)
+static int fake_access(const char *path)
 {
-	int ok;
+	unsigned gen;
 
-	pthread_mutex_lock(&g.lock);
-	ok = present();
-	pthread_mutex_unlock(&g.lock);
-	if (!ok)
-		errno = ENOENT;
-	return ok ? 0 : -1;
+	return cam_here(path, &gen) ? 0 : -1;
 }
 
 EXPORT int access(const char *path, int mode)
 {
 	if (is_fake(path))
-		return fake_access();
+		return fake_access(path);
 	return g.faccessat(AT_FDCWD, path, mode, 0);
 }
 
 EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	if (is_fake(path))
-		return fake_access();
+		return fake_access(path);
 	return g.faccessat(dirfd, path, mode, flags);
 }
 
@@ -1733,7 +1795,7 @@ EXPORT int v4l2_open(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
