@@ -4,6 +4,28 @@
  * Environment:
  *   FAKECAM_DEVICE        path to emulate (default /dev/video0); it need
  *                         not exist on disk. Every other path is passed on.
+ *   FAKECAM_DEVICES       several cameras instead (FAKECAM_DEVICE is then
+ *                         ignored), up to 16: SPEC;SPEC;... with each SPEC
+ *                         PATH[,KEY=VALUE]... and KEY one of
+ *     modes=FORMAT:WxH@FPS+FORMAT:WxH@FPS...   (+ between modes)
+ *     unplug_after=N   unplug_ms=M   missing=M   ctrls=0
+ *                         as FAKECAM_MODES, _UNPLUG_AFTER, _UNPLUG_MS,
+ *                         _MISSING and _CTRLS below, for this camera (the
+ *                         variables give the default for every camera);
+ *     replug_as=PATH2     the camera comes back from its unplug at PATH2,
+ *                         and PATH stays absent (a USB camera that comes
+ *                         back as /dev/video4, not /dev/video2);
+ *     id=NAME             it is also at /dev/v4l/by-id/NAME, whichever
+ *                         node it lives at (udev's stable name).
+ *                         E.g. '/dev/video2,modes=yuyv:640x480@30;
+ *                         /dev/video4,modes=mjpeg:1280x720@15,id=cam-b,
+ *                         unplug_after=30,unplug_ms=500,replug_as=
+ *                         /dev/video6' (one line, no spaces). Each camera
+ *                         has its own fds, frame count, controls and
+ *                         unplug, and VIDIOC_QUERYCAP names it (card "Fake
+ *                         Camera", then "Fake Camera 2"..., bus_info
+ *                         usb-fakecam-N); the other settings are for
+ *                         every camera.
  *   FAKECAM_MODES         what the camera offers, FORMAT:WxH@FPS,...
  *                         FORMAT is yuyv or mjpeg; each mode also offers
  *                         the usual lower rates (25 20 15 10 5). Default
@@ -11,13 +33,13 @@
  *                         mjpeg:1280x720@30,mjpeg:640x480@30
  *                         (a typical USB 2 webcam: 720p30 only as MJPEG).
  *   FAKECAM_DROP=N        drop every Nth frame (a sequence gap, no buffer)
- *   FAKECAM_CORRUPT=N     frame N (counted per process from 1) is broken:
+ *   FAKECAM_CORRUPT=N     frame N (counted per camera from 1) is broken:
  *                         a truncated or damaged JPEG, a short YUYV frame;
  *   FAKECAM_CORRUPT=%N    every Nth frame is.
  *   FAKECAM_UNPLUG_AFTER=N after N frames the camera is unplugged: open
  *                         fds get ENODEV from every ioctl (poll reports
  *                         them readable, as DQBUF then fails) and open()
- *                         fails with ENOENT. Happens once per process.
+ *                         fails with ENOENT. Happens once per camera.
  *   FAKECAM_UNPLUG_MS=M   ... and is plugged in again M ms later (default:
  *                         never).
  *   FAKECAM_MISSING=M     absent for the first M ms after start, or
@@ -58,8 +80,10 @@
  * from that picture instead of taken from the ready-made cycle.
  *
  * Besides the v4l2_* calls it answers open/open64/openat(64), access and
- * faccessat for the emulated path and ioctl/mmap/mmap64/close for its fds,
- * enough for µStreamer (which uses libc directly).
+ * faccessat for the emulated paths and ioctl/mmap/mmap64/close for its
+ * fds, enough for µStreamer (which uses libc directly); readlink(at) and
+ * realpath resolve a by-id name to the camera's node. stat() is not
+ * answered: the paths need not exist.
  *
  * Only real kernel fds: the fd an application gets is the read end of a
  * pipe holding one byte per finished buffer, so poll/select/epoll wake at
@@ -95,6 +119,7 @@
 #define MAX_BUFS	32
 #define MAX_CAMS	16
 #define MAX_CTRLS	32
+#define BYID_DIR	"/dev/v4l/by-id/"
 #define MJPEG_CYCLE	30
 #define EXPORT		__attribute__((visibility("default")))
 
@@ -118,6 +143,9 @@ struct pics {
 struct cam {
 	int index;			/* from 0, in FAKECAM_DEVICES order */
 	char path[256];			/* its device node */
+	char replug_as[256];		/* its node after the unplug; "":
+					   path */
+	char byid[256];			/* BYID_DIR NAME, or "" */
 	struct mode modes[MAX_MODES];
 	int nmodes;
 	long unplug_after, unplug_ms, missing_ms;
@@ -182,6 +210,8 @@ static struct {
 	int (*openat)(int, const char *, int, ...);
 	int (*close)(int);
 	int (*faccessat)(int, const char *, int, int);
+	ssize_t (*readlinkat)(int, const char *, char *, size_t);
+	char *(*realpath)(const char *, char *);
 	int (*ioctl)(int, unsigned long, ...);
 	void *(*mmap)(void *, size_t, int, int, int, off_t);
 	int (*v4l2_open)(const char *, int, ...);
@@ -253,6 +283,8 @@ static void init_syms(void)
 	*(void **)&g.openat = next_sym("openat");
 	*(void **)&g.close = next_sym("close");
 	*(void **)&g.faccessat = next_sym("faccessat");
+	*(void **)&g.readlinkat = next_sym("readlinkat");
+	*(void **)&g.realpath = next_sym("realpath");
 	*(void **)&g.ioctl = next_sym("ioctl");
 	*(void **)&g.mmap = next_sym("mmap");
 	/* NULL unless the application links libv4l2. */
@@ -530,25 +562,94 @@ static int bright_delta(const struct cam *c)
 	return d;
 }
 
+/* One KEY=VALUE of a FAKECAM_DEVICES spec into c. */
+static void parse_opt(struct cam *c, char *o)
+{
+	char *v = strchr(o, '=');
+
+	if (v)
+		*v++ = '\0';
+	if (!v || !*v) {
+		fprintf(stderr, "fakecam: %s: %s without a value\n", c->path,
+			o);
+	} else if (strcmp(o, "modes") == 0) {
+		c->nmodes = 0;
+		parse_modes(c, v, '+');
+		if (c->nmodes == 0)
+			parse_modes(c, "yuyv:640x480@30", '+');
+	} else if (strcmp(o, "unplug_after") == 0) {
+		c->unplug_after = strtol(v, NULL, 10);
+	} else if (strcmp(o, "unplug_ms") == 0) {
+		c->unplug_ms = strtol(v, NULL, 10);
+	} else if (strcmp(o, "missing") == 0) {
+		c->missing_ms = strtol(v, NULL, 10);
+	} else if (strcmp(o, "ctrls") == 0) {
+		c->noctrls = strtol(v, NULL, 10) == 0;
+	} else if (strcmp(o, "replug_as") == 0 && *v == '/') {
+		snprintf(c->replug_as, sizeof(c->replug_as), "%s", v);
+	} else if (strcmp(o, "id") == 0 && !strchr(v, '/')) {
+		snprintf(c->byid, sizeof(c->byid), BYID_DIR "%s", v);
+	} else {
+		fprintf(stderr, "fakecam: %s: bad setting %s=%s\n", c->path,
+			o, v);
+	}
+}
+
+/* FAKECAM_DEVICES: SPEC;SPEC;..., each PATH[,KEY=VALUE]..., into
+ * g.cams[], each starting from the settings in def. */
+static void parse_devices(const char *s, const struct cam *def)
+{
+	char *all = strdup(s), *spec, *o, *save, *save2;
+	struct cam *c;
+
+	for (spec = all ? strtok_r(all, ";", &save) : NULL; spec;
+	     spec = strtok_r(NULL, ";", &save)) {
+		o = strtok_r(spec, ",", &save2);
+		if (!o || *o != '/' || g.ncams == MAX_CAMS) {
+			fprintf(stderr, "fakecam: FAKECAM_DEVICES: %s %s\n",
+				o && *o == '/' ? "too many, ignored" :
+				"not a path", o ? o : "");
+			continue;
+		}
+		c = &g.cams[g.ncams];
+		*c = *def;
+		c->index = g.ncams++;
+		snprintf(c->path, sizeof(c->path), "%s", o);
+		while ((o = strtok_r(NULL, ",", &save2)))
+			parse_opt(c, o);
+	}
+	free(all);
+}
+
 static void init(void)
 {
-	struct cam *c = &g.cams[0];
+	struct cam def;
 	const char *s;
+	int i;
 
 	pthread_once(&once_syms, init_syms);
+	/* The single camera, and what every camera of FAKECAM_DEVICES has
+	 * unless its spec says otherwise. */
+	memset(&def, 0, sizeof(def));
 	s = getenv("FAKECAM_DEVICE");
-	snprintf(c->path, sizeof(c->path), "%s", s && *s ? s : "/dev/video0");
+	snprintf(def.path, sizeof(def.path), "%s",
+		 s && *s ? s : "/dev/video0");
 	s = getenv("FAKECAM_MODES");
-	parse_modes(c, s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
+	parse_modes(&def, s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
 		    "mjpeg:1280x720@30,mjpeg:640x480@30", ',');
-	if (c->nmodes == 0)
-		parse_modes(c, "yuyv:640x480@30", ',');
-	c->unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
-	c->unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
-	c->missing_ms = env_long("FAKECAM_MISSING", 0);
-	c->noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
-	ctrls_reset(c);
-	g.ncams = 1;
+	if (def.nmodes == 0)
+		parse_modes(&def, "yuyv:640x480@30", ',');
+	def.unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
+	def.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
+	def.missing_ms = env_long("FAKECAM_MISSING", 0);
+	def.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
+	s = getenv("FAKECAM_DEVICES");
+	if (s && *s)
+		parse_devices(s, &def);
+	else
+		g.cams[g.ncams++] = def;
+	for (i = 0; i < g.ncams; i++)
+		ctrls_reset(&g.cams[i]);
 	g.drop = env_long("FAKECAM_DROP", 0);
 	s = getenv("FAKECAM_CORRUPT");
 	if (s && *s == '%')
@@ -1051,27 +1152,50 @@ static void *cam_thread(void *arg)
 
 /* ---- The V4L2 device ---- */
 
-/* The camera path names, or NULL: a path that is not ours, for libc.
+/* The node c lives at now: replug_as once it has been unplugged.
  * g.lock held. */
-static struct cam *cam_at(const char *path)
+static const char *cam_node(const struct cam *c)
 {
+	return c->unplug_t && c->replug_as[0] ? c->replug_as : c->path;
+}
+
+/* The camera path names, or NULL: a path that is not ours, for libc.
+ * *live: 1 if path is where the camera lives now (its node or its by-id
+ * link), 0 if it is a node the camera has left or not come to yet
+ * (replug_as), absent whether it is plugged in or not. g.lock held. */
+static struct cam *cam_at(const char *path, int *live)
+{
+	struct cam *c;
 	int i;
 
-	for (i = 0; i < g.ncams; i++)
-		if (strcmp(path, g.cams[i].path) == 0)
-			return &g.cams[i];
+	for (i = 0; i < g.ncams; i++) {
+		c = &g.cams[i];
+		if (strcmp(path, cam_node(c)) == 0 ||
+		    (c->byid[0] && strcmp(path, c->byid) == 0)) {
+			*live = 1;
+			return c;
+		}
+	}
+	for (i = 0; i < g.ncams; i++) {
+		c = &g.cams[i];
+		if (strcmp(path, c->path) == 0 ||
+		    (c->replug_as[0] && strcmp(path, c->replug_as) == 0)) {
+			*live = 0;
+			return c;
+		}
+	}
 	return NULL;
 }
 
 static int is_fake(const char *path)
 {
-	int r;
+	int r, live;
 
 	pthread_once(&once, init);
 	if (!path)
 		return 0;
 	pthread_mutex_lock(&g.lock);
-	r = cam_at(path) != NULL;
+	r = cam_at(path, &live) != NULL;
 	pthread_mutex_unlock(&g.lock);
 	return r;
 }
@@ -1081,10 +1205,11 @@ static int is_fake(const char *path)
 static struct cam *cam_here(const char *path, unsigned *gen)
 {
 	struct cam *c;
+	int live = 0;
 
 	pthread_mutex_lock(&g.lock);
-	c = cam_at(path);
-	if (c && !present(c))
+	c = cam_at(path, &live);
+	if (c && !(live && present(c)))
 		c = NULL;
 	if (c)
 		*gen = c->plug_gen;
@@ -1390,9 +1515,14 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 
 		memset(cap, 0, sizeof(*cap));
 		snprintf((char *)cap->driver, sizeof(cap->driver), "fakecam");
-		snprintf((char *)cap->card, sizeof(cap->card), "Fake Camera");
+		if (c->index == 0)
+			snprintf((char *)cap->card, sizeof(cap->card),
+				 "Fake Camera");
+		else
+			snprintf((char *)cap->card, sizeof(cap->card),
+				 "Fake Camera %d", c->index + 1);
 		snprintf((char *)cap->bus_info, sizeof(cap->bus_info),
-			 "usb-fakecam-1");
+			 "usb-fakecam-%d", c->index + 1);
 		cap->version = 6 << 16 | 1 << 8;
 		cap->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
 		cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
@@ -1731,6 +1861,91 @@ EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 	if (is_fake(path))
 		return fake_access(path);
 	return g.faccessat(dirfd, path, mode, flags);
+}
+
+/* What path resolves to, as udev's links do: a by-id link to the node
+ * its camera lives at now, a node to itself (*link 0). 0, or -1 with
+ * ENOENT while the camera is not there. */
+static int fake_resolve(const char *path, char node[256], int *link)
+{
+	struct cam *c;
+	int live = 0;
+
+	pthread_mutex_lock(&g.lock);
+	c = cam_at(path, &live);
+	if (c && live && present(c)) {
+		snprintf(node, 256, "%s", cam_node(c));
+		*link = c->byid[0] && strcmp(path, c->byid) == 0;
+	} else {
+		c = NULL;
+	}
+	pthread_mutex_unlock(&g.lock);
+	if (!c)
+		errno = ENOENT;
+	return c ? 0 : -1;
+}
+
+static ssize_t fake_readlink(const char *path, char *buf, size_t size)
+{
+	char node[256];
+	size_t n;
+	int link;
+
+	if (fake_resolve(path, node, &link) < 0)
+		return -1;
+	if (!link) {
+		errno = EINVAL;		/* a device node, not a link */
+		return -1;
+	}
+	n = strlen(node) < size ? strlen(node) : size;
+	memcpy(buf, node, n);		/* no NUL, as readlink */
+	return (ssize_t)n;
+}
+
+EXPORT ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	if (is_fake(path))
+		return fake_readlink(path, buf, size);
+	return g.readlinkat(AT_FDCWD, path, buf, size);
+}
+
+EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf,
+			  size_t size)
+{
+	if (is_fake(path))
+		return fake_readlink(path, buf, size);
+	return g.readlinkat(dirfd, path, buf, size);
+}
+
+/* _FORTIFY_SOURCE's versions, which would bypass the ones above. */
+EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t size,
+			      size_t buflen)
+{
+	if (size > buflen)
+		abort();
+	return readlink(path, buf, size);
+}
+
+EXPORT char *realpath(const char *path, char *resolved)
+{
+	char node[256];
+	int link;
+
+	if (!is_fake(path))
+		return g.realpath(path, resolved);
+	if (fake_resolve(path, node, &link) < 0)
+		return NULL;
+	if (!resolved)
+		return strdup(node);
+	return strcpy(resolved, node);	/* PATH_MAX bytes, by contract */
+}
+
+EXPORT char *__realpath_chk(const char *path, char *resolved,
+			    size_t resolvedlen)
+{
+	if (resolvedlen < 4096)
+		abort();
+	return realpath(path, resolved);
 }
 
 EXPORT int close(int fd)
