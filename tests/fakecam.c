@@ -22,10 +22,13 @@
  *                         unplug_after=30,unplug_ms=500,replug_as=
  *                         /dev/video6' (one line, no spaces). Each camera
  *                         has its own fds, frame count, controls and
- *                         unplug, and VIDIOC_QUERYCAP names it (card "Fake
+ *                         unplug; VIDIOC_QUERYCAP names it (card "Fake
  *                         Camera", then "Fake Camera 2"..., bus_info
- *                         usb-fakecam-N); the other settings are for
- *                         every camera.
+ *                         usb-fakecam-N) and its picture shows it: the
+ *                         second and later ones are tinted in other
+ *                         colours, their number drawn under the frame
+ *                         count (the first looks as the single camera
+ *                         does). The other settings are for every camera.
  *   FAKECAM_MODES         what the camera offers, FORMAT:WxH@FPS,...
  *                         FORMAT is yuyv or mjpeg; each mode also offers
  *                         the usual lower rates (25 20 15 10 5). Default
@@ -128,10 +131,13 @@ struct mode {
 	int w, h, fps;
 };
 
-/* Pictures shared by every device of the same size, built once. */
+/* The pictures of a camera index at one size, built once and shared by
+ * every fd streaming at that size. */
 struct pics {
 	struct pics *next;
 	int w, h;
+	int index;			/* the camera's: its colours, its
+					   number drawn */
 	unsigned char *bg;		/* YUYV, 2w x h: scrolled per frame */
 	unsigned char *jpg[MJPEG_CYCLE];
 	size_t jlen[MJPEG_CYCLE];
@@ -713,18 +719,27 @@ static const unsigned char font[10][7] = {
 	{ 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },
 };
 
+/* Which ramp tints red, green and blue, per camera index (mod 6): the
+ * first camera's as always, the others' in the other orders. */
+static const unsigned char tints[6][3] = {
+	{ 0, 1, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 0, 2, 1 }, { 2, 1, 0 },
+	{ 1, 0, 2 }
+};
+
 /* The background, periodic in w so that scrolling wraps seamlessly:
  * a diagonal gradient on top, hard-edged bars in the middle, a
  * checkerboard below, fixed noise everywhere, tinted by colour ramps
- * across and down. Drawn in RGB and turned into Y'CbCr (BT.601, studio
- * range) with each pair of pixels sharing its mean chroma, as a camera
- * does: every colour is one a sensor can see, none out of gamut. */
-static unsigned char *make_bg(int w, int h)
+ * across and down (in an order of the camera index's). Drawn in RGB and
+ * turned into Y'CbCr (BT.601, studio range) with each pair of pixels
+ * sharing its mean chroma, as a camera does: every colour is one a
+ * sensor can see, none out of gamut. */
+static unsigned char *make_bg(int w, int h, int index)
 {
 	size_t stride = (size_t)w * 4;
 	unsigned char *bg = malloc(stride * (size_t)h), *p;
+	const unsigned char *tint = tints[index % 6];
 	unsigned seed = 12345;
-	int x, y, i, L, rgb[2][3], bar = w / 8 > 0 ? w / 8 : 1,
+	int x, y, i, L, t[3], rgb[2][3], bar = w / 8 > 0 ? w / 8 : 1,
 	    sq = h / 12 > 0 ? h / 12 : 1;
 
 	if (!bg)
@@ -743,11 +758,13 @@ static unsigned char *make_bg(int w, int h)
 			seed = seed * 1103515245 + 12345;
 			L += (int)(seed >> 16 & 15) - 8;
 			/* tints between a half and all of L */
-			c[0] = L * (128 + x * 127 / w) / 255;
-			c[1] = L * (128 + y * 127 / h) / 255;
-			c[2] = L * (255 - x * 127 / w) / 255;
-			for (i = 0; i < 3; i++)
+			t[0] = L * (128 + x * 127 / w) / 255;
+			t[1] = L * (128 + y * 127 / h) / 255;
+			t[2] = L * (255 - x * 127 / w) / 255;
+			for (i = 0; i < 3; i++) {
+				c[i] = t[tint[i]];
 				c[i] = c[i] < 0 ? 0 : c[i] > 255 ? 255 : c[i];
+			}
 			p[2 * x] = (unsigned char)(16 + (66 * c[0] + 129 * c[1]
 					       + 25 * c[2] + 128) / 256);
 			if (x % 2 == 0) {
@@ -770,24 +787,26 @@ static unsigned char *make_bg(int w, int h)
 	return bg;
 }
 
-/* Draws n as six digits, white on black, into a YUYV picture. */
-static void draw_counter(unsigned char *p, size_t stride, int w, int h,
-			 unsigned long n)
+/* Draws n as nd digits, white on black, into a YUYV picture, the box's
+ * top left corner at (8, top); returns the box's height, 0 if it does not
+ * fit. */
+static int draw_number(unsigned char *p, size_t stride, int w, int h,
+		       int top, unsigned long n, int nd)
 {
 	int s = h / 100 > 1 ? h / 100 : 1, i, r, c, x, y, d;
-	int bw = (6 * 6 + 1) * s, bh = 9 * s;
+	int bw = (nd * 6 + 1) * s, bh = 9 * s;
 
-	if (bw + 8 > w || bh + 8 > h)
-		return;
+	if (bw + 8 > w || bh + top > h)
+		return 0;
 	for (y = 0; y < bh; y++)
 		for (x = 0; x < bw; x++) {
-			unsigned char *q = p + (size_t)(8 + y) * stride +
+			unsigned char *q = p + (size_t)(top + y) * stride +
 					   (size_t)(8 + x) * 2;
 
 			q[0] = 16;
 			q[1] = 128;
 		}
-	for (i = 5; i >= 0; i--, n /= 10) {
+	for (i = nd - 1; i >= 0; i--, n /= 10) {
 		d = (int)(n % 10);
 		for (r = 0; r < 7; r++)
 			for (c = 0; c < 5; c++) {
@@ -795,15 +814,17 @@ static void draw_counter(unsigned char *p, size_t stride, int w, int h,
 					continue;
 				for (y = 0; y < s; y++)
 					for (x = 0; x < s; x++)
-						p[(size_t)(8 + s + r * s + y) *
-						  stride + (size_t)(8 + s +
+						p[(size_t)(top + s + r * s +
+						  y) * stride + (size_t)(8 + s +
 						  (i * 6 + c) * s + x) * 2] =
 							235;
 			}
 	}
+	return bh;
 }
 
-/* Frame n: the background scrolled left by 4 pixels a frame. */
+/* Frame n: the background scrolled left by 4 pixels a frame, the frame
+ * number on it and, below, the camera's number (but the first's). */
 static void render_yuyv(const struct pics *pc, unsigned char *dst,
 			unsigned long n)
 {
@@ -814,7 +835,10 @@ static void render_yuyv(const struct pics *pc, unsigned char *dst,
 	for (y = 0; y < pc->h; y++)
 		memcpy(dst + row * (size_t)y,
 		       pc->bg + row * 2 * (size_t)y + off * 2, row);
-	draw_counter(dst, row, pc->w, pc->h, n);
+	y = draw_number(dst, row, pc->w, pc->h, 8, n, 6);
+	if (pc->index > 0 && y > 0)
+		draw_number(dst, row, pc->w, pc->h, 8 + y + y / 3,
+			    (unsigned long)pc->index + 1, 2);
 }
 
 /* Removes every DHT segment before SOS, in place; returns the length. */
@@ -906,20 +930,23 @@ out:
 	return ok ? 0 : -1;
 }
 
-/* The pictures for w x h, made on first use (in the fakecam thread). */
-static struct pics *get_pics(int w, int h, int need_jpeg)
+/* Camera index's pictures for w x h, made on first use (in the fakecam
+ * thread). */
+static struct pics *get_pics(int w, int h, int index, int need_jpeg)
 {
 	struct pics *pc;
 
 	pthread_mutex_lock(&g.pics_lock);
-	for (pc = g.pics; pc && !(pc->w == w && pc->h == h); pc = pc->next)
+	for (pc = g.pics; pc && !(pc->w == w && pc->h == h &&
+				  pc->index == index); pc = pc->next)
 		;
 	if (!pc) {
 		pc = calloc(1, sizeof(*pc));
 		if (pc) {
 			pc->w = w;
 			pc->h = h;
-			pc->bg = make_bg(w, h);
+			pc->index = index;
+			pc->bg = make_bg(w, h, index);
 			pc->next = g.pics;
 			g.pics = pc;
 		}
@@ -1084,9 +1111,10 @@ static void *cam_thread(void *arg)
 	int unplug;
 
 	pthread_setname_np(pthread_self(), "fakecam");
-	pc = get_pics(d->cur.w, d->cur.h, d->cur.fmt == V4L2_PIX_FMT_MJPEG);
+	pc = get_pics(d->cur.w, d->cur.h, c->index,
+		      d->cur.fmt == V4L2_PIX_FMT_MJPEG);
 	if (g.wrong_size > 0 && d->cur.fmt == V4L2_PIX_FMT_MJPEG)
-		half = get_pics(d->cur.w / 2 & ~1, d->cur.h / 2, 1);
+		half = get_pics(d->cur.w / 2 & ~1, d->cur.h / 2, c->index, 1);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	pthread_mutex_lock(&d->lock);
 	interval = 1000000000L / d->fps;
