@@ -138,6 +138,7 @@ struct pics {
 	int w, h;
 	int index;			/* the camera's: its colours, its
 					   number drawn */
+	pthread_mutex_t lock;		/* held while they are made */
 	unsigned char *bg;		/* YUYV, 2w x h: scrolled per frame */
 	unsigned char *jpg[MJPEG_CYCLE];
 	size_t jlen[MJPEG_CYCLE];
@@ -197,7 +198,7 @@ struct fdev {
 static struct {
 	pthread_mutex_t lock;		/* guards devs and the cameras'
 					   state */
-	pthread_mutex_t pics_lock;	/* guards pics: held while encoding */
+	pthread_mutex_t pics_lock;	/* guards the list of pics */
 	struct fdev *devs;
 	int ndevs;
 	struct pics *pics;
@@ -931,30 +932,34 @@ out:
 }
 
 /* Camera index's pictures for w x h, made on first use (in the fakecam
- * thread). */
+ * thread that first needs them; another one that does waits). Making
+ * one camera's JPEGs does not hold up the other cameras. */
 static struct pics *get_pics(int w, int h, int index, int need_jpeg)
 {
 	struct pics *pc;
+	int ok;
 
 	pthread_mutex_lock(&g.pics_lock);
 	for (pc = g.pics; pc && !(pc->w == w && pc->h == h &&
 				  pc->index == index); pc = pc->next)
 		;
-	if (!pc) {
-		pc = calloc(1, sizeof(*pc));
-		if (pc) {
-			pc->w = w;
-			pc->h = h;
-			pc->index = index;
-			pc->bg = make_bg(w, h, index);
-			pc->next = g.pics;
-			g.pics = pc;
-		}
+	if (!pc && (pc = calloc(1, sizeof(*pc)))) {
+		pc->w = w;
+		pc->h = h;
+		pc->index = index;
+		pthread_mutex_init(&pc->lock, NULL);
+		pc->next = g.pics;
+		g.pics = pc;
 	}
-	if (pc && pc->bg && need_jpeg && !pc->jpg[0] && encode_cycle(pc) < 0)
-		pc = NULL;
 	pthread_mutex_unlock(&g.pics_lock);
-	return pc && pc->bg ? pc : NULL;
+	if (!pc)
+		return NULL;
+	pthread_mutex_lock(&pc->lock);
+	if (!pc->bg)
+		pc->bg = make_bg(w, h, index);
+	ok = pc->bg && (!need_jpeg || pc->jpg[0] || encode_cycle(pc) == 0);
+	pthread_mutex_unlock(&pc->lock);
+	return ok ? pc : NULL;
 }
 
 /* ---- The camera thread ---- */
