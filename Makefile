@@ -34,7 +34,8 @@ UNITS = tests/unit-sha1 tests/unit-sha256 tests/unit-base64 tests/unit-ws \
 	tests/unit-json tests/unit-share tests/unit-ctrl
 UNITS += tests/unit-notify tests/unit-auth tests/unit-budget tests/unit-mailbox \
 	tests/unit-access
-TOOLS = tests/wsclient tests/hostile tests/fakecam.so tests/linkemu
+TOOLS = tests/wsclient tests/hostile tests/fakecam.so tests/linkemu \
+	tests/camgrab
 
 ifeq ($(V),)
 Q = @
@@ -94,6 +95,10 @@ tests/linkemu: tests/linkemu.c
 tests/fakecam.so: tests/fakecam.c
 	$(QLD)$(CC) $(RR_CFLAGS) -fPIC -shared $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		-lturbojpeg -ldl -pthread
+
+# fakecam.so's own test (t0150): several cameras at once, through libv4l2.
+tests/camgrab: tests/camgrab.c
+	$(QLD)$(CC) $(RR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lv4l2 -pthread
 
 # libFuzzer targets (clang): the parsers, and the whole connection path.
 CLANG ?= clang

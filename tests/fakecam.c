@@ -4,6 +4,31 @@
  * Environment:
  *   FAKECAM_DEVICE        path to emulate (default /dev/video0); it need
  *                         not exist on disk. Every other path is passed on.
+ *   FAKECAM_DEVICES       several cameras instead (FAKECAM_DEVICE is then
+ *                         ignored), up to 16: SPEC;SPEC;... with each SPEC
+ *                         PATH[,KEY=VALUE]... and KEY one of
+ *     modes=FORMAT:WxH@FPS+FORMAT:WxH@FPS...   (+ between modes)
+ *     unplug_after=N   unplug_ms=M   missing=M   ctrls=0
+ *                         as FAKECAM_MODES, _UNPLUG_AFTER, _UNPLUG_MS,
+ *                         _MISSING and _CTRLS below, for this camera (the
+ *                         variables give the default for every camera);
+ *     replug_as=PATH2     the camera comes back from its unplug at PATH2,
+ *                         and PATH stays absent (a USB camera that comes
+ *                         back as /dev/video4, not /dev/video2);
+ *     id=NAME             it is also at /dev/v4l/by-id/NAME, whichever
+ *                         node it lives at (udev's stable name).
+ *                         E.g. '/dev/video2,modes=yuyv:640x480@30;
+ *                         /dev/video4,modes=mjpeg:1280x720@15,id=cam-b,
+ *                         unplug_after=30,unplug_ms=500,replug_as=
+ *                         /dev/video6' (one line, no spaces). Each camera
+ *                         has its own fds, frame count, controls and
+ *                         unplug; VIDIOC_QUERYCAP names it (card "Fake
+ *                         Camera", then "Fake Camera 2"..., bus_info
+ *                         usb-fakecam-N) and its picture shows it: the
+ *                         second and later ones are tinted in other
+ *                         colours, their number drawn under the frame
+ *                         count (the first looks as the single camera
+ *                         does). The other settings are for every camera.
  *   FAKECAM_MODES         what the camera offers, FORMAT:WxH@FPS,...
  *                         FORMAT is yuyv or mjpeg; each mode also offers
  *                         the usual lower rates (25 20 15 10 5). Default
@@ -11,13 +36,13 @@
  *                         mjpeg:1280x720@30,mjpeg:640x480@30
  *                         (a typical USB 2 webcam: 720p30 only as MJPEG).
  *   FAKECAM_DROP=N        drop every Nth frame (a sequence gap, no buffer)
- *   FAKECAM_CORRUPT=N     frame N (counted per process from 1) is broken:
+ *   FAKECAM_CORRUPT=N     frame N (counted per camera from 1) is broken:
  *                         a truncated or damaged JPEG, a short YUYV frame;
  *   FAKECAM_CORRUPT=%N    every Nth frame is.
  *   FAKECAM_UNPLUG_AFTER=N after N frames the camera is unplugged: open
  *                         fds get ENODEV from every ioctl (poll reports
  *                         them readable, as DQBUF then fails) and open()
- *                         fails with ENOENT. Happens once per process.
+ *                         fails with ENOENT. Happens once per camera.
  *   FAKECAM_UNPLUG_MS=M   ... and is plugged in again M ms later (default:
  *                         never).
  *   FAKECAM_MISSING=M     absent for the first M ms after start, or
@@ -58,8 +83,10 @@
  * from that picture instead of taken from the ready-made cycle.
  *
  * Besides the v4l2_* calls it answers open/open64/openat(64), access and
- * faccessat for the emulated path and ioctl/mmap/mmap64/close for its fds,
- * enough for µStreamer (which uses libc directly).
+ * faccessat for the emulated paths and ioctl/mmap/mmap64/close for its
+ * fds, enough for µStreamer (which uses libc directly); readlink(at) and
+ * realpath resolve a by-id name to the camera's node. stat() is not
+ * answered: the paths need not exist.
  *
  * Only real kernel fds: the fd an application gets is the read end of a
  * pipe holding one byte per finished buffer, so poll/select/epoll wake at
@@ -93,6 +120,9 @@
 
 #define MAX_MODES	32
 #define MAX_BUFS	32
+#define MAX_CAMS	16
+#define MAX_CTRLS	32
+#define BYID_DIR	"/dev/v4l/by-id/"
 #define MJPEG_CYCLE	30
 #define EXPORT		__attribute__((visibility("default")))
 
@@ -101,13 +131,37 @@ struct mode {
 	int w, h, fps;
 };
 
-/* Pictures shared by every device of the same size, built once. */
+/* The pictures of a camera index at one size, built once and shared by
+ * every fd streaming at that size. */
 struct pics {
 	struct pics *next;
 	int w, h;
+	int index;			/* the camera's: its colours, its
+					   number drawn */
+	pthread_mutex_t lock;		/* held while they are made */
 	unsigned char *bg;		/* YUYV, 2w x h: scrolled per frame */
 	unsigned char *jpg[MJPEG_CYCLE];
 	size_t jlen[MJPEG_CYCLE];
+};
+
+/* One emulated camera: its settings, fixed at start, then its state,
+ * which g.lock guards. The cameras live in g.cams[] for the whole
+ * process, so an fd may point at its camera without a reference. */
+struct cam {
+	int index;			/* from 0, in FAKECAM_DEVICES order */
+	char path[256];			/* its device node */
+	char replug_as[256];		/* its node after the unplug; "":
+					   path */
+	char byid[256];			/* BYID_DIR NAME, or "" */
+	struct mode modes[MAX_MODES];
+	int nmodes;
+	long unplug_after, unplug_ms, missing_ms;
+	int noctrls;
+
+	int64_t unplug_t;		/* 0 until unplugged */
+	unsigned plug_gen;		/* bumped at the unplug */
+	unsigned long frames;		/* delivered, all its fds */
+	int32_t cval[MAX_CTRLS];	/* control values, as fctrls[] */
 };
 
 enum bstate { B_DEQUEUED, B_QUEUED, B_DONE };
@@ -117,11 +171,14 @@ struct buf {
 	struct v4l2_buffer v;		/* what QUERYBUF and DQBUF report */
 };
 
+/* One open fd of a camera. */
 struct fdev {
 	struct fdev *next;
+	struct cam *cam;
 	int fd;				/* the application's: a pipe's read end */
 	int wfd;			/* its write end; -1 once unplugged */
-	unsigned gen;			/* g.plug_gen at open: else unplugged */
+	unsigned gen;			/* cam->plug_gen at open: else
+					   unplugged */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* wakes the thread to stop */
 	struct mode cur;
@@ -139,29 +196,29 @@ struct fdev {
 };
 
 static struct {
-	pthread_mutex_t lock;		/* guards devs, plug state, frames */
-	pthread_mutex_t pics_lock;	/* guards pics: held while encoding */
+	pthread_mutex_t lock;		/* guards devs and the cameras'
+					   state */
+	pthread_mutex_t pics_lock;	/* guards the list of pics */
 	struct fdev *devs;
 	int ndevs;
 	struct pics *pics;
-	char device[256];
-	struct mode modes[MAX_MODES];
-	int nmodes;
-	long drop, corrupt_at, corrupt_every, unplug_after, unplug_ms;
+	struct cam cams[MAX_CAMS];
+	int ncams;
+	/* For every camera. */
+	long drop, corrupt_at, corrupt_every;
 	long wrong_size;
-	long missing_ms, still;
-	int nodht, debug, dumped, noctrls;
+	long still;
+	int nodht, debug, dumped;
 	long ctrl_ms;			/* what one VIDIOC_S_CTRL takes */
-	int32_t cval[32];		/* control values, as fctrls[] */
 	char dump[256];
-	int64_t start_ms, unplug_t;	/* unplug_t: 0 until unplugged */
-	unsigned plug_gen;
-	unsigned long frames;		/* delivered, whole process */
+	int64_t start_ms;
 
 	int (*open)(const char *, int, ...);
 	int (*openat)(int, const char *, int, ...);
 	int (*close)(int);
 	int (*faccessat)(int, const char *, int, int);
+	ssize_t (*readlinkat)(int, const char *, char *, size_t);
+	char *(*realpath)(const char *, char *);
 	int (*ioctl)(int, unsigned long, ...);
 	void *(*mmap)(void *, size_t, int, int, int, off_t);
 	int (*v4l2_open)(const char *, int, ...);
@@ -191,28 +248,29 @@ static long env_long(const char *name, long def)
 	return s && *s ? strtol(s, NULL, 10) : def;
 }
 
-static void parse_modes(const char *s)
+/* Adds the modes of s, FORMAT:WxH@FPS separated by sep, to c's. */
+static void parse_modes(struct cam *c, const char *s, int sep)
 {
 	char f[16];
 	int w, h, fps, n;
 
-	while (s && *s && g.nmodes < MAX_MODES) {
+	while (s && *s && c->nmodes < MAX_MODES) {
 		if (sscanf(s, "%15[a-zA-Z]:%dx%d@%d%n", f, &w, &h, &fps,
 			   &n) == 4 && w >= 16 && h >= 16 && w <= 8192 &&
-		    h <= 8192 && w % 2 == 0 && fps > 0 && fps <= 240) {
-			struct mode *m = &g.modes[g.nmodes];
+		    h <= 8192 && w % 2 == 0 && fps > 0 && fps <= 240 &&
+		    (s[n] == sep || s[n] == '\0')) {
+			struct mode *m = &c->modes[c->nmodes];
 
 			m->fmt = strcasecmp(f, "mjpeg") == 0 ?
 				 V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_YUYV;
 			m->w = w;
 			m->h = h;
 			m->fps = fps;
-			g.nmodes++;
+			c->nmodes++;
 		} else {
-			fprintf(stderr, "fakecam: bad mode in FAKECAM_MODES: "
-				"%s\n", s);
+			fprintf(stderr, "fakecam: bad mode: %s\n", s);
 		}
-		s = strchr(s, ',');
+		s = strchr(s, sep);
 		if (s)
 			s++;
 	}
@@ -232,6 +290,8 @@ static void init_syms(void)
 	*(void **)&g.openat = next_sym("openat");
 	*(void **)&g.close = next_sym("close");
 	*(void **)&g.faccessat = next_sym("faccessat");
+	*(void **)&g.readlinkat = next_sym("readlinkat");
+	*(void **)&g.realpath = next_sym("realpath");
 	*(void **)&g.ioctl = next_sym("ioctl");
 	*(void **)&g.mmap = next_sym("mmap");
 	/* NULL unless the application links libv4l2. */
@@ -306,29 +366,30 @@ static const struct fctrl fctrls[] = {
 	  0, 1, 1, 0, V4L2_CTRL_FLAG_READ_ONLY, NULL },
 };
 #define NCTRLS (sizeof(fctrls) / sizeof(fctrls[0]))
-typedef char cval_fits[sizeof(g.cval) / sizeof(g.cval[0]) >= NCTRLS ? 1 : -1];
+typedef char cval_fits[MAX_CTRLS >= NCTRLS ? 1 : -1];
 
 /* Exposure times the sensor really has (100 µs units). */
 static const int32_t exposures[] = { 3, 5, 10, 20, 39, 78, 156, 250, 312,
 				     625, 1250, 2047 };
 
-/* Every control back to its default: at start, and at an unplug (a
- * camera forgets its settings when it loses power). g.lock held, or
+/* Every control of c back to its default: at start, and at an unplug
+ * (a camera forgets its settings when it loses power). g.lock held, or
  * before any thread runs. */
-static void ctrls_reset(void)
+static void ctrls_reset(struct cam *c)
 {
 	size_t i;
 
 	for (i = 0; i < NCTRLS; i++)
-		g.cval[i] = fctrls[i].def;
+		c->cval[i] = fctrls[i].def;
 }
 
-/* The index of control id (next: of the first one after it), or -1. */
-static int ctrl_index(uint32_t id, int next)
+/* The index of control id (next: of the first one after it) on c, or
+ * -1. */
+static int ctrl_index(const struct cam *c, uint32_t id, int next)
 {
 	size_t i;
 
-	if (g.noctrls)
+	if (c->noctrls)
 		return -1;
 	for (i = 0; i < NCTRLS; i++)
 		if (next ? fctrls[i].id > id : fctrls[i].id == id)
@@ -336,35 +397,35 @@ static int ctrl_index(uint32_t id, int next)
 	return -1;
 }
 
-static int32_t cval(uint32_t id)
+static int32_t cval(const struct cam *c, uint32_t id)
 {
-	int i = ctrl_index(id, 0);
+	int i = ctrl_index(c, id, 0);
 
-	return i < 0 ? 0 : g.cval[i];
+	return i < 0 ? 0 : c->cval[i];
 }
 
 /* Set by an automatic mode that is on now. g.lock held. */
-static int ctrl_inactive(const struct fctrl *f)
+static int ctrl_inactive(const struct cam *c, const struct fctrl *f)
 {
 	switch (f->id) {
 	case V4L2_CID_WHITE_BALANCE_TEMPERATURE:
-		return cval(V4L2_CID_AUTO_WHITE_BALANCE) != 0;
+		return cval(c, V4L2_CID_AUTO_WHITE_BALANCE) != 0;
 	case V4L2_CID_EXPOSURE_ABSOLUTE:
-		return cval(V4L2_CID_EXPOSURE_AUTO) != V4L2_EXPOSURE_MANUAL;
+		return cval(c, V4L2_CID_EXPOSURE_AUTO) != V4L2_EXPOSURE_MANUAL;
 	case V4L2_CID_FOCUS_ABSOLUTE:
-		return cval(V4L2_CID_FOCUS_AUTO) != 0;
+		return cval(c, V4L2_CID_FOCUS_AUTO) != 0;
 	default:
 		return 0;
 	}
 }
 
-static int queryctrl(struct v4l2_queryctrl *q)
+static int queryctrl(const struct cam *c, struct v4l2_queryctrl *q)
 {
 	uint32_t next = q->id & V4L2_CTRL_FLAG_NEXT_CTRL;
 	uint32_t id = q->id & ~(V4L2_CTRL_FLAG_NEXT_CTRL |
 				V4L2_CTRL_FLAG_NEXT_COMPOUND);
 	const struct fctrl *f;
-	int i = ctrl_index(id, next != 0);
+	int i = ctrl_index(c, id, next != 0);
 
 	if (i < 0) {
 		errno = EINVAL;
@@ -379,13 +440,14 @@ static int queryctrl(struct v4l2_queryctrl *q)
 	q->maximum = f->max;
 	q->step = (uint32_t)f->step;
 	q->default_value = f->def;
-	q->flags = f->flags | (ctrl_inactive(f) ? V4L2_CTRL_FLAG_INACTIVE : 0);
+	q->flags = f->flags |
+		   (ctrl_inactive(c, f) ? V4L2_CTRL_FLAG_INACTIVE : 0);
 	return 0;
 }
 
-static int querymenu(struct v4l2_querymenu *m)
+static int querymenu(const struct cam *c, struct v4l2_querymenu *m)
 {
-	int i = ctrl_index(m->id, 0);
+	int i = ctrl_index(c, m->id, 0);
 	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
 
 	if (!f || !f->menu || (int64_t)m->index < f->min ||
@@ -434,9 +496,9 @@ static int ctrl_take(const struct fctrl *f, int32_t v, int32_t *out)
 	return 0;
 }
 
-static int g_ctrl(struct v4l2_control *c)
+static int g_ctrl(const struct cam *c, struct v4l2_control *ct)
 {
-	int i = ctrl_index(c->id, 0);
+	int i = ctrl_index(c, ct->id, 0);
 
 	if (i < 0) {
 		errno = EINVAL;
@@ -446,13 +508,13 @@ static int g_ctrl(struct v4l2_control *c)
 		errno = EACCES;
 		return -1;
 	}
-	c->value = g.cval[i];
+	ct->value = c->cval[i];
 	return 0;
 }
 
-static int s_ctrl(struct v4l2_control *c)
+static int s_ctrl(struct cam *c, struct v4l2_control *ct)
 {
-	int i = ctrl_index(c->id, 0);
+	int i = ctrl_index(c, ct->id, 0);
 	const struct fctrl *f = i < 0 ? NULL : &fctrls[i];
 	int32_t v;
 
@@ -460,31 +522,32 @@ static int s_ctrl(struct v4l2_control *c)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((f->flags & V4L2_CTRL_FLAG_READ_ONLY) || ctrl_inactive(f)) {
+	if ((f->flags & V4L2_CTRL_FLAG_READ_ONLY) || ctrl_inactive(c, f)) {
 		errno = EACCES;
 		return -1;
 	}
 	if (f->type == V4L2_CTRL_TYPE_BUTTON) {
 		if (f->id == V4L2_CID_PAN_RESET)
-			g.cval[ctrl_index(V4L2_CID_PAN_ABSOLUTE, 0)] = 0;
+			c->cval[ctrl_index(c, V4L2_CID_PAN_ABSOLUTE, 0)] = 0;
 		return 0;
 	}
-	if (ctrl_take(f, c->value, &v) < 0)
+	if (ctrl_take(f, ct->value, &v) < 0)
 		return -1;
-	g.cval[i] = v;
-	c->value = v;
+	c->cval[i] = v;
+	ct->value = v;
 	return 0;
 }
 
-/* The control ioctls, with g.lock taken: the values are the camera's. */
-static int ctrl_ioctl(unsigned long req, void *arg)
+/* The control ioctls, with g.lock taken: the values are the camera's,
+ * shared by its fds. */
+static int ctrl_ioctl(struct cam *c, unsigned long req, void *arg)
 {
 	int r;
 
 	pthread_mutex_lock(&g.lock);
-	r = req == VIDIOC_QUERYCTRL ? queryctrl(arg) :
-	    req == VIDIOC_QUERYMENU ? querymenu(arg) :
-	    req == VIDIOC_G_CTRL ? g_ctrl(arg) : s_ctrl(arg);
+	r = req == VIDIOC_QUERYCTRL ? queryctrl(c, arg) :
+	    req == VIDIOC_QUERYMENU ? querymenu(c, arg) :
+	    req == VIDIOC_G_CTRL ? g_ctrl(c, arg) : s_ctrl(c, arg);
 	pthread_mutex_unlock(&g.lock);
 	if (req == VIDIOC_S_CTRL && g.ctrl_ms > 0) {
 		struct timespec ts = { g.ctrl_ms / 1000,
@@ -495,46 +558,116 @@ static int ctrl_ioctl(unsigned long req, void *arg)
 	return r;
 }
 
-/* Brightness away from its default, to add to the luma. */
-static int bright_delta(void)
+/* c's brightness away from its default, to add to the luma. */
+static int bright_delta(const struct cam *c)
 {
 	int d;
 
 	pthread_mutex_lock(&g.lock);
-	d = g.noctrls ? 0 : cval(V4L2_CID_BRIGHTNESS) - 128;
+	d = c->noctrls ? 0 : cval(c, V4L2_CID_BRIGHTNESS) - 128;
 	pthread_mutex_unlock(&g.lock);
 	return d;
 }
 
+/* One KEY=VALUE of a FAKECAM_DEVICES spec into c. */
+static void parse_opt(struct cam *c, char *o)
+{
+	char *v = strchr(o, '=');
+
+	if (v)
+		*v++ = '\0';
+	if (!v || !*v) {
+		fprintf(stderr, "fakecam: %s: %s without a value\n", c->path,
+			o);
+	} else if (strcmp(o, "modes") == 0) {
+		c->nmodes = 0;
+		parse_modes(c, v, '+');
+		if (c->nmodes == 0)
+			parse_modes(c, "yuyv:640x480@30", '+');
+	} else if (strcmp(o, "unplug_after") == 0) {
+		c->unplug_after = strtol(v, NULL, 10);
+	} else if (strcmp(o, "unplug_ms") == 0) {
+		c->unplug_ms = strtol(v, NULL, 10);
+	} else if (strcmp(o, "missing") == 0) {
+		c->missing_ms = strtol(v, NULL, 10);
+	} else if (strcmp(o, "ctrls") == 0) {
+		c->noctrls = strtol(v, NULL, 10) == 0;
+	} else if (strcmp(o, "replug_as") == 0 && *v == '/') {
+		snprintf(c->replug_as, sizeof(c->replug_as), "%s", v);
+	} else if (strcmp(o, "id") == 0 && !strchr(v, '/')) {
+		snprintf(c->byid, sizeof(c->byid), BYID_DIR "%s", v);
+	} else {
+		fprintf(stderr, "fakecam: %s: bad setting %s=%s\n", c->path,
+			o, v);
+	}
+}
+
+/* FAKECAM_DEVICES: SPEC;SPEC;..., each PATH[,KEY=VALUE]..., into
+ * g.cams[], each starting from the settings in def. */
+static void parse_devices(const char *s, const struct cam *def)
+{
+	char *all = strdup(s), *spec, *o, *save, *save2;
+	struct cam *c;
+
+	for (spec = all ? strtok_r(all, ";", &save) : NULL; spec;
+	     spec = strtok_r(NULL, ";", &save)) {
+		o = strtok_r(spec, ",", &save2);
+		if (!o || *o != '/' || g.ncams == MAX_CAMS) {
+			fprintf(stderr, "fakecam: FAKECAM_DEVICES: %s %s\n",
+				o && *o == '/' ? "too many, ignored" :
+				"not a path", o ? o : "");
+			continue;
+		}
+		c = &g.cams[g.ncams];
+		*c = *def;
+		c->index = g.ncams++;
+		snprintf(c->path, sizeof(c->path), "%s", o);
+		while ((o = strtok_r(NULL, ",", &save2)))
+			parse_opt(c, o);
+	}
+	free(all);
+}
+
 static void init(void)
 {
+	struct cam def;
 	const char *s;
+	int i;
 
 	pthread_once(&once_syms, init_syms);
+	/* The single camera, and what every camera of FAKECAM_DEVICES has
+	 * unless its spec says otherwise. */
+	memset(&def, 0, sizeof(def));
 	s = getenv("FAKECAM_DEVICE");
-	snprintf(g.device, sizeof(g.device), "%s",
+	snprintf(def.path, sizeof(def.path), "%s",
 		 s && *s ? s : "/dev/video0");
 	s = getenv("FAKECAM_MODES");
-	parse_modes(s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
-		    "mjpeg:1280x720@30,mjpeg:640x480@30");
-	if (g.nmodes == 0)
-		parse_modes("yuyv:640x480@30");
+	parse_modes(&def, s && *s ? s : "yuyv:640x480@30,yuyv:1280x720@10,"
+		    "mjpeg:1280x720@30,mjpeg:640x480@30", ',');
+	if (def.nmodes == 0)
+		parse_modes(&def, "yuyv:640x480@30", ',');
+	def.unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
+	def.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
+	def.missing_ms = env_long("FAKECAM_MISSING", 0);
+	def.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
+	s = getenv("FAKECAM_DEVICES");
+	if (s && *s)
+		parse_devices(s, &def);
+	else
+		g.cams[g.ncams++] = def;
+	for (i = 0; i < g.ncams; i++)
+		ctrls_reset(&g.cams[i]);
 	g.drop = env_long("FAKECAM_DROP", 0);
 	s = getenv("FAKECAM_CORRUPT");
 	if (s && *s == '%')
 		g.corrupt_every = strtol(s + 1, NULL, 10);
 	else if (s && *s)
 		g.corrupt_at = strtol(s, NULL, 10);
-	g.unplug_after = env_long("FAKECAM_UNPLUG_AFTER", 0);
-	g.unplug_ms = env_long("FAKECAM_UNPLUG_MS", -1);
-	g.missing_ms = env_long("FAKECAM_MISSING", 0);
 	g.nodht = env_long("FAKECAM_NODHT", 0) != 0;
 	g.wrong_size = env_long("FAKECAM_WRONG_SIZE", 0);
 	g.debug = env_long("FAKECAM_DEBUG", 0) != 0;
 	g.still = env_long("FAKECAM_STILL", -1);
-	g.noctrls = env_long("FAKECAM_CTRLS", 1) == 0;
 	g.ctrl_ms = env_long("FAKECAM_CTRL_MS", 0);
-	ctrls_reset();
 	s = getenv("FAKECAM_DUMP");
 	snprintf(g.dump, sizeof(g.dump), "%s", s ? s : "");
 	g.start_ms = now_ms();
@@ -545,14 +678,15 @@ __attribute__((constructor)) static void fakecam_init(void)
 	pthread_once(&once, init);
 }
 
-/* Is the camera plugged in right now? Called with g.lock held. */
-static int present(void)
+/* Is c plugged in right now? Called with g.lock held. */
+static int present(const struct cam *c)
 {
 	int64_t t = now_ms();
 
-	if (g.missing_ms < 0 || t - g.start_ms < g.missing_ms)
+	if (c->missing_ms < 0 || t - g.start_ms < c->missing_ms)
 		return 0;
-	if (g.unplug_t && (g.unplug_ms < 0 || t - g.unplug_t < g.unplug_ms))
+	if (c->unplug_t && (c->unplug_ms < 0 || t - c->unplug_t <
+			    c->unplug_ms))
 		return 0;
 	return 1;
 }
@@ -586,18 +720,27 @@ static const unsigned char font[10][7] = {
 	{ 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },
 };
 
+/* Which ramp tints red, green and blue, per camera index (mod 6): the
+ * first camera's as always, the others' in the other orders. */
+static const unsigned char tints[6][3] = {
+	{ 0, 1, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 0, 2, 1 }, { 2, 1, 0 },
+	{ 1, 0, 2 }
+};
+
 /* The background, periodic in w so that scrolling wraps seamlessly:
  * a diagonal gradient on top, hard-edged bars in the middle, a
  * checkerboard below, fixed noise everywhere, tinted by colour ramps
- * across and down. Drawn in RGB and turned into Y'CbCr (BT.601, studio
- * range) with each pair of pixels sharing its mean chroma, as a camera
- * does: every colour is one a sensor can see, none out of gamut. */
-static unsigned char *make_bg(int w, int h)
+ * across and down (in an order of the camera index's). Drawn in RGB and
+ * turned into Y'CbCr (BT.601, studio range) with each pair of pixels
+ * sharing its mean chroma, as a camera does: every colour is one a
+ * sensor can see, none out of gamut. */
+static unsigned char *make_bg(int w, int h, int index)
 {
 	size_t stride = (size_t)w * 4;
 	unsigned char *bg = malloc(stride * (size_t)h), *p;
+	const unsigned char *tint = tints[index % 6];
 	unsigned seed = 12345;
-	int x, y, i, L, rgb[2][3], bar = w / 8 > 0 ? w / 8 : 1,
+	int x, y, i, L, t[3], rgb[2][3], bar = w / 8 > 0 ? w / 8 : 1,
 	    sq = h / 12 > 0 ? h / 12 : 1;
 
 	if (!bg)
@@ -616,11 +759,13 @@ static unsigned char *make_bg(int w, int h)
 			seed = seed * 1103515245 + 12345;
 			L += (int)(seed >> 16 & 15) - 8;
 			/* tints between a half and all of L */
-			c[0] = L * (128 + x * 127 / w) / 255;
-			c[1] = L * (128 + y * 127 / h) / 255;
-			c[2] = L * (255 - x * 127 / w) / 255;
-			for (i = 0; i < 3; i++)
+			t[0] = L * (128 + x * 127 / w) / 255;
+			t[1] = L * (128 + y * 127 / h) / 255;
+			t[2] = L * (255 - x * 127 / w) / 255;
+			for (i = 0; i < 3; i++) {
+				c[i] = t[tint[i]];
 				c[i] = c[i] < 0 ? 0 : c[i] > 255 ? 255 : c[i];
+			}
 			p[2 * x] = (unsigned char)(16 + (66 * c[0] + 129 * c[1]
 					       + 25 * c[2] + 128) / 256);
 			if (x % 2 == 0) {
@@ -643,24 +788,26 @@ static unsigned char *make_bg(int w, int h)
 	return bg;
 }
 
-/* Draws n as six digits, white on black, into a YUYV picture. */
-static void draw_counter(unsigned char *p, size_t stride, int w, int h,
-			 unsigned long n)
+/* Draws n as nd digits, white on black, into a YUYV picture, the box's
+ * top left corner at (8, top); returns the box's height, 0 if it does not
+ * fit. */
+static int draw_number(unsigned char *p, size_t stride, int w, int h,
+		       int top, unsigned long n, int nd)
 {
 	int s = h / 100 > 1 ? h / 100 : 1, i, r, c, x, y, d;
-	int bw = (6 * 6 + 1) * s, bh = 9 * s;
+	int bw = (nd * 6 + 1) * s, bh = 9 * s;
 
-	if (bw + 8 > w || bh + 8 > h)
-		return;
+	if (bw + 8 > w || bh + top > h)
+		return 0;
 	for (y = 0; y < bh; y++)
 		for (x = 0; x < bw; x++) {
-			unsigned char *q = p + (size_t)(8 + y) * stride +
+			unsigned char *q = p + (size_t)(top + y) * stride +
 					   (size_t)(8 + x) * 2;
 
 			q[0] = 16;
 			q[1] = 128;
 		}
-	for (i = 5; i >= 0; i--, n /= 10) {
+	for (i = nd - 1; i >= 0; i--, n /= 10) {
 		d = (int)(n % 10);
 		for (r = 0; r < 7; r++)
 			for (c = 0; c < 5; c++) {
@@ -668,15 +815,17 @@ static void draw_counter(unsigned char *p, size_t stride, int w, int h,
 					continue;
 				for (y = 0; y < s; y++)
 					for (x = 0; x < s; x++)
-						p[(size_t)(8 + s + r * s + y) *
-						  stride + (size_t)(8 + s +
+						p[(size_t)(top + s + r * s +
+						  y) * stride + (size_t)(8 + s +
 						  (i * 6 + c) * s + x) * 2] =
 							235;
 			}
 	}
+	return bh;
 }
 
-/* Frame n: the background scrolled left by 4 pixels a frame. */
+/* Frame n: the background scrolled left by 4 pixels a frame, the frame
+ * number on it and, below, the camera's number (but the first's). */
 static void render_yuyv(const struct pics *pc, unsigned char *dst,
 			unsigned long n)
 {
@@ -687,7 +836,10 @@ static void render_yuyv(const struct pics *pc, unsigned char *dst,
 	for (y = 0; y < pc->h; y++)
 		memcpy(dst + row * (size_t)y,
 		       pc->bg + row * 2 * (size_t)y + off * 2, row);
-	draw_counter(dst, row, pc->w, pc->h, n);
+	y = draw_number(dst, row, pc->w, pc->h, 8, n, 6);
+	if (pc->index > 0 && y > 0)
+		draw_number(dst, row, pc->w, pc->h, 8 + y + y / 3,
+			    (unsigned long)pc->index + 1, 2);
 }
 
 /* Removes every DHT segment before SOS, in place; returns the length. */
@@ -779,28 +931,35 @@ out:
 	return ok ? 0 : -1;
 }
 
-/* The pictures for w x h, made on first use (in the fakecam thread). */
-static struct pics *get_pics(int w, int h, int need_jpeg)
+/* Camera index's pictures for w x h, made on first use (in the fakecam
+ * thread that first needs them; another one that does waits). Making
+ * one camera's JPEGs does not hold up the other cameras. */
+static struct pics *get_pics(int w, int h, int index, int need_jpeg)
 {
 	struct pics *pc;
+	int ok;
 
 	pthread_mutex_lock(&g.pics_lock);
-	for (pc = g.pics; pc && !(pc->w == w && pc->h == h); pc = pc->next)
+	for (pc = g.pics; pc && !(pc->w == w && pc->h == h &&
+				  pc->index == index); pc = pc->next)
 		;
-	if (!pc) {
-		pc = calloc(1, sizeof(*pc));
-		if (pc) {
-			pc->w = w;
-			pc->h = h;
-			pc->bg = make_bg(w, h);
-			pc->next = g.pics;
-			g.pics = pc;
-		}
+	if (!pc && (pc = calloc(1, sizeof(*pc)))) {
+		pc->w = w;
+		pc->h = h;
+		pc->index = index;
+		pthread_mutex_init(&pc->lock, NULL);
+		pc->next = g.pics;
+		g.pics = pc;
 	}
-	if (pc && pc->bg && need_jpeg && !pc->jpg[0] && encode_cycle(pc) < 0)
-		pc = NULL;
 	pthread_mutex_unlock(&g.pics_lock);
-	return pc && pc->bg ? pc : NULL;
+	if (!pc)
+		return NULL;
+	pthread_mutex_lock(&pc->lock);
+	if (!pc->bg)
+		pc->bg = make_bg(w, h, index);
+	ok = pc->bg && (!need_jpeg || pc->jpg[0] || encode_cycle(pc) == 0);
+	pthread_mutex_unlock(&pc->lock);
+	return ok ? pc : NULL;
 }
 
 /* ---- The camera thread ---- */
@@ -816,7 +975,7 @@ static void ev_post(struct fdev *d)
 
 static int dead(const struct fdev *d)
 {
-	return d->gen != __atomic_load_n(&g.plug_gen, __ATOMIC_ACQUIRE);
+	return d->gen != __atomic_load_n(&d->cam->plug_gen, __ATOMIC_ACQUIRE);
 }
 
 /* Makes the SOF of the JPEG p[0..len) claim w x h. */
@@ -896,13 +1055,13 @@ static size_t encode_now(struct enc *e, const struct pics *pc,
 	return g.nodht ? strip_dht(p, len) : len;
 }
 
-/* Fills buffer b with frame n (the process-wide count, from 1); half: the
+/* Fills buffer b with frame n (the camera's count, from 1); half: the
  * pictures at half size, for FAKECAM_WRONG_SIZE; e: for frames that must
  * be encoded now. */
 static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 		 struct enc *e, struct buf *b, unsigned long n)
 {
-	int delta = bright_delta();
+	int delta = bright_delta(d->cam);
 	unsigned char *p = d->mem + (size_t)b->v.index * d->bufsize;
 	int broken = (g.corrupt_at > 0 && (long)n == g.corrupt_at) ||
 		     (g.corrupt_every > 0 && n % (unsigned long)
@@ -947,6 +1106,7 @@ static void fill(struct fdev *d, struct pics *pc, struct pics *half,
 static void *cam_thread(void *arg)
 {
 	struct fdev *d = arg;
+	struct cam *c = d->cam;
 	struct pics *pc, *half = NULL;
 	struct timespec next, now;
 	struct enc enc = { NULL, NULL, NULL };
@@ -956,9 +1116,10 @@ static void *cam_thread(void *arg)
 	int unplug;
 
 	pthread_setname_np(pthread_self(), "fakecam");
-	pc = get_pics(d->cur.w, d->cur.h, d->cur.fmt == V4L2_PIX_FMT_MJPEG);
+	pc = get_pics(d->cur.w, d->cur.h, c->index,
+		      d->cur.fmt == V4L2_PIX_FMT_MJPEG);
 	if (g.wrong_size > 0 && d->cur.fmt == V4L2_PIX_FMT_MJPEG)
-		half = get_pics(d->cur.w / 2 & ~1, d->cur.h / 2, 1);
+		half = get_pics(d->cur.w / 2 & ~1, d->cur.h / 2, c->index, 1);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	pthread_mutex_lock(&d->lock);
 	interval = 1000000000L / d->fps;
@@ -981,12 +1142,12 @@ static void *cam_thread(void *arg)
 
 		/* Unplugged: wake the reader, whose DQBUF then fails. */
 		pthread_mutex_lock(&g.lock);
-		unplug = g.unplug_after > 0 && !g.unplug_t &&
-			 (long)g.frames >= g.unplug_after;
+		unplug = c->unplug_after > 0 && !c->unplug_t &&
+			 (long)c->frames >= c->unplug_after;
 		if (unplug) {
-			g.unplug_t = now_ms();
-			__atomic_add_fetch(&g.plug_gen, 1, __ATOMIC_RELEASE);
-			ctrls_reset();
+			c->unplug_t = now_ms();
+			__atomic_add_fetch(&c->plug_gen, 1, __ATOMIC_RELEASE);
+			ctrls_reset(c);
 		}
 		pthread_mutex_unlock(&g.lock);
 		if (dead(d)) {
@@ -1001,7 +1162,7 @@ static void *cam_thread(void *arg)
 		b = &d->bufs[d->qhead[0]];
 		memmove(d->qhead, d->qhead + 1, --d->nq * sizeof(d->qhead[0]));
 		pthread_mutex_lock(&g.lock);
-		n = ++g.frames;
+		n = ++c->frames;
 		pthread_mutex_unlock(&g.lock);
 		pthread_mutex_unlock(&d->lock);
 
@@ -1024,24 +1185,83 @@ static void *cam_thread(void *arg)
 
 /* ---- The V4L2 device ---- */
 
-static int is_fake(const char *path)
+/* The node c lives at now: replug_as once it has been unplugged.
+ * g.lock held. */
+static const char *cam_node(const struct cam *c)
 {
-	pthread_once(&once, init);
-	return path && strcmp(path, g.device) == 0;
+	return c->unplug_t && c->replug_as[0] ? c->replug_as : c->path;
 }
 
-static int fake_open(int flags)
+/* The camera path names, or NULL: a path that is not ours, for libc.
+ * *live: 1 if path is where the camera lives now (its node or its by-id
+ * link), 0 if it is a node the camera has left or not come to yet
+ * (replug_as), absent whether it is plugged in or not. g.lock held. */
+static struct cam *cam_at(const char *path, int *live)
 {
-	struct fdev *d;
-	int p[2], e;
+	struct cam *c;
+	int i;
+
+	for (i = 0; i < g.ncams; i++) {
+		c = &g.cams[i];
+		if (strcmp(path, cam_node(c)) == 0 ||
+		    (c->byid[0] && strcmp(path, c->byid) == 0)) {
+			*live = 1;
+			return c;
+		}
+	}
+	for (i = 0; i < g.ncams; i++) {
+		c = &g.cams[i];
+		if (strcmp(path, c->path) == 0 ||
+		    (c->replug_as[0] && strcmp(path, c->replug_as) == 0)) {
+			*live = 0;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static int is_fake(const char *path)
+{
+	int r, live;
+
+	pthread_once(&once, init);
+	if (!path)
+		return 0;
+	pthread_mutex_lock(&g.lock);
+	r = cam_at(path, &live) != NULL;
+	pthread_mutex_unlock(&g.lock);
+	return r;
+}
+
+/* The camera at path if it is there now, with its plug generation in
+ * *gen; else NULL with errno ENOENT. */
+static struct cam *cam_here(const char *path, unsigned *gen)
+{
+	struct cam *c;
+	int live = 0;
 
 	pthread_mutex_lock(&g.lock);
-	if (!present()) {
-		pthread_mutex_unlock(&g.lock);
-		errno = ENOENT;
-		return -1;
-	}
+	c = cam_at(path, &live);
+	if (c && !(live && present(c)))
+		c = NULL;
+	if (c)
+		*gen = c->plug_gen;
 	pthread_mutex_unlock(&g.lock);
+	if (!c)
+		errno = ENOENT;
+	return c;
+}
+
+static int fake_open(const char *path, int flags)
+{
+	struct fdev *d;
+	struct cam *c;
+	unsigned gen;
+	int p[2], e;
+
+	c = cam_here(path, &gen);
+	if (!c)
+		return -1;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -1;
@@ -1061,10 +1281,12 @@ static int fake_open(int flags)
 		errno = e;
 		return -1;
 	}
+	d->cam = c;
+	d->gen = gen;	/* unplugged since the check: dead at once */
 	d->fd = p[0];
 	d->wfd = p[1];
 	d->memfd = -1;
-	d->cur = g.modes[0];
+	d->cur = c->modes[0];
 	d->fps = d->cur.fps;
 	pthread_mutex_init(&d->lock, NULL);
 	{
@@ -1076,7 +1298,6 @@ static int fake_open(int flags)
 		pthread_condattr_destroy(&ca);
 	}
 	pthread_mutex_lock(&g.lock);
-	d->gen = g.plug_gen;
 	d->next = g.devs;
 	g.devs = d;
 	__atomic_add_fetch(&g.ndevs, 1, __ATOMIC_RELEASE);
@@ -1143,14 +1364,15 @@ static void fake_close(struct fdev *d)
 	free(d);
 }
 
-/* The offered rates for (fmt, w, h), highest first; returns how many. */
-static int rates(uint32_t fmt, int w, int h, int out[16])
+/* The rates c offers for (fmt, w, h), highest first; returns how many. */
+static int rates(const struct cam *c, uint32_t fmt, int w, int h,
+		 int out[16])
 {
 	static const int std[] = { 30, 25, 20, 15, 10, 5 };
 	int n = 0, i, j, k, r, dup, t;
 
-	for (i = 0; i < g.nmodes; i++) {
-		const struct mode *m = &g.modes[i];
+	for (i = 0; i < c->nmodes; i++) {
+		const struct mode *m = &c->modes[i];
 
 		if (m->fmt != fmt || m->w != w || m->h != h)
 			continue;
@@ -1173,36 +1395,37 @@ static int rates(uint32_t fmt, int w, int h, int out[16])
 	return n;
 }
 
-static int offers(uint32_t fmt)
+static int offers(const struct cam *c, uint32_t fmt)
 {
 	int i;
 
-	for (i = 0; i < g.nmodes; i++)
-		if (g.modes[i].fmt == fmt)
+	for (i = 0; i < c->nmodes; i++)
+		if (c->modes[i].fmt == fmt)
 			return 1;
 	return 0;
 }
 
 /* As UVC does: an unknown format becomes the first one, the size snaps
  * to the nearest offered, the rate to that size's fastest. */
-static void snap(struct v4l2_pix_format *pix, struct mode *m)
+static void snap(const struct cam *c, struct v4l2_pix_format *pix,
+		 struct mode *m)
 {
-	uint32_t fmt = offers(pix->pixelformat) ? pix->pixelformat
-						 : g.modes[0].fmt;
+	uint32_t fmt = offers(c, pix->pixelformat) ? pix->pixelformat
+						    : c->modes[0].fmt;
 	long best = -1, dist;
 	int i;
 
-	for (i = 0; i < g.nmodes; i++) {
-		const struct mode *c = &g.modes[i];
+	for (i = 0; i < c->nmodes; i++) {
+		const struct mode *o = &c->modes[i];
 
-		if (c->fmt != fmt)
+		if (o->fmt != fmt)
 			continue;
-		dist = labs((long)c->w - (long)pix->width) +
-		       labs((long)c->h - (long)pix->height);
+		dist = labs((long)o->w - (long)pix->width) +
+		       labs((long)o->h - (long)pix->height);
 		if (best < 0 || dist < best ||
-		    (dist == best && c->fps > m->fps)) {
+		    (dist == best && o->fps > m->fps)) {
 			best = dist;
-			*m = *c;
+			*m = *o;
 		}
 	}
 	memset(pix, 0, sizeof(*pix));
@@ -1317,18 +1540,25 @@ static void debug_ioctl(unsigned long req)
 /* Everything but DQBUF, with d->lock held. 0 or -1 with errno. */
 static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 {
+	struct cam *c = d->cam;
+
 	switch (req) {
 	case VIDIOC_QUERYCAP: {
-		struct v4l2_capability *c = arg;
+		struct v4l2_capability *cap = arg;
 
-		memset(c, 0, sizeof(*c));
-		snprintf((char *)c->driver, sizeof(c->driver), "fakecam");
-		snprintf((char *)c->card, sizeof(c->card), "Fake Camera");
-		snprintf((char *)c->bus_info, sizeof(c->bus_info),
-			 "usb-fakecam-1");
-		c->version = 6 << 16 | 1 << 8;
-		c->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
-		c->capabilities = c->device_caps | V4L2_CAP_DEVICE_CAPS;
+		memset(cap, 0, sizeof(*cap));
+		snprintf((char *)cap->driver, sizeof(cap->driver), "fakecam");
+		if (c->index == 0)
+			snprintf((char *)cap->card, sizeof(cap->card),
+				 "Fake Camera");
+		else
+			snprintf((char *)cap->card, sizeof(cap->card),
+				 "Fake Camera %d", c->index + 1);
+		snprintf((char *)cap->bus_info, sizeof(cap->bus_info),
+			 "usb-fakecam-%d", c->index + 1);
+		cap->version = 6 << 16 | 1 << 8;
+		cap->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+		cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
 		return 0;
 	}
 	case VIDIOC_ENUM_FMT: {
@@ -1338,11 +1568,11 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 
 		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 			break;
-		for (i = 0; i < g.nmodes; i++) {
+		for (i = 0; i < c->nmodes; i++) {
 			for (dup = 0, k = 0; k < n; k++)
-				dup |= seen[k] == g.modes[i].fmt;
+				dup |= seen[k] == c->modes[i].fmt;
 			if (!dup)
-				seen[n++] = g.modes[i].fmt;
+				seen[n++] = c->modes[i].fmt;
 		}
 		if (idx >= (uint32_t)n)
 			break;
@@ -1365,15 +1595,15 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 		uint32_t n = 0;
 		int i, k, dup;
 
-		for (i = 0; i < g.nmodes; i++) {
-			const struct mode *m = &g.modes[i];
+		for (i = 0; i < c->nmodes; i++) {
+			const struct mode *m = &c->modes[i];
 
 			if (m->fmt != s->pixel_format)
 				continue;
 			for (dup = 0, k = 0; k < i; k++)
-				dup |= g.modes[k].fmt == m->fmt &&
-				       g.modes[k].w == m->w &&
-				       g.modes[k].h == m->h;
+				dup |= c->modes[k].fmt == m->fmt &&
+				       c->modes[k].w == m->w &&
+				       c->modes[k].h == m->h;
 			if (dup || n++ != s->index)
 				continue;
 			s->type = V4L2_FRMSIZE_TYPE_DISCRETE;
@@ -1385,7 +1615,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 	}
 	case VIDIOC_ENUM_FRAMEINTERVALS: {
 		struct v4l2_frmivalenum *f = arg;
-		int r[16], n = rates(f->pixel_format, (int)f->width,
+		int r[16], n = rates(c, f->pixel_format, (int)f->width,
 				     (int)f->height, r);
 
 		if (f->index >= (uint32_t)n)
@@ -1412,7 +1642,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 			f->fmt.pix.height = (uint32_t)m.h;
 			f->fmt.pix.pixelformat = m.fmt;
 		}
-		snap(&f->fmt.pix, &m);
+		snap(c, &f->fmt.pix, &m);
 		if (req == VIDIOC_S_FMT) {
 			d->cur = m;
 			d->fps = m.fps;
@@ -1432,7 +1662,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 				errno = EBUSY;
 				return -1;
 			}
-			n = rates(d->cur.fmt, d->cur.w, d->cur.h, r);
+			n = rates(c, d->cur.fmt, d->cur.w, d->cur.h, r);
 			want = t->numerator && t->denominator ?
 			       (int)((t->denominator + t->numerator / 2) /
 				     t->numerator) : r[0];
@@ -1526,7 +1756,7 @@ static int do_ioctl(struct fdev *d, unsigned long req, void *arg)
 	case VIDIOC_QUERYMENU:
 	case VIDIOC_G_CTRL:
 	case VIDIOC_S_CTRL:
-		return ctrl_ioctl(req, arg);
+		return ctrl_ioctl(c, req, arg);
 	/* The extended control calls are not emulated; a UVC camera has
 	 * no TV standards, DV timings or JPEG compression settings at
 	 * all. */
@@ -1588,7 +1818,7 @@ EXPORT int open(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1601,7 +1831,7 @@ EXPORT int open64(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1624,7 +1854,7 @@ EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1637,7 +1867,7 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
@@ -1645,30 +1875,110 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 }
 
 /* µStreamer checks access() before it opens the device. */
-static int fake_access(void)
+static int fake_access(const char *path)
 {
-	int ok;
+	unsigned gen;
 
-	pthread_mutex_lock(&g.lock);
-	ok = present();
-	pthread_mutex_unlock(&g.lock);
-	if (!ok)
-		errno = ENOENT;
-	return ok ? 0 : -1;
+	return cam_here(path, &gen) ? 0 : -1;
 }
 
 EXPORT int access(const char *path, int mode)
 {
 	if (is_fake(path))
-		return fake_access();
+		return fake_access(path);
 	return g.faccessat(AT_FDCWD, path, mode, 0);
 }
 
 EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	if (is_fake(path))
-		return fake_access();
+		return fake_access(path);
 	return g.faccessat(dirfd, path, mode, flags);
+}
+
+/* What path resolves to, as udev's links do: a by-id link to the node
+ * its camera lives at now, a node to itself (*link 0). 0, or -1 with
+ * ENOENT while the camera is not there. */
+static int fake_resolve(const char *path, char node[256], int *link)
+{
+	struct cam *c;
+	int live = 0;
+
+	pthread_mutex_lock(&g.lock);
+	c = cam_at(path, &live);
+	if (c && live && present(c)) {
+		snprintf(node, 256, "%s", cam_node(c));
+		*link = c->byid[0] && strcmp(path, c->byid) == 0;
+	} else {
+		c = NULL;
+	}
+	pthread_mutex_unlock(&g.lock);
+	if (!c)
+		errno = ENOENT;
+	return c ? 0 : -1;
+}
+
+static ssize_t fake_readlink(const char *path, char *buf, size_t size)
+{
+	char node[256];
+	size_t n;
+	int link;
+
+	if (fake_resolve(path, node, &link) < 0)
+		return -1;
+	if (!link) {
+		errno = EINVAL;		/* a device node, not a link */
+		return -1;
+	}
+	n = strlen(node) < size ? strlen(node) : size;
+	memcpy(buf, node, n);		/* no NUL, as readlink */
+	return (ssize_t)n;
+}
+
+EXPORT ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	if (is_fake(path))
+		return fake_readlink(path, buf, size);
+	return g.readlinkat(AT_FDCWD, path, buf, size);
+}
+
+EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf,
+			  size_t size)
+{
+	if (is_fake(path))
+		return fake_readlink(path, buf, size);
+	return g.readlinkat(dirfd, path, buf, size);
+}
+
+/* _FORTIFY_SOURCE's versions, which would bypass the ones above. */
+EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t size,
+			      size_t buflen)
+{
+	if (size > buflen)
+		abort();
+	return readlink(path, buf, size);
+}
+
+EXPORT char *realpath(const char *path, char *resolved)
+{
+	char node[256];
+	int link;
+
+	if (!is_fake(path))
+		return g.realpath(path, resolved);
+	if (fake_resolve(path, node, &link) < 0)
+		return NULL;
+	if (!resolved)
+		return strdup(node);
+	return strcpy(resolved, node);	/* PATH_MAX bytes, by contract */
+}
+
+EXPORT char *__realpath_chk(const char *path, char *resolved,
+			    size_t resolvedlen)
+{
+	if (resolvedlen < 4096)
+		abort();
+	return realpath(path, resolved);
 }
 
 EXPORT int close(int fd)
@@ -1733,7 +2043,7 @@ EXPORT int v4l2_open(const char *path, int flags, ...)
 	int mode;
 
 	if (is_fake(path))
-		return fake_open(flags);
+		return fake_open(path, flags);
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
