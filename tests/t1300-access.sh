@@ -334,8 +334,8 @@ test_expect_success 'passwd: --cameras sets the list, keeps it, all clears it' '
 	grep -q "^erin:admin:[^:]*:a,door$" users &&
 	printf "erinpass12\n" | "$RR" passwd users erin --cameras all &&
 	grep -q "^erin:admin:[^:]*$" users &&
-	printf "erinpass12\n" | "$RR" passwd users erin --role viewer --cameras door &&
-	grep -q "^erin:viewer:[^:]*:door$" users &&
+	printf "erinpass12\n" | "$RR" passwd users erin --role viewer --cameras test,door &&
+	grep -q "^erin:viewer:[^:]*:test,door$" users &&
 	test_must_fail "$RR" share --auth-file users --camera Door 2>err &&
 	grep "camera Door: a camera.s name is 1 to 32 of a-z 0-9 -" err
 '
@@ -347,8 +347,8 @@ test_expect_success 'SIGHUP after changing a user'"'"'s cameras ends their sessi
 	{ "$WSC" ws -T 6 "ws://erin:erinpass12@127.0.0.1:$PORT/websocket/30" >erin.ws & } &&
 	sleep 1.5 &&
 	# Her cameras only, not her password (passwd would salt it anew).
-	sed -i "s/^\(erin:viewer:[^:]*\):door$/\1:a/" users &&
-	grep -q "^erin:viewer:[^:]*:a$" users &&
+	sed -i "s/^\(erin:viewer:[^:]*\):test,door$/\1:test/" users &&
+	grep -q "^erin:viewer:[^:]*:test$" users &&
 	kill -HUP $SERVER_PID &&
 	sleep 1 &&
 	test "$(code -b erin.jar "$BASE/state")" = 401 &&
