@@ -121,6 +121,25 @@ static void client_json(struct obuf *b, const struct conn *c, int full)
 	obuf_printf(b, "}");
 }
 
+/* Where the budget went on a camera: the rungs it encodes, the rungs
+ * asked for and merged, and what its encoding costs a second. */
+static void budget_share_json(struct obuf *b, const struct hub_stats *hs)
+{
+	double ms = 0;
+	int r, first = 1;
+
+	obuf_printf(b, ",\"encoding\":[");
+	for (r = 0; r < RUNG_N; r++) {
+		if (!hs->rung[r].encoded)
+			continue;
+		obuf_printf(b, "%s\"%s\"", first ? "" : ",", rung_name(r));
+		ms += hs->rung[r].enc_ms * hs->fps;
+		first = 0;
+	}
+	obuf_printf(b, "],\"merged\":%d,\"encode_ms_per_s\":%.0f", hs->merged,
+		    ms);
+}
+
 /* The cameras in seen (a bit per camera index), as /state lists them. */
 static void cameras_json(const struct conn_env *env, unsigned seen,
 			 struct obuf *b)
@@ -137,6 +156,7 @@ static void cameras_json(const struct conn_env *env, unsigned seen,
 			    first ? "" : ",", env->cams[i].name,
 			    env->cams[i].name);
 		source_json(b, &hs);
+		budget_share_json(b, &hs);
 		obuf_printf(b, "}");
 		first = 0;
 	}

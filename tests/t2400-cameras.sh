@@ -106,6 +106,11 @@ test_expect_success '/state: each viewer under its camera; metrics per camera' '
 	curl -sf "$BASE/c/front/state" >f.json &&
 	jq -e "(.clients | length) == 1" b.json &&
 	jq -e "(.clients | length) == 0" f.json &&
+	curl -sf "$BASE/state" >s.json &&
+	jq -e ".cameras[1].encoding == [\"q60\"] and
+		.cameras[1].encode_ms_per_s > 0 and
+		.cameras[0].encoding == [] and .cameras[0].encode_ms_per_s == 0" \
+		s.json &&
 	curl -sf "$BASE/metrics" >m &&
 	grep "^rerocctv_source_fps{camera=\"back\"} " m &&
 	grep "^rerocctv_source_fps{camera=\"front\"} " m &&
