@@ -180,6 +180,8 @@ bench-viewers: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/viewers.sh
 bench-cameras: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/cameras.sh
+bench-grid: rerocctv tests/fakecam.so
+	$(Q)sh bench/grid.sh
 bench-profile: rerocctv tests/wsclient tests/fakecam.so
 	$(Q)sh bench/profile.sh
 
@@ -206,5 +208,6 @@ clean:
 
 .PHONY: all check check-asan check-valgrind fuzz soak mutants install \
 	uninstall clean bench bench-auth bench-links bench-device bench-libc \
-	bench-adapt-cost bench-viewers bench-profile bench-cameras
+	bench-adapt-cost bench-viewers bench-profile bench-cameras \
+	bench-grid
 -include $(OBJ:.o=.d)
