@@ -12,42 +12,20 @@ var STALL_MS = 10000;		/* no message for this long: drop the socket */
 
 function $(id) { return document.getElementById(id); }
 
-/* ---- state ------------------------------------------------------------ */
+function make(tag, cls, text) {
+	var el = document.createElement(tag);
+	if (cls)
+		el.className = cls;
+	if (text !== undefined)
+		el.textContent = text;
+	return el;
+}
 
-var S = {
-	status: 'connecting',	/* connecting | live | stalled | reconnecting |
-				   offline | stopped (logged out) | denied
-				   | resting (the tab is hidden) */
-	mode: 'auto',		/* auto | locked */
-	lockedQ: 65,
-	connects: 0,		/* sockets opened successfully */
-	frames: 0,		/* binary messages received, all connections */
-	framesConn: 0,		/* ... on the current connection */
-	shown: 0,		/* frames drawn */
-	dropped: 0,		/* frames replaced before we could decode them */
-	decodeErrors: 0,
-	skipped: 0,		/* seq gaps: frames the server did not send us */
-	bytes: 0,
-	q: null, w: null, h: null, seq: null, ts: null,
-	latencyLast: null,
-	source: null, hello: null,
-	serverStats: null,	/* last {"type":"stats"} */
-	denied: '',		/* why the server refused us, for status denied */
-	retryAt: 0,
-	firstFrameAt: 0,
-	lastMsgAt: 0
-};
-var recv = [];			/* [{t, bytes}] inside WINDOW_MS */
-var drawn = [];			/* [{t, lat}] inside WINDOW_MS */
-var history = [];		/* one sample a second, HISTORY_S long */
-
-var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
-var active = false;		/* a stream is wanted: not logged out, not refused */
-var qmax = QMAX;		/* a share link may cap the quality */
-var decoding = false, pendingBlob = null, pendingMeta = null;
-var sliderHeld = false;
-
-var video = $('video'), vctx = video.getContext('2d', { alpha: false });
+/* A tab nobody looks at rests: no socket, so it costs the server
+ * nothing; picture-in-picture counts as looking. */
+function resting() {
+	return document.hidden && !document.pictureInPictureElement;
+}
 
 /* ---- JPEG COM segment ------------------------------------------------- */
 
@@ -86,307 +64,440 @@ function num(v) {
 	return v !== undefined && v !== '' && isFinite(x) ? x : null;
 }
 
-/* ---- connection ------------------------------------------------------- */
+/* ---- a stream: one camera's socket and picture ------------------------ */
 
-function wsURL() {
-	var path = 'websocket/' + (S.mode === 'auto' ? 'auto' : S.lockedQ);
-	/* Relative to the page, so it also works behind a path prefix. */
-	var u = new URL(path, location.href);
-	u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-	u.search = '';
-	u.hash = '';
-	return u.href;
-}
+/* One camera's live picture: the WebSocket at base + 'websocket/' (auto,
+ * or the quality q.lockedQ when q.mode is 'locked'), frames decoded one at
+ * a time onto canvas, the size they are drawn at told to the server,
+ * reconnects with backoff and a watchdog. box gets the class has-frame
+ * while a picture shows, and the picture's aspect ratio as --ar. hooks.status(st) hears every change of
+ * status; hooks.refused() a close that may mean we may watch no more
+ * (1008, or a socket that never opened): it asks, and calls retry() if
+ * we still may. */
+function makeStream(base, canvas, box, q, hooks) {
+	var S = {
+		status: 'connecting',	/* connecting | live | stalled |
+					   reconnecting | offline | stopped
+					   (not wanted) | denied | resting
+					   (the tab is hidden) */
+		connects: 0,		/* sockets opened successfully */
+		frames: 0,		/* binary messages received, all connections */
+		framesConn: 0,		/* ... on the current connection */
+		shown: 0,		/* frames drawn */
+		dropped: 0,		/* frames replaced before we could decode them */
+		decodeErrors: 0,
+		skipped: 0,		/* seq gaps: frames the server did not send us */
+		bytes: 0,
+		q: null, w: null, h: null, seq: null, ts: null,
+		latencyLast: null,
+		source: null, hello: null,
+		serverStats: null,	/* last {"type":"stats"} */
+		retryAt: 0,
+		firstFrameAt: 0,
+		lastMsgAt: 0
+	};
+	var recv = [];		/* [{t, bytes}] inside WINDOW_MS */
+	var drawn = [];		/* [{t, lat}] inside WINDOW_MS */
+	var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
+	var active = false;	/* wanted: not stopped, logged out, refused */
+	var decoding = false, pendingBlob = null, pendingMeta = null;
+	var viewSent = '', viewTimer = 0;
+	var vctx = canvas.getContext('2d', { alpha: false });
 
-/* A tab nobody looks at rests: no socket, so it costs the server
- * nothing; picture-in-picture counts as looking. */
-function resting() {
-	return document.hidden && !document.pictureInPictureElement;
-}
-
-function connect() {
-	clearTimeout(retryTimer);
-	retryTimer = 0;
-	if (ws || !active || resting())
-		return;
-	setStatus('connecting');
-	var sock, opened = false;
-	try {
-		sock = new WebSocket(wsURL(), ['rerocctv.v1']);
-	} catch (e) {
-		scheduleReconnect();
-		return;
+	function runnable() {
+		return active && !resting();
 	}
-	ws = sock;
-	sock.binaryType = 'arraybuffer';
-	S.framesConn = 0;
-	S.seq = null;
-	sock.onopen = function () {
-		if (sock !== ws)
+
+	function setStatus(st) {
+		S.status = st;
+		hooks.status(st);
+	}
+
+	function wsURL() {
+		var path = base + 'websocket/' +
+		    (q.mode === 'auto' ? 'auto' : q.lockedQ);
+		/* Relative to the page, so it also works behind a path prefix. */
+		var u = new URL(path, location.href);
+		u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+		u.search = '';
+		u.hash = '';
+		return u.href;
+	}
+
+	function connect() {
+		clearTimeout(retryTimer);
+		retryTimer = 0;
+		if (ws || !runnable())
 			return;
-		opened = true;
-		S.connects++;
-		S.lastMsgAt = performance.now();
-	};
-	sock.onmessage = function (ev) {
-		if (sock !== ws)
-			return;
-		S.lastMsgAt = performance.now();
-		if (typeof ev.data === 'string')
-			onText(ev.data);
-		else
-			onFrame(ev.data);
-	};
-	sock.onclose = function (ev) {
-		if (sock !== ws)
-			return;
-		ws = null;
-		/* 1008: our access was revoked. A socket that never opened may
-		 * have been refused (401 once a session is gone), and the
-		 * browser does not say why: ask before trying again, so a
-		 * logged-out page does not knock on a locked door forever. */
-		if (ev.code === 1008 || !opened)
-			recheck();
-		else
+		setStatus('connecting');
+		var sock, opened = false;
+		try {
+			sock = new WebSocket(wsURL(), ['rerocctv.v1']);
+		} catch (e) {
 			scheduleReconnect();
-	};
-	/* onerror is always followed by onclose; nothing to do here. */
-	sock.onerror = function () {};
-}
-
-function scheduleReconnect() {
-	clearTimeout(retryTimer);
-	if (!active || resting())
-		return;
-	if (navigator.onLine === false) {
-		setStatus('offline');
-		return;		/* the "online" event reconnects */
-	}
-	var d = backoff;
-	backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-	S.retryAt = performance.now() + d;
-	setStatus('reconnecting');
-	retryTimer = setTimeout(connect, d);
-}
-
-function reconnectNow() {
-	backoff = BACKOFF_MIN_MS;
-	if (ws) {
-		var old = ws;
-		ws = null;
-		old.close();
-	}
-	connect();
-}
-
-function send(obj) {
-	if (ws && ws.readyState === WebSocket.OPEN)
-		ws.send(JSON.stringify(obj));
-}
-
-/* Server text messages are optional extras: tolerate anything. */
-/* The size the picture is drawn at, in device pixels (the canvas is
- * letterboxed with object-fit: contain), so that the server sends no
- * more pixels than the screen shows: a phone gets half-size frames. */
-var viewSent = '', viewTimer = 0;
-function viewSize() {
-	var hello = S.hello, r = video.getBoundingClientRect();
-	if (!hello || !hello.w || !hello.h || !r.width || !r.height)
-		return null;
-	var ar = hello.w / hello.h, w = r.width, h = r.height;
-	if (w / h > ar)
-		w = h * ar;
-	else
-		h = w / ar;
-	var dpr = window.devicePixelRatio || 1;
-	return { w: Math.round(w * dpr), h: Math.round(h * dpr) };
-}
-function sendView() {
-	var v = viewSize();
-	if (!v || v.w + 'x' + v.h === viewSent)
-		return;
-	viewSent = v.w + 'x' + v.h;
-	send({ view_w: v.w, view_h: v.h });
-}
-function viewChanged() {
-	clearTimeout(viewTimer);
-	viewTimer = setTimeout(sendView, 250);
-}
-
-function onText(text) {
-	var m;
-	try {
-		m = JSON.parse(text);
-	} catch (e) {
-		return;
-	}
-	if (!m || typeof m !== 'object')
-		return;
-	if (m.type === 'hello') {
-		S.hello = m;
-		if (typeof m.source === 'string')
-			S.source = m.source;
-		viewSent = '';		/* a new connection: tell it */
-		sendView();
-	} else if (m.type === 'stats') {
-		S.serverStats = m;
-	}
-}
-
-function onFrame(buf) {
-	var now = performance.now();
-	S.frames++;
-	S.framesConn++;
-	S.bytes += buf.byteLength;
-	recv.push({ t: now, bytes: buf.byteLength });
-	if (S.framesConn === 1) {
-		S.firstFrameAt = now;
-		backoff = BACKOFF_MIN_MS;	/* a stream worked: start over */
-		setStatus('live');
-	} else if (S.status !== 'live') {
-		setStatus('live');
+			return;
+		}
+		ws = sock;
+		sock.binaryType = 'arraybuffer';
+		S.framesConn = 0;
+		S.seq = null;
+		sock.onopen = function () {
+			if (sock !== ws)
+				return;
+			opened = true;
+			S.connects++;
+			S.lastMsgAt = performance.now();
+		};
+		sock.onmessage = function (ev) {
+			if (sock !== ws)
+				return;
+			S.lastMsgAt = performance.now();
+			if (typeof ev.data === 'string')
+				onText(ev.data);
+			else
+				onFrame(ev.data);
+		};
+		sock.onclose = function (ev) {
+			if (sock !== ws)
+				return;
+			ws = null;
+			/* 1008: our access was revoked. A socket that never
+			 * opened may have been refused (401 once a session is
+			 * gone), and the browser does not say why: ask before
+			 * trying again, so a logged-out page does not knock on
+			 * a locked door forever. */
+			if (ev.code === 1008 || !opened)
+				hooks.refused();
+			else
+				scheduleReconnect();
+		};
+		/* onerror is always followed by onclose; nothing to do here. */
+		sock.onerror = function () {};
 	}
 
-	var meta = parseCom(buf) || {};
-	var seq = num(meta.seq);
-	if (seq !== null) {
-		if (S.seq !== null && seq > S.seq + 1)
-			S.skipped += seq - S.seq - 1;
-		S.seq = seq;	/* a smaller seq means the server restarted */
+	function scheduleReconnect() {
+		clearTimeout(retryTimer);
+		if (!runnable())
+			return;
+		if (navigator.onLine === false) {
+			setStatus('offline');
+			return;		/* the "online" event reconnects */
+		}
+		var d = backoff;
+		backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+		S.retryAt = performance.now() + d;
+		setStatus('reconnecting');
+		retryTimer = setTimeout(connect, d);
 	}
-	if (num(meta.q) !== null)
-		S.q = num(meta.q);
-	if (num(meta.w) !== null && num(meta.h) !== null) {
-		S.w = num(meta.w);
-		S.h = num(meta.h);
+
+	function drop(code, why) {
+		if (ws) {
+			var old = ws;
+			ws = null;
+			old.close(code, why);
+		}
 	}
-	S.ts = num(meta.ts);
 
-	/* Latest frame wins: one decode in flight, one pending. */
-	if (pendingBlob)
-		S.dropped++;
-	pendingBlob = new Blob([buf], { type: 'image/jpeg' });
-	pendingMeta = { ts: S.ts };
-	if (!decoding)
-		decodeNext();
-}
+	function reconnectNow() {
+		backoff = BACKOFF_MIN_MS;
+		drop();
+		connect();
+	}
 
-function decodeNext() {
-	if (!pendingBlob)
-		return;
-	var blob = pendingBlob, meta = pendingMeta;
-	pendingBlob = null;
-	pendingMeta = null;
-	decoding = true;
-	createImageBitmap(blob).then(function (bmp) {
-		draw(bmp, meta);
-	}, function () {
-		S.decodeErrors++;
-	}).then(function () {
-		decoding = false;
-		decodeNext();
-	});
-}
+	function send(obj) {
+		if (ws && ws.readyState === WebSocket.OPEN)
+			ws.send(JSON.stringify(obj));
+	}
 
-function draw(bmp, meta) {
-	if (!active) {		/* decoded after a logout: show nothing */
+	/* The size the picture is drawn at, in device pixels (the canvas is
+	 * letterboxed with object-fit: contain), so that the server sends no
+	 * more pixels than the screen shows: a phone gets half-size
+	 * frames. */
+	function viewSize() {
+		var hello = S.hello, r = canvas.getBoundingClientRect();
+		if (!hello || !hello.w || !hello.h || !r.width || !r.height)
+			return null;
+		var ar = hello.w / hello.h, w = r.width, h = r.height;
+		if (w / h > ar)
+			w = h * ar;
+		else
+			h = w / ar;
+		var dpr = window.devicePixelRatio || 1;
+		return { w: Math.round(w * dpr), h: Math.round(h * dpr) };
+	}
+	function sendView() {
+		var v = viewSize();
+		if (!v || v.w + 'x' + v.h === viewSent)
+			return;
+		viewSent = v.w + 'x' + v.h;
+		send({ view_w: v.w, view_h: v.h });
+	}
+	function viewChanged() {
+		clearTimeout(viewTimer);
+		viewTimer = setTimeout(sendView, 250);
+	}
+
+	/* Server text messages are optional extras: tolerate anything. */
+	function onText(text) {
+		var m;
+		try {
+			m = JSON.parse(text);
+		} catch (e) {
+			return;
+		}
+		if (!m || typeof m !== 'object')
+			return;
+		if (m.type === 'hello') {
+			S.hello = m;
+			if (typeof m.source === 'string')
+				S.source = m.source;
+			viewSent = '';		/* a new connection: tell it */
+			sendView();
+		} else if (m.type === 'stats') {
+			S.serverStats = m;
+		}
+	}
+
+	function onFrame(buf) {
+		var now = performance.now();
+		S.frames++;
+		S.framesConn++;
+		S.bytes += buf.byteLength;
+		recv.push({ t: now, bytes: buf.byteLength });
+		if (S.framesConn === 1) {
+			S.firstFrameAt = now;
+			backoff = BACKOFF_MIN_MS;	/* a stream worked: start over */
+			setStatus('live');
+		} else if (S.status !== 'live') {
+			setStatus('live');
+		}
+
+		var meta = parseCom(buf) || {};
+		var seq = num(meta.seq);
+		if (seq !== null) {
+			if (S.seq !== null && seq > S.seq + 1)
+				S.skipped += seq - S.seq - 1;
+			S.seq = seq;	/* a smaller seq: the server restarted */
+		}
+		if (num(meta.q) !== null)
+			S.q = num(meta.q);
+		if (num(meta.w) !== null && num(meta.h) !== null) {
+			S.w = num(meta.w);
+			S.h = num(meta.h);
+		}
+		S.ts = num(meta.ts);
+
+		/* Latest frame wins: one decode in flight, one pending. */
+		if (pendingBlob)
+			S.dropped++;
+		pendingBlob = new Blob([buf], { type: 'image/jpeg' });
+		pendingMeta = { ts: S.ts };
+		if (!decoding)
+			decodeNext();
+	}
+
+	function decodeNext() {
+		if (!pendingBlob)
+			return;
+		var blob = pendingBlob, meta = pendingMeta;
+		pendingBlob = null;
+		pendingMeta = null;
+		decoding = true;
+		createImageBitmap(blob).then(function (bmp) {
+			draw(bmp, meta);
+		}, function () {
+			S.decodeErrors++;
+		}).then(function () {
+			decoding = false;
+			decodeNext();
+		});
+	}
+
+	function draw(bmp, meta) {
+		if (!active) {		/* decoded after a stop: show nothing */
+			if (bmp.close)
+				bmp.close();
+			return;
+		}
+		if (canvas.width !== bmp.width || canvas.height !== bmp.height) {
+			canvas.width = bmp.width;
+			canvas.height = bmp.height;
+			/* phones size the picture box to its aspect ratio */
+			box.style.setProperty('--ar', bmp.width + ' / ' + bmp.height);
+		}
+		vctx.drawImage(bmp, 0, 0);
 		if (bmp.close)
 			bmp.close();
-		return;
+		S.shown++;
+		var lat = null;
+		if (meta.ts !== null)
+			lat = (Date.now() * 1000 - meta.ts) / 1000;
+		S.latencyLast = lat;
+		drawn.push({ t: performance.now(), lat: lat });
+		box.classList.add('has-frame');
 	}
-	if (video.width !== bmp.width || video.height !== bmp.height) {
-		video.width = bmp.width;
-		video.height = bmp.height;
-		/* phones size the picture box to the stream's aspect ratio */
-		$('view').style.setProperty('--ar', bmp.width + ' / ' + bmp.height);
+
+	function trim(arr, now) {
+		while (arr.length && now - arr[0].t > WINDOW_MS)
+			arr.shift();
 	}
-	vctx.drawImage(bmp, 0, 0);
-	if (bmp.close)
-		bmp.close();
-	S.shown++;
-	var lat = null;
-	if (meta.ts !== null)
-		lat = (Date.now() * 1000 - meta.ts) / 1000;
-	S.latencyLast = lat;
-	drawn.push({ t: performance.now(), lat: lat });
-	document.body.classList.add('has-frame');
+
+	/* Rates over the window; while the stream is younger than the
+	 * window, over the time since its first frame, so the numbers
+	 * settle at once. */
+	function rates() {
+		var now = performance.now();
+		trim(recv, now);
+		trim(drawn, now);
+		var r = { fps: 0, rfps: 0, kbps: 0, lat: null }, i;
+		if (!ws || S.status !== 'live')
+			return r;
+		var age = now - S.firstFrameAt;
+		if (age >= WINDOW_MS) {
+			r.fps = drawn.length * 1000 / WINDOW_MS;
+			r.rfps = recv.length * 1000 / WINDOW_MS;
+		} else {
+			if (drawn.length > 1)
+				r.fps = (drawn.length - 1) * 1000 /
+				    Math.max(drawn[drawn.length - 1].t - drawn[0].t, 1);
+			if (recv.length > 1)
+				r.rfps = (recv.length - 1) * 1000 /
+				    Math.max(recv[recv.length - 1].t - recv[0].t, 1);
+		}
+		var b = 0;
+		for (i = 0; i < recv.length; i++)
+			b += recv[i].bytes;
+		r.kbps = b * 8 / Math.max(Math.min(age, WINDOW_MS), 100);
+		var ls = 0, ln = 0;
+		for (i = 0; i < drawn.length; i++) {
+			if (drawn[i].lat !== null) {
+				ls += drawn[i].lat;
+				ln++;
+			}
+		}
+		if (ln)
+			r.lat = ls / ln;
+		return r;
+	}
+
+	function stats() {
+		var r = rates(), ss = S.serverStats || {};
+		return {
+			status: S.status,
+			mode: q.mode,
+			locked_q: q.mode === 'locked' ? q.lockedQ : null,
+			connects: S.connects,
+			frames: S.frames,
+			frames_conn: S.framesConn,
+			shown: S.shown,
+			dropped: S.dropped,
+			decode_errors: S.decodeErrors,
+			skipped: S.skipped,
+			bytes: S.bytes,
+			fps: r.fps,
+			recv_fps: r.rfps,
+			kbps: r.kbps,
+			latency_ms: r.lat,
+			latency_last_ms: S.latencyLast,
+			q: S.q,
+			w: S.w,
+			h: S.h,
+			seq: S.seq,
+			source: S.source,
+			server_bw_kbps: num(ss.bw_kbps),
+			server_rtt_ms: num(ss.rtt_ms),
+			server_rung: typeof ss.rung === 'string' ? ss.rung : null,
+			canvas_w: canvas.width,
+			canvas_h: canvas.height,
+			base: base,
+			open: !!ws,
+			view: viewSent || null
+		};
+	}
+
+	/* A socket that stays open but delivers nothing is as bad as a
+	 * closed one. */
+	function watchdog() {
+		if (!ws || ws.readyState !== WebSocket.OPEN)
+			return;
+		var idle = performance.now() - S.lastMsgAt;
+		if (idle > STALL_MS) {
+			drop();
+			scheduleReconnect();
+		} else if (idle > 2000 && S.status === 'live') {
+			setStatus('stalled');
+		}
+	}
+
+	/* Nobody looks (a hidden tab): close at once, so the server stops
+	 * sending and, with nobody else on the rung, stops encoding. */
+	function rest() {
+		drop(1000, 'resting');
+		clearTimeout(retryTimer);
+		if (active)
+			setStatus('resting');
+	}
+
+	/* Looked at again: reconnect at once. */
+	function wake() {
+		if (!ws && runnable()) {
+			backoff = BACKOFF_MIN_MS;
+			connect();
+		}
+	}
+
+	return {
+		base: base,
+		S: S,
+		stats: stats,
+		rates: rates,
+		send: send,
+		setStatus: setStatus,
+		viewChanged: viewChanged,
+		watchdog: watchdog,
+		reconnectNow: reconnectNow,
+		retry: scheduleReconnect,
+		open: function () { return !!ws; },
+		start: function () {
+			if (active)
+				return;
+			active = true;
+			backoff = BACKOFF_MIN_MS;
+			if (runnable())
+				connect();
+			else
+				rest();
+		},
+		/* No stream wanted: close the socket and forget the picture,
+		 * so a page left logged out shows nothing of the camera. */
+		stop: function () {
+			active = false;
+			clearTimeout(retryTimer);
+			retryTimer = 0;
+			drop();
+			pendingBlob = pendingMeta = null;
+			vctx.clearRect(0, 0, canvas.width, canvas.height);
+			box.classList.remove('has-frame');
+			setStatus('stopped');
+		},
+		rest: rest,
+		wake: wake,
+		online: function () {
+			if (!ws && active)
+				reconnectNow();
+		},
+		/* Say so at once; a frame that still gets through says "live"
+		 * again. */
+		offline: function () {
+			if (ws)
+				setStatus('offline');
+			else
+				scheduleReconnect();
+		}
+	};
 }
 
 /* ---- numbers ---------------------------------------------------------- */
-
-function trim(arr, now) {
-	while (arr.length && now - arr[0].t > WINDOW_MS)
-		arr.shift();
-}
-
-/* Rates over the window; while the stream is younger than the window,
- * over the time since its first frame, so the numbers settle at once. */
-function rates() {
-	var now = performance.now();
-	trim(recv, now);
-	trim(drawn, now);
-	var r = { fps: 0, rfps: 0, kbps: 0, lat: null }, i;
-	if (!ws || S.status !== 'live')
-		return r;
-	var age = now - S.firstFrameAt;
-	if (age >= WINDOW_MS) {
-		r.fps = drawn.length * 1000 / WINDOW_MS;
-		r.rfps = recv.length * 1000 / WINDOW_MS;
-	} else {
-		if (drawn.length > 1)
-			r.fps = (drawn.length - 1) * 1000 /
-			    Math.max(drawn[drawn.length - 1].t - drawn[0].t, 1);
-		if (recv.length > 1)
-			r.rfps = (recv.length - 1) * 1000 /
-			    Math.max(recv[recv.length - 1].t - recv[0].t, 1);
-	}
-	var b = 0;
-	for (i = 0; i < recv.length; i++)
-		b += recv[i].bytes;
-	r.kbps = b * 8 / Math.max(Math.min(age, WINDOW_MS), 100);
-	var ls = 0, ln = 0;
-	for (i = 0; i < drawn.length; i++) {
-		if (drawn[i].lat !== null) {
-			ls += drawn[i].lat;
-			ln++;
-		}
-	}
-	if (ln)
-		r.lat = ls / ln;
-	return r;
-}
-
-function stats() {
-	var r = rates(), ss = S.serverStats || {};
-	return {
-		status: S.status,
-		mode: S.mode,
-		locked_q: S.mode === 'locked' ? S.lockedQ : null,
-		connects: S.connects,
-		frames: S.frames,
-		frames_conn: S.framesConn,
-		shown: S.shown,
-		dropped: S.dropped,
-		decode_errors: S.decodeErrors,
-		skipped: S.skipped,
-		bytes: S.bytes,
-		fps: r.fps,
-		recv_fps: r.rfps,
-		kbps: r.kbps,
-		latency_ms: r.lat,
-		latency_last_ms: S.latencyLast,
-		q: S.q,
-		w: S.w,
-		h: S.h,
-		seq: S.seq,
-		source: S.source,
-		server_bw_kbps: num(ss.bw_kbps),
-		server_rtt_ms: num(ss.rtt_ms),
-		server_rung: typeof ss.rung === 'string' ? ss.rung : null,
-		canvas_w: video.width,
-		canvas_h: video.height
-	};
-}
 
 function fmtRate(kbps) {
 	if (kbps === null || kbps === undefined)
@@ -407,7 +518,20 @@ function fmtMs(ms) {
 	return (Math.abs(ms) >= 100 ? Math.round(ms) : ms.toFixed(1)) + ' ms';
 }
 
-/* ---- DOM -------------------------------------------------------------- */
+/* ---- the page's stream and its panel ---------------------------------- */
+
+var video = $('video');
+var quality = { mode: 'auto', lockedQ: 65 };	/* the single view's choice */
+var qmax = QMAX;		/* a share link may cap the quality */
+var sliderHeld = false;
+var samples = [];		/* one sample a second, HISTORY_S long */
+var single = makeStream('', video, $('view'), quality, {
+	status: function (st) {
+		document.body.dataset.status = st;
+		renderStatus();
+	},
+	refused: function () { recheck(single); }
+});
 
 function put(id, text, value) {
 	var el = $(id);
@@ -418,7 +542,10 @@ function put(id, text, value) {
 		el.dataset.value = v;
 }
 
+var denied = '';		/* why the server refused us, for status denied */
+
 function statusText() {
+	var S = single.S;
 	if (S.status === 'reconnecting') {
 		var s = Math.max(0, Math.ceil((S.retryAt - performance.now()) / 1000));
 		return 'reconnecting in ' + s + ' s';
@@ -426,32 +553,26 @@ function statusText() {
 	return S.status;
 }
 
-function setStatus(st) {
-	S.status = st;
-	document.body.dataset.status = st;
-	renderStatus();
-}
-
 function renderStatus() {
-	var t = statusText();
-	put('st-status', t, S.status);
+	var t = statusText(), st = single.S.status;
+	put('st-status', t, st);
 	$('status-text').textContent = t;
 	var ov = {
 		connecting: 'Connecting…',
 		reconnecting: 'Connection lost — ' + t,
 		offline: 'Offline — waiting for the network',
 		stalled: 'No frames from the server…',
-		denied: S.denied
-	}[S.status];
+		denied: denied
+	}[st];
 	$('overlay-text').textContent = ov || '';
-	$('btn-retry').hidden = !(S.status === 'reconnecting' ||
-	    S.status === 'offline' || S.status === 'denied');
+	$('btn-retry').hidden = !(st === 'reconnecting' ||
+	    st === 'offline' || st === 'denied');
 }
 
 function render() {
-	var st = stats();
+	var st = single.stats();
 	renderStatus();
-	var mode = S.mode === 'auto' ? 'auto' : 'locked q' + S.lockedQ;
+	var mode = quality.mode === 'auto' ? 'auto' : 'locked q' + quality.lockedQ;
 	put('st-mode', mode, mode);
 	put('st-quality', st.q === null ? '–' : 'q' + st.q, st.q);
 	put('st-res', st.w === null ? '–' : st.w + '×' + st.h,
@@ -468,13 +589,13 @@ function render() {
 	    st.dropped);
 	put('st-bw', fmtRate(st.server_bw_kbps), st.server_bw_kbps);
 	put('st-rtt', fmtMs(st.server_rtt_ms), st.server_rtt_ms);
-	$('source-name').textContent = S.source ? S.source : '';
+	$('source-name').textContent = st.source ? st.source : '';
 	$('hud-fps').textContent = st.status === 'live' ?
 	    st.fps.toFixed(0) + ' fps' : '– fps';
 	$('hud-q').textContent = st.q === null ? 'q–' :
 	    'q' + st.q + (st.w ? ' · ' + st.w + '×' + st.h : '');
 	$('hud-lat').textContent = fmtMs(st.latency_ms);
-	if (S.mode === 'auto' && !sliderHeld && st.q !== null &&
+	if (quality.mode === 'auto' && !sliderHeld && st.q !== null &&
 	    st.q >= QMIN && st.q <= QMAX) {
 		$('q-slider').value = String(st.q);
 		$('q-value').textContent = String(st.q);
@@ -489,33 +610,33 @@ function snapQ(q) {
 }
 
 function setMode(mode, q) {
-	S.mode = mode;
+	quality.mode = mode;
 	if (mode === 'locked') {
-		S.lockedQ = snapQ(q);
-		send({ quality: S.lockedQ });
+		quality.lockedQ = snapQ(q);
+		single.send({ quality: quality.lockedQ });
 	} else {
-		send({ quality: 'auto' });
+		single.send({ quality: 'auto' });
 	}
 	try {
 		localStorage.setItem('rerocctv.quality',
-		    mode === 'auto' ? 'auto' : String(S.lockedQ));
+		    mode === 'auto' ? 'auto' : String(quality.lockedQ));
 	} catch (e) { /* private mode: fine */ }
 	renderMode();
 	render();
 }
 
 function renderMode() {
-	var auto = S.mode === 'auto';
-	document.body.dataset.mode = S.mode;
+	var auto = quality.mode === 'auto';
+	document.body.dataset.mode = quality.mode;
 	$('q-auto').setAttribute('aria-checked', String(auto));
 	$('q-lock').setAttribute('aria-checked', String(!auto));
 	if (!auto) {
-		$('q-slider').value = String(S.lockedQ);
-		$('q-value').textContent = String(S.lockedQ);
+		$('q-slider').value = String(quality.lockedQ);
+		$('q-value').textContent = String(quality.lockedQ);
 	}
 	$('q-hint').textContent = auto ?
 	    'The server picks the quality that fits your link.' :
-	    'Locked at q' + S.lockedQ + '. Frames may skip on a slow link.';
+	    'Locked at q' + quality.lockedQ + '. Frames may skip on a slow link.';
 }
 
 function initQuality() {
@@ -524,13 +645,14 @@ function initQuality() {
 		saved = localStorage.getItem('rerocctv.quality');
 	} catch (e) { /* ignore */ }
 	if (saved && saved !== 'auto' && isFinite(Number(saved))) {
-		S.mode = 'locked';
-		S.lockedQ = snapQ(Number(saved));
+		quality.mode = 'locked';
+		quality.lockedQ = snapQ(Number(saved));
 	}
 	var slider = $('q-slider');
 	$('q-auto').onclick = function () { setMode('auto'); };
 	$('q-lock').onclick = function () {
-		setMode('locked', S.q !== null ? S.q : Number(slider.value));
+		var q = single.S.q;
+		setMode('locked', q !== null ? q : Number(slider.value));
 	};
 	slider.addEventListener('pointerdown', function () { sliderHeld = true; });
 	slider.addEventListener('input', function () {
@@ -558,15 +680,15 @@ var SERIES = [
 ];
 
 function sample() {
-	var st = stats();
+	var st = single.stats();
 	var live = st.status === 'live';
-	history.push({
+	samples.push({
 		fps: live ? st.fps : null,
 		q: live ? st.q : null,
 		kbps: live ? st.kbps : null
 	});
-	while (history.length > HISTORY_S)
-		history.shift();
+	while (samples.length > HISTORY_S)
+		samples.shift();
 	drawChart();
 }
 
@@ -605,8 +727,8 @@ function drawChart() {
 		var top = li * (laneH + laneGap), bot = top + laneH;
 		var max = s.fixed || s.min, i, v, last = null;
 		if (!s.fixed) {
-			for (i = 0; i < history.length; i++) {
-				v = history[i][s.key];
+			for (i = 0; i < samples.length; i++) {
+				v = samples[i][s.key];
 				if (v !== null && v > max)
 					max = v;
 			}
@@ -623,7 +745,7 @@ function drawChart() {
 		c.stroke();
 
 		/* the line and its soft fill, broken where we had no stream */
-		var off = HISTORY_S - history.length;
+		var off = HISTORY_S - samples.length;
 		var y = function (val) {
 			return bot - 2 - (laneH - 16) * Math.min(val / max, 1);
 		};
@@ -654,8 +776,8 @@ function drawChart() {
 			}
 			run = [];
 		};
-		for (i = 0; i < history.length; i++) {
-			v = history[i][s.key];
+		for (i = 0; i < samples.length; i++) {
+			v = samples[i][s.key];
 			if (v === null || v === undefined) {
 				flush();
 				continue;
@@ -733,25 +855,17 @@ function initChrome() {
 		setPanel(document.body.classList.contains('panel-closed'));
 	};
 	$('btn-retry').onclick = function () {
-		if (S.status === 'denied')
+		if (single.S.status === 'denied')
 			boot();
 		else
-			reconnectNow();
+			single.reconnectNow();
 	};
-	window.addEventListener('online', function () {
-		if (!ws && active)
-			reconnectNow();
-	});
-	/* Say so at once; a frame that still gets through says "live" again. */
-	window.addEventListener('offline', function () {
-		if (ws)
-			setStatus('offline');
-		else
-			scheduleReconnect();
-	});
+	window.addEventListener('online', single.online);
+	window.addEventListener('offline', single.offline);
 	window.addEventListener('resize', drawChart);
 	/* Rotation, a resized window, fullscreen, the panel: the picture
 	 * box changes, and so does what is worth sending. */
+	var viewChanged = function () { single.viewChanged(); };
 	window.addEventListener('resize', viewChanged);
 	document.addEventListener('fullscreenchange', viewChanged);
 	if (window.ResizeObserver)
@@ -760,22 +874,12 @@ function initChrome() {
 		new ResizeObserver(function () { drawChart(); }).observe(chart);
 }
 
-/* Hidden: close the socket at once (the server stops sending and, with
- * nobody else on the rung, stops encoding); shown: reconnect at once. */
+/* Hidden: the stream closes at once; shown: it reconnects at once. */
 function onVisibility() {
-	if (resting()) {
-		if (ws) {
-			var old = ws;
-			ws = null;
-			old.close(1000, 'resting');
-		}
-		clearTimeout(retryTimer);
-		if (active)
-			setStatus('resting');
-	} else if (active && !ws) {
-		backoff = BACKOFF_MIN_MS;
-		connect();
-	}
+	if (resting())
+		single.rest();
+	else
+		single.wake();
 }
 
 /* The snapshot link downloads a file named with the time it was taken:
@@ -812,21 +916,6 @@ function initPip() {
 			return pv.requestPictureInPicture();
 		}).catch(function () {});
 	};
-}
-
-/* A socket that stays open but delivers nothing is as bad as a closed one. */
-function watchdog() {
-	if (!ws || ws.readyState !== WebSocket.OPEN)
-		return;
-	var idle = performance.now() - S.lastMsgAt;
-	if (idle > STALL_MS) {
-		var old = ws;
-		ws = null;
-		old.close();
-		scheduleReconnect();
-	} else if (idle > 2000 && S.status === 'live') {
-		setStatus('stalled');
-	}
 }
 
 /* ---- accounts --------------------------------------------------------- */
@@ -909,12 +998,12 @@ function applySession(s) {
 	qmax = s.max_quality >= QMIN && s.max_quality <= QMAX ?
 	    s.max_quality : QMAX;
 	$('q-slider').max = String(qmax);
-	S.lockedQ = snapQ(S.lockedQ);
+	quality.lockedQ = snapQ(quality.lockedQ);
 	renderMode();
 }
 
 function boot(note) {
-	setStatus('connecting');
+	single.setStatus('connecting');
 	checkSession(note).then(function (go) {
 		if (go)
 			startStream();
@@ -922,39 +1011,24 @@ function boot(note) {
 }
 
 /* After a socket closed oddly: reconnect only if we still may. */
-function recheck() {
-	setStatus('connecting');
+function recheck(stream) {
+	stream.setStatus('connecting');
 	checkSession('Your session has ended: log in again.').then(
 	    function (go) {
 		if (go)
-			scheduleReconnect();
+			stream.retry();
 	});
 }
 
 function startStream() {
 	document.body.dataset.view = 'stream';
-	if (active)
-		return;
-	active = true;
-	backoff = BACKOFF_MIN_MS;
-	connect();
+	single.start();
 }
 
 /* No stream wanted: close the socket and forget the picture, so a page
  * left logged out shows nothing of the camera. */
 function stopStream() {
-	active = false;
-	clearTimeout(retryTimer);
-	retryTimer = 0;
-	if (ws) {
-		var old = ws;
-		ws = null;
-		old.close();
-	}
-	pendingBlob = pendingMeta = null;
-	vctx.clearRect(0, 0, video.width, video.height);
-	document.body.classList.remove('has-frame');
-	setStatus('stopped');
+	single.stop();
 }
 
 /* Refused for good (an expired or forged share link): say why, and try
@@ -962,8 +1036,8 @@ function stopStream() {
 function deny(text) {
 	stopStream();
 	document.body.dataset.view = 'stream';
-	S.denied = text;
-	setStatus('denied');
+	denied = text;
+	single.setStatus('denied');
 }
 
 function showLogin(note) {
@@ -1160,35 +1234,26 @@ function showControls(list) {
 	$('camera').hidden = !ctl.allowed || !list.length;
 }
 
-function ctlElement(tag, cls, text) {
-	var el = document.createElement(tag);
-	if (cls)
-		el.className = cls;
-	if (text !== undefined)
-		el.textContent = text;
-	return el;
-}
-
 /* The input for control c: a slider, a switch, a list or a button. */
 function ctlInput(c) {
 	var el;
 	if (c.type === 'integer') {
-		el = ctlElement('input');
+		el = make('input');
 		el.type = 'range';
 		el.min = String(c.min);
 		el.max = String(c.max);
 		el.step = String(c.step > 0 ? c.step : 1);
 	} else if (c.type === 'boolean') {
-		el = ctlElement('input');
+		el = make('input');
 		el.type = 'checkbox';
 		el.setAttribute('role', 'switch');
 	} else if (c.type === 'button') {
-		el = ctlElement('button', 'btn btn-small', 'Press');
+		el = make('button', 'btn btn-small', 'Press');
 		el.type = 'button';
 	} else {
-		el = ctlElement('select');
+		el = make('select');
 		(c.menu || []).forEach(function (m) {
-			var o = ctlElement('option', '', m.name);
+			var o = make('option', '', m.name);
 			o.value = String(m.index);
 			el.appendChild(o);
 		});
@@ -1202,23 +1267,23 @@ function buildControls(list) {
 	box.textContent = '';
 	ctl.rows = {};
 	list.forEach(function (c) {
-		var r = { c: c, row: ctlElement('div', 'ctl'), input: ctlInput(c),
+		var r = { c: c, row: make('div', 'ctl'), input: ctlInput(c),
 		    out: null, reset: null, inflight: false, pending: null,
 		    timer: 0, dragging: false };
-		var label = ctlElement('label', 'ctl-label', c.label);
+		var label = make('label', 'ctl-label', c.label);
 		label.htmlFor = r.input.id;
 		r.row.dataset.name = c.name;
 		r.row.dataset.type = c.type;
 		r.row.appendChild(label);
 		if (c.type === 'integer') {
-			r.out = ctlElement('output', 'ctl-value');
+			r.out = make('output', 'ctl-value');
 			r.out.htmlFor = r.input.id;
 			r.row.appendChild(r.out);
 		} else {
 			r.row.appendChild(r.input);
 		}
 		if (c.type !== 'button' && !c.read_only && !c.write_only) {
-			r.reset = ctlElement('button', 'ctl-reset', '↺');
+			r.reset = make('button', 'ctl-reset', '↺');
 			r.reset.type = 'button';
 			r.reset.title = 'Back to the default (' + fmtControl(c, c['default']) + ')';
 			r.reset.setAttribute('aria-label', 'Reset ' + c.label);
@@ -1373,9 +1438,9 @@ function initControls() {
 /* ---- debug hook for tests (read-only copies) -------------------------- */
 
 window.rerocctv = Object.freeze({
-	stats: stats,
+	stats: function () { return single.stats(); },
 	history: function () {
-		return history.map(function (h) {
+		return samples.map(function (h) {
 			return { fps: h.fps, q: h.q, kbps: h.kbps };
 		});
 	}
@@ -1389,7 +1454,7 @@ document.addEventListener('visibilitychange', onVisibility);
 initAccounts();
 initControls();
 boot();
-setInterval(function () { watchdog(); render(); }, 250);
+setInterval(function () { single.watchdog(); render(); }, 250);
 setInterval(sample, 1000);
 sample();
 render();
