@@ -1,5 +1,7 @@
-/* app.js: the rerocctv browser client. One WebSocket, one JPEG per binary
- * message, metadata from the JPEG COM segment; no framework, no build step. */
+/* app.js: the rerocctv browser client. A WebSocket per camera shown, one
+ * JPEG per binary message, metadata from the JPEG COM segment; one camera
+ * at a time with its panel, or a grid of them all; no framework, no build
+ * step. */
 'use strict';
 
 (function () {
@@ -9,6 +11,7 @@ var WINDOW_MS = 2000;		/* fps, bitrate and latency are averaged over this */
 var HISTORY_S = 60;		/* the chart's span */
 var BACKOFF_MIN_MS = 500, BACKOFF_MAX_MS = 10000;
 var STALL_MS = 10000;		/* no message for this long: drop the socket */
+var NAME_RE = /^[a-z0-9-]{1,32}$/;	/* a camera's name */
 
 function $(id) { return document.getElementById(id); }
 
@@ -66,11 +69,12 @@ function num(v) {
 
 /* ---- a stream: one camera's socket and picture ------------------------ */
 
-/* One camera's live picture: the WebSocket at base + 'websocket/' (auto,
- * or the quality q.lockedQ when q.mode is 'locked'), frames decoded one at
- * a time onto canvas, the size they are drawn at told to the server,
- * reconnects with backoff and a watchdog. box gets the class has-frame
- * while a picture shows, and the picture's aspect ratio as --ar. hooks.status(st) hears every change of
+/* One camera's live picture, for the single view or a grid tile: the
+ * WebSocket at base + 'websocket/' (auto, or the quality q.lockedQ when
+ * q.mode is 'locked'), frames decoded one at a time onto canvas, the size
+ * they are drawn at told to the server, reconnects with backoff and a
+ * watchdog. box gets the class has-frame while a picture shows, and the
+ * picture's aspect ratio as --ar. hooks.status(st) hears every change of
  * status; hooks.refused() a close that may mean we may watch no more
  * (1008, or a socket that never opened): it asks, and calls retry() if
  * we still may. */
@@ -79,7 +83,7 @@ function makeStream(base, canvas, box, q, hooks) {
 		status: 'connecting',	/* connecting | live | stalled |
 					   reconnecting | offline | stopped
 					   (not wanted) | denied | resting
-					   (the tab is hidden) */
+					   (hidden tab, tile off screen) */
 		connects: 0,		/* sockets opened successfully */
 		frames: 0,		/* binary messages received, all connections */
 		framesConn: 0,		/* ... on the current connection */
@@ -100,12 +104,13 @@ function makeStream(base, canvas, box, q, hooks) {
 	var drawn = [];		/* [{t, lat}] inside WINDOW_MS */
 	var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
 	var active = false;	/* wanted: not stopped, logged out, refused */
+	var onScreen = true;	/* a tile scrolled out of view is not */
 	var decoding = false, pendingBlob = null, pendingMeta = null;
 	var viewSent = '', viewTimer = 0;
 	var vctx = canvas.getContext('2d', { alpha: false });
 
 	function runnable() {
-		return active && !resting();
+		return active && onScreen && !resting();
 	}
 
 	function setStatus(st) {
@@ -211,8 +216,8 @@ function makeStream(base, canvas, box, q, hooks) {
 
 	/* The size the picture is drawn at, in device pixels (the canvas is
 	 * letterboxed with object-fit: contain), so that the server sends no
-	 * more pixels than the screen shows: a phone gets half-size
-	 * frames. */
+	 * more pixels than the screen shows: a phone, or a small tile, gets
+	 * smaller frames. */
 	function viewSize() {
 		var hello = S.hello, r = canvas.getBoundingClientRect();
 		if (!hello || !hello.w || !hello.h || !r.width || !r.height)
@@ -429,8 +434,9 @@ function makeStream(base, canvas, box, q, hooks) {
 		}
 	}
 
-	/* Nobody looks (a hidden tab): close at once, so the server stops
-	 * sending and, with nobody else on the rung, stops encoding. */
+	/* Nobody looks (a hidden tab, a tile out of view): close at once,
+	 * so the server stops sending and, with nobody else on the rung,
+	 * stops encoding. */
 	function rest() {
 		drop(1000, 'resting');
 		clearTimeout(retryTimer);
@@ -458,6 +464,7 @@ function makeStream(base, canvas, box, q, hooks) {
 		reconnectNow: reconnectNow,
 		retry: scheduleReconnect,
 		open: function () { return !!ws; },
+		onScreen: function () { return onScreen; },
 		start: function () {
 			if (active)
 				return;
@@ -468,20 +475,30 @@ function makeStream(base, canvas, box, q, hooks) {
 			else
 				rest();
 		},
-		/* No stream wanted: close the socket and forget the picture,
-		 * so a page left logged out shows nothing of the camera. */
-		stop: function () {
+		/* No stream wanted: close the socket and, unless keep, forget
+		 * the picture, so a page left logged out shows nothing of the
+		 * camera. */
+		stop: function (keep) {
 			active = false;
 			clearTimeout(retryTimer);
 			retryTimer = 0;
 			drop();
 			pendingBlob = pendingMeta = null;
-			vctx.clearRect(0, 0, canvas.width, canvas.height);
-			box.classList.remove('has-frame');
+			if (!keep) {
+				vctx.clearRect(0, 0, canvas.width, canvas.height);
+				box.classList.remove('has-frame');
+			}
 			setStatus('stopped');
 		},
 		rest: rest,
 		wake: wake,
+		setOnScreen: function (on) {
+			onScreen = on;
+			if (on)
+				wake();
+			else
+				rest();
+		},
 		online: function () {
 			if (!ws && active)
 				reconnectNow();
@@ -518,20 +535,33 @@ function fmtMs(ms) {
 	return (Math.abs(ms) >= 100 ? Math.round(ms) : ms.toFixed(1)) + ' ms';
 }
 
-/* ---- the page's stream and its panel ---------------------------------- */
+/* ---- the single view: one camera, its panel --------------------------- */
 
 var video = $('video');
 var quality = { mode: 'auto', lockedQ: 65 };	/* the single view's choice */
 var qmax = QMAX;		/* a share link may cap the quality */
 var sliderHeld = false;
 var samples = [];		/* one sample a second, HISTORY_S long */
-var single = makeStream('', video, $('view'), quality, {
-	status: function (st) {
-		document.body.dataset.status = st;
-		renderStatus();
-	},
-	refused: function () { recheck(single); }
-});
+var single = null;		/* the single view's stream */
+var here = { name: null, base: '' };	/* the camera it shows */
+
+/* The single view's stream for the camera at base: a new one (its numbers
+ * and chart from zero) when the camera changes. */
+function singleFor(cam) {
+	if (single && single.base === cam.base)
+		return single;
+	if (single)
+		single.stop();
+	samples = [];
+	var s = makeStream(cam.base, video, $('view'), quality, {
+		status: function (st) {
+			document.body.dataset.status = st;
+			renderStatus();
+		},
+		refused: function () { recheck(s); }
+	});
+	return (single = s);
+}
 
 function put(id, text, value) {
 	var el = $(id);
@@ -680,6 +710,8 @@ var SERIES = [
 ];
 
 function sample() {
+	if (document.body.dataset.view !== 'stream')
+		return;
 	var st = single.stats();
 	var live = st.status === 'live';
 	samples.push({
@@ -809,6 +841,11 @@ function drawChart() {
 
 /* ---- page chrome ------------------------------------------------------ */
 
+/* Every stream there is: the single view's and the grid's tiles'. */
+function streams() {
+	return [single].concat(tiles.map(function (t) { return t.stream; }));
+}
+
 function initChrome() {
 	var app = $('stage');
 	var fsBtn = $('btn-fullscreen');
@@ -860,8 +897,13 @@ function initChrome() {
 		else
 			single.reconnectNow();
 	};
-	window.addEventListener('online', single.online);
-	window.addEventListener('offline', single.offline);
+	$('btn-grid').onclick = toGrid;
+	window.addEventListener('online', function () {
+		streams().forEach(function (s) { s.online(); });
+	});
+	window.addEventListener('offline', function () {
+		streams().forEach(function (s) { s.offline(); });
+	});
 	window.addEventListener('resize', drawChart);
 	/* Rotation, a resized window, fullscreen, the panel: the picture
 	 * box changes, and so does what is worth sending. */
@@ -874,21 +916,28 @@ function initChrome() {
 		new ResizeObserver(function () { drawChart(); }).observe(chart);
 }
 
-/* Hidden: the stream closes at once; shown: it reconnects at once. */
+/* Hidden: every stream closes at once; shown: the single view's
+ * reconnects at once, the tiles in view one after another. */
 function onVisibility() {
-	if (resting())
-		single.rest();
-	else
-		single.wake();
+	if (resting()) {
+		streams().forEach(function (s) { s.rest(); });
+		return;
+	}
+	single.wake();
+	tiles.forEach(function (t, i) {
+		setTimeout(t.stream.wake, i * WAKE_STAGGER_MS);
+	});
 }
 
-/* The snapshot link downloads a file named with the time it was taken:
+/* The snapshot link downloads a file named with the time it was taken
+ * (and the camera, when there are several):
  * rerocctv-2026-11-28_22-57-03.jpg. */
 function initSnapshot() {
 	var a = $('snap-link');
 	a.addEventListener('click', function () {
 		var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
-		a.download = 'rerocctv-' + d.getFullYear() + '-' + p(d.getMonth() + 1) +
+		a.download = 'rerocctv-' + (multi ? here.name + '-' : '') +
+		    d.getFullYear() + '-' + p(d.getMonth() + 1) +
 		    '-' + p(d.getDate()) + '_' + p(d.getHours()) + '-' +
 		    p(d.getMinutes()) + '-' + p(d.getSeconds()) + '.jpg';
 	});
@@ -916,6 +965,299 @@ function initPip() {
 			return pv.requestPictureInPicture();
 		}).catch(function () {});
 	};
+}
+
+/* ---- cameras and views ------------------------------------------------ */
+
+/* The cameras we may watch, as GET state lists them: their name, base
+ * (the prefix of their paths) and source (state's object). One camera, or
+ * an older server that lists none, is at the plain paths: the page is the
+ * single view, as it always was. Several: a grid of them all, and the
+ * address #/c/NAME the single view of one. */
+var cams = [{ name: null, base: '', source: null }];
+var multi = false;
+var restricted = false;	/* GET session says which cameras we may see */
+var routing = false;	/* a view is up: not the login view, not refused */
+var fromGrid = false;	/* the single view was opened from the grid */
+
+function setCameras(list) {
+	var ok = list.filter(function (c) {
+		return c && typeof c.name === 'string' && NAME_RE.test(c.name);
+	});
+	multi = ok.length > 1;
+	if (!ok.length)
+		return;
+	cams = ok.map(function (c) {
+		return { name: c.name, base: 'c/' + c.name + '/',
+		    source: c.source && typeof c.source === 'object' ?
+		    c.source : null };
+	});
+	/* The one camera of a server with no other: the plain paths. One
+	 * we may see of several: under its name (the plain paths are the
+	 * first camera's, maybe not ours). */
+	if (!multi && !restricted)
+		cams[0].base = '';
+}
+
+/* Asks what cameras there are; resolves false when there is none we may
+ * watch. Unreachable: what we knew before (at first, the plain paths). */
+function discover() {
+	return call('state').then(function (a) {
+		var list = a.status === 200 && a.json ? a.json.cameras : null;
+		if (!Array.isArray(list))
+			return true;
+		setCameras(list);
+		return list.length > 0;
+	}, function () {
+		return true;
+	});
+}
+
+function names(list) {
+	return list.map(function (c) { return c && c.name; }).join(' ');
+}
+
+function camera(name) {
+	for (var i = 0; i < cams.length; i++)
+		if (cams[i].name === name)
+			return cams[i];
+	return null;
+}
+
+/* The view the address asks for: #/c/NAME the single view of camera
+ * NAME, anything else the grid; with one camera, its single view. */
+function route() {
+	if (!routing)
+		return;
+	var m = /^#\/c\/([a-z0-9-]{1,32})$/.exec(location.hash);
+	var cam = !multi ? cams[0] : m ? camera(m[1]) : null;
+	if (cam)
+		return showSingle(cam);
+	if (m)			/* a camera gone, or never ours */
+		window.history.replaceState(null, '', gridURL());
+	showGrid();
+}
+
+/* The grid's address: the page's, with no #/c/NAME. */
+function gridURL() {
+	return location.pathname + location.search;
+}
+
+/* Back to the grid: the way we came if we came from it, so that the
+ * browser's back button does not return to the camera. */
+function toGrid() {
+	if (fromGrid) {
+		fromGrid = false;
+		window.history.back();
+		return;
+	}
+	window.history.pushState(null, '', gridURL());
+	route();
+}
+
+/* The share button and the user's name and logout sit in the bar of the
+ * view shown: over the single view's picture, or atop the grid. */
+function placeActions(bar) {
+	var acts = $('acts'), sp = bar.querySelector('.spacer');
+	if (acts.previousElementSibling !== sp)
+		bar.insertBefore(acts, sp.nextSibling);
+}
+
+function showSingle(cam) {
+	var s = singleFor(cam);
+	stopGrid(true);
+	here = cam;
+	document.body.dataset.view = 'stream';
+	document.title = multi ? cam.name + ' · rerocctv' : 'rerocctv';
+	placeActions($('topbar'));
+	$('btn-grid').hidden = !multi;
+	$('cam-name').textContent = multi ? cam.name : '';
+	$('snap-link').href = cam.base + 'snapshot';
+	$('stream-link').href = cam.base + 'stream';
+	$('state-link').href = cam.base + 'state';
+	if (ctl.base !== cam.base)
+		ctlReset(cam.base);
+	loadControls();
+	s.start();
+	requestAnimationFrame(drawChart);
+}
+
+/* ---- the grid: every camera at once ----------------------------------- */
+
+/* A tile per camera: a link to its single view showing its own stream
+ * (always auto, its view size the tile's), its name and a badge. A tile
+ * out of view, or in a hidden tab, has no socket: one scrolled into view
+ * connects once it has stayed ENTER_MS, one scrolled away closes once it
+ * has been gone LEAVE_MS, so that scrolling past opens nothing; a new
+ * tile in view connects at once. */
+
+var ENTER_MS = 200, LEAVE_MS = 1000;
+var WAKE_STAGGER_MS = 100;	/* a tab shown again: tile after tile */
+var POLL_MS = 5000;		/* GET state, for the signal, while shown */
+var AUTO = { mode: 'auto' };
+var TILE_TEXT = { connecting: 'connecting', reconnecting: 'reconnecting',
+    stalled: 'stalled', offline: 'offline', resting: 'paused',
+    stopped: '', denied: 'refused' };
+var tiles = [];		/* {cam, el, pic, badge, stream, seen, timer, known} */
+var pollTimer = 0;
+
+function tileOf(el) {
+	for (var i = 0; i < tiles.length; i++)
+		if (tiles[i].el === el || tiles[i].pic === el)
+			return tiles[i];
+	return null;
+}
+
+/* A tile scrolled into view or out of it: settle() it. */
+function onIntersect(entries) {
+	entries.forEach(function (e) {
+		var t = tileOf(e.target);
+		if (t) {
+			t.seen = e.isIntersecting;
+			settle(t);
+		}
+	});
+}
+
+/* A tile resized: the size it draws at changed. */
+function onTileResize(entries) {
+	entries.forEach(function (e) {
+		var t = tileOf(e.target);
+		if (t)
+			t.stream.viewChanged();
+	});
+}
+
+var io = window.IntersectionObserver ?
+    new IntersectionObserver(onIntersect) : null;
+var tileRO = window.ResizeObserver ? new ResizeObserver(onTileResize) : null;
+
+/* The tile's socket follows what the observer said last, once it has
+ * held for a while (at once the first time). */
+function settle(t) {
+	var wait = !t.known ? 0 : t.seen ? ENTER_MS : LEAVE_MS;
+	t.known = true;
+	clearTimeout(t.timer);
+	if (t.seen !== t.stream.onScreen())
+		t.timer = setTimeout(function () {
+			t.stream.setOnScreen(t.seen);
+		}, wait);
+}
+
+function makeTile(cam) {
+	var a = make('a', 'cam'), bar = make('span', 'cam-bar');
+	var t = { cam: cam, el: a, pic: make('canvas', 'cam-pic'),
+	    badge: make('span', 'cam-badge'), seen: false, timer: 0,
+	    known: false };
+	a.href = '#/c/' + cam.name;
+	a.dataset.name = cam.name;
+	t.pic.setAttribute('aria-hidden', 'true');
+	if (cam.source && cam.source.w > 0 && cam.source.h > 0)
+		a.style.setProperty('--ar', cam.source.w + ' / ' + cam.source.h);
+	bar.appendChild(make('span', 'cam-name', cam.name));
+	bar.appendChild(t.badge);
+	a.appendChild(t.pic);
+	a.appendChild(bar);
+	t.stream = makeStream(cam.base, t.pic, a, AUTO, {
+		status: function () { renderTile(t); },
+		refused: function () { recheck(t.stream); }
+	});
+	t.stream.setOnScreen(!io);	/* until the observer says */
+	renderTile(t);
+	return t;
+}
+
+function buildGrid() {
+	var box = $('cams'), n = cams.length, cols = n > 4 ? 3 : 2;
+	stopGrid(false);
+	if (io)
+		io.disconnect();
+	if (tileRO)
+		tileRO.disconnect();
+	box.textContent = '';
+	box.style.setProperty('--cols', String(cols));
+	box.style.setProperty('--rows', String(Math.ceil(n / cols)));
+	$('cams-count').textContent = n + ' cameras';
+	tiles = cams.map(makeTile);
+	tiles.forEach(function (t) {
+		box.appendChild(t.el);
+		if (io)
+			io.observe(t.el);
+		if (tileRO)
+			tileRO.observe(t.pic);
+	});
+}
+
+function renderTile(t) {
+	var st = t.stream.S.status, src = t.cam.source || {};
+	var nosignal = src.signal === false && st !== 'stopped';
+	var text = nosignal ? 'NO SIGNAL' : st === 'live' ?
+	    'live · ' + Math.round(t.stream.rates().fps) + ' fps' :
+	    TILE_TEXT[st] || st;
+	if (t.badge.textContent === text && t.el.dataset.status === st)
+		return;
+	t.badge.textContent = text;
+	t.el.dataset.status = st;
+	t.el.dataset.signal = nosignal ? 'off' : 'on';
+	t.el.setAttribute('aria-label', 'Camera ' + t.cam.name +
+	    (text ? ': ' + text : ''));
+}
+
+function showGrid() {
+	single.stop();
+	document.body.dataset.view = 'grid';
+	document.title = 'rerocctv';
+	placeActions($('grid-bar'));
+	if (names(tiles.map(function (t) { return t.cam; })) !== names(cams))
+		buildGrid();
+	tiles.forEach(function (t) { t.stream.start(); });
+	pollGrid();
+	/* Back from a camera: its tile has the focus, as a link has that
+	 * was followed and came back to. */
+	var t = tiles.filter(function (x) { return x.cam.name === here.name; })[0];
+	if (t)
+		t.el.focus();
+}
+
+/* Tiles stopped: the single view shows, or nothing does (keep: their
+ * last pictures stay for when the grid is back). */
+function stopGrid(keep) {
+	clearTimeout(pollTimer);
+	tiles.forEach(function (t) { t.stream.stop(keep); });
+}
+
+/* While the grid shows: the signal of each camera, and whether the
+ * cameras we may see are still those the grid has. */
+function pollGrid() {
+	clearTimeout(pollTimer);
+	pollTimer = setTimeout(function () {
+		if (document.body.dataset.view !== 'grid')
+			return;
+		if (resting())
+			return pollGrid();
+		call('state').then(function (a) {
+			var list = a.status === 200 && a.json ? a.json.cameras : null;
+			if (Array.isArray(list) && list.length &&
+			    document.body.dataset.view === 'grid')
+				gridSources(list);
+		}, function () {}).then(function () {
+			if (document.body.dataset.view === 'grid')
+				pollGrid();
+		});
+	}, POLL_MS);
+}
+
+function gridSources(list) {
+	if (names(list) !== names(cams)) {
+		setCameras(list);
+		route();
+		return;
+	}
+	tiles.forEach(function (t, i) {
+		if (list[i].source && typeof list[i].source === 'object')
+			t.cam.source = cams[i].source = list[i].source;
+		renderTile(t);
+	});
 }
 
 /* ---- accounts --------------------------------------------------------- */
@@ -994,54 +1336,66 @@ function applySession(s) {
 	$('btn-share').hidden = !(s.accounts && s.role === 'admin' &&
 	    s.via !== 'share');
 	ctl.allowed = s.role === 'admin';
-	loadControls();
+	if (!ctl.allowed || (routing && document.body.dataset.view === 'stream'))
+		loadControls();
 	qmax = s.max_quality >= QMIN && s.max_quality <= QMAX ?
 	    s.max_quality : QMAX;
 	$('q-slider').max = String(qmax);
 	quality.lockedQ = snapQ(quality.lockedQ);
 	renderMode();
+	restricted = Array.isArray(s.cameras);
 }
 
 function boot(note) {
 	single.setStatus('connecting');
 	checkSession(note).then(function (go) {
-		if (go)
-			startStream();
+		return go && discover().then(function (any) {
+			if (!any)
+				return deny('There is no camera here for you to watch.');
+			routing = true;
+			route();
+		});
 	});
 }
 
-/* After a socket closed oddly: reconnect only if we still may. */
+/* After a socket closed oddly: it reconnects only if we still may. The
+ * tiles whose sockets close at once ask once. */
+var asking = null;
 function recheck(stream) {
 	stream.setStatus('connecting');
-	checkSession('Your session has ended: log in again.').then(
-	    function (go) {
+	if (!asking)
+		asking = checkSession('Your session has ended: log in again.')
+		    .then(function (go) {
+			asking = null;
+			return go;
+		});
+	asking.then(function (go) {
 		if (go)
 			stream.retry();
 	});
 }
 
-function startStream() {
-	document.body.dataset.view = 'stream';
-	single.start();
-}
-
-/* No stream wanted: close the socket and forget the picture, so a page
- * left logged out shows nothing of the camera. */
-function stopStream() {
+/* No stream wanted (logged out, refused): every socket closed and every
+ * picture forgotten, so a page left logged out shows nothing. */
+function stopAll() {
+	routing = false;
 	single.stop();
+	stopGrid(false);
 }
 
 /* Refused for good (an expired or forged share link): say why, and try
  * again only when asked. */
 function deny(text) {
-	stopStream();
+	stopAll();
 	document.body.dataset.view = 'stream';
+	placeActions($('topbar'));
+	$('btn-grid').hidden = true;
 	denied = text;
 	single.setStatus('denied');
 }
 
 function showLogin(note) {
-	stopStream();
+	stopAll();
 	if ($('share-dlg').open)
 		$('share-dlg').close();
 	document.body.dataset.view = 'login';
@@ -1085,7 +1439,7 @@ function login(ev) {
 }
 
 function logout() {
-	stopStream();
+	stopAll();
 	call('logout', {}).then(function (a) {
 		boot(a.status === 200 ? 'Logged out.' : reason(a));
 	}, function () {
@@ -1100,14 +1454,35 @@ function fmtDuration(s) {
 	return n + ' ' + u[1] + (n === 1 ? '' : 's');
 }
 
+/* With several cameras a link is for all of them or for one: the one
+ * in view, unless the dialog is told otherwise. */
+function shareChoices() {
+	var sel = $('share-cam'), mine = document.body.dataset.view === 'stream';
+	$('share-which').hidden = !multi;
+	sel.textContent = '';
+	if (!multi)
+		return;
+	sel.appendChild(make('option', '', 'All cameras')).value = '';
+	cams.forEach(function (c) {
+		var o = make('option', '', c.name +
+		    (mine && c.name === here.name ? ' (this camera)' : ''));
+		o.value = c.name;
+		sel.appendChild(o);
+	});
+	sel.value = mine && here.name ? here.name : '';
+}
+
 function makeShare(ev) {
 	var btn = $('share-make'), q = $('share-q').value;
+	var cam = multi ? $('share-cam').value : '';
 	var body = { expires: $('share-exp').value };
 	ev.preventDefault();
 	if (btn.disabled)
 		return;
 	if (q)
 		body.max_quality = Number(q);
+	if (cam)
+		body.camera = cam;
 	btn.disabled = true;
 	say('share-msg', 'Making a link…');
 	call('share', body).then(function (a) {
@@ -1122,7 +1497,8 @@ function makeShare(ev) {
 		$('share-out').hidden = false;
 		say('share-msg', 'Valid for ' + fmtDuration(a.json.expires_in) +
 		    (a.json.max_quality ? ', quality up to q' +
-		    a.json.max_quality : '') + '.');
+		    a.json.max_quality : '') + (cam ? ', camera ' + cam +
+		    ' only' : multi ? ', every camera' : '') + '.');
 		$('share-link').select();
 	}, function () {
 		say('share-msg', 'Cannot reach the server.', true);
@@ -1160,6 +1536,7 @@ function initAccounts() {
 	$('btn-share').onclick = function () {
 		$('share-out').hidden = true;
 		say('share-msg', '');
+		shareChoices();
 		dlg.showModal();
 	};
 	$('share-form').addEventListener('submit', makeShare);
@@ -1173,7 +1550,8 @@ function initAccounts() {
 
 /* ---- camera controls -------------------------------------------------- */
 
-/* For an admin (everyone on an open server) when the camera has any: as
+/* For an admin (everyone on an open server) when the camera in the single
+ * view has any (its own: base + 'controls'): as
  * GET controls lists them, a slider per integer, a switch per boolean, a
  * list per menu, and a way back to each default. A change is a POST
  * controls; per control one is in flight and the newest value waits
@@ -1183,13 +1561,15 @@ function initAccounts() {
 
 var DRAG_MS = 150;
 var REFRESH_MS = 5000;		/* while the section is open, or empty */
-var ctl = { allowed: false, list: [], rows: {}, timer: 0, loading: false };
+var ctl = { allowed: false, base: '', list: [], rows: {}, timer: 0,
+    loading: false };	/* base: the camera whose controls these are */
 
 function ctlSchedule() {
 	clearTimeout(ctl.timer);
 	if (ctl.allowed)
 		ctl.timer = setTimeout(function () {
 			if (!document.hidden &&
+			    document.body.dataset.view === 'stream' &&
 			    (!ctl.list.length || $('camera-box').open))
 				loadControls();
 			else
@@ -1204,15 +1584,33 @@ function loadControls() {
 	}
 	if (ctl.loading)
 		return;
+	var base = ctl.base;
 	ctl.loading = true;
-	call('controls').then(function (a) {
+	call(base + 'controls').then(function (a) {
 		var list = a.status === 200 && a.json &&
 		    Array.isArray(a.json.controls) ? a.json.controls : [];
-		showControls(list);
+		if (base === ctl.base)
+			showControls(list);
 	}, function () {}).then(function () {
 		ctl.loading = false;
-		ctlSchedule();
+		if (base !== ctl.base)
+			loadControls();		/* another camera meanwhile */
+		else
+			ctlSchedule();
 	});
+}
+
+/* Another camera's controls from now on: none shown until they come. */
+function ctlReset(base) {
+	Object.keys(ctl.rows).forEach(function (k) {
+		clearTimeout(ctl.rows[k].timer);
+	});
+	ctl.base = base;
+	ctl.list = [];
+	ctl.rows = {};
+	$('ctl-list').textContent = '';
+	$('camera').hidden = true;
+	say('ctl-msg', '');
 }
 
 /* The same controls as the rows shown? Else the rows are built again. */
@@ -1384,10 +1782,13 @@ function flushControl(r) {
 
 /* Resolves true when the camera took it all. */
 function postControls(body, r) {
+	var base = ctl.base;
 	say('ctl-msg', '');
-	return call('controls', body).then(function (a) {
+	return call(base + 'controls', body).then(function (a) {
 		if (r)
 			r.inflight = false;
+		if (base !== ctl.base)	/* another camera shows now */
+			return false;
 		if (a.status === 200 && a.json && Array.isArray(a.json.controls)) {
 			showControls(a.json.controls);
 			return true;
@@ -1398,7 +1799,8 @@ function postControls(body, r) {
 	}, function () {
 		if (r)
 			r.inflight = false;
-		say('ctl-msg', 'Cannot reach the server.', true);
+		if (base === ctl.base)
+			say('ctl-msg', 'Cannot reach the server.', true);
 		return false;
 	});
 }
@@ -1443,18 +1845,43 @@ window.rerocctv = Object.freeze({
 		return samples.map(function (h) {
 			return { fps: h.fps, q: h.q, kbps: h.kbps };
 		});
+	},
+	view: function () {
+		return { view: document.body.dataset.view,
+		    camera: document.body.dataset.view === 'stream' ?
+		    here.name : null,
+		    cameras: cams.map(function (c) { return c.name; }) };
+	},
+	tiles: function () {
+		return tiles.map(function (t) {
+			var s = t.stream.stats();
+			s.name = t.cam.name;
+			s.on_screen = t.stream.onScreen();
+			return s;
+		});
 	}
 });
 
+singleFor(here);
 initChrome();
 initQuality();
 initSnapshot();
 initPip();
 document.addEventListener('visibilitychange', onVisibility);
+window.addEventListener('hashchange', function () {
+	fromGrid = document.body.dataset.view === 'grid';
+	route();
+});
 initAccounts();
 initControls();
 boot();
-setInterval(function () { single.watchdog(); render(); }, 250);
+setInterval(function () {
+	streams().forEach(function (s) { s.watchdog(); });
+	if (document.body.dataset.view === 'grid')
+		tiles.forEach(renderTile);
+	else
+		render();
+}, 250);
 setInterval(sample, 1000);
 sample();
 render();
