@@ -1455,26 +1455,28 @@ function fmtDuration(s) {
 }
 
 /* With several cameras a link is for all of them or for one: the one
- * in view, unless the dialog is told otherwise. */
+ * in view, unless the dialog is told otherwise. An admin limited to some
+ * cameras may share only those, one at a time. */
 function shareChoices() {
 	var sel = $('share-cam'), mine = document.body.dataset.view === 'stream';
 	$('share-which').hidden = !multi;
 	sel.textContent = '';
 	if (!multi)
 		return;
-	sel.appendChild(make('option', '', 'All cameras')).value = '';
+	if (!restricted)
+		sel.appendChild(make('option', '', 'All cameras')).value = '';
 	cams.forEach(function (c) {
 		var o = make('option', '', c.name +
 		    (mine && c.name === here.name ? ' (this camera)' : ''));
 		o.value = c.name;
 		sel.appendChild(o);
 	});
-	sel.value = mine && here.name ? here.name : '';
+	sel.value = mine && here.name ? here.name : restricted ? cams[0].name : '';
 }
 
 function makeShare(ev) {
 	var btn = $('share-make'), q = $('share-q').value;
-	var cam = multi ? $('share-cam').value : '';
+	var cam = multi ? $('share-cam').value : restricted ? here.name : '';
 	var body = { expires: $('share-exp').value };
 	ev.preventDefault();
 	if (btn.disabled)
@@ -1491,8 +1493,10 @@ function makeShare(ev) {
 			return;
 		}
 		/* The path is from the server's root; resolved against the
-		 * page it keeps a reverse proxy's prefix too. */
-		var link = new URL('.' + a.json.path, location.href).href;
+		 * page it keeps a reverse proxy's prefix too. A link for one
+		 * camera opens its view. */
+		var link = new URL('.' + a.json.path + (cam ? '#/c/' + cam : ''),
+		    location.href).href;
 		$('share-link').value = link;
 		$('share-out').hidden = false;
 		say('share-msg', 'Valid for ' + fmtDuration(a.json.expires_in) +
