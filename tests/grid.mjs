@@ -5,17 +5,20 @@
 // bookmark), and the back button returns to the grid; a phone shows one
 // column. Sockets are watched from outside too (CDP) and on the server
 // (GET c/NAME/state).
-// Usage: node tests/grid.mjs BASE_URL OUTDIR [two|many]
+// Usage: node tests/grid.mjs BASE_URL OUTDIR [two|many|accounts]
 // (exit 0 ok, 1 fail, 77 skip). two: cameras front (640x480) and back
-// (320x240, 15 fps); many: five or more cameras.
+// (320x240, 15 fps); many: five or more cameras; accounts: front and back
+// with RR_ADMIN=user:password (every camera), RR_VIEWER (a viewer of back
+// only) and RR_LIMITED (an admin of back only): a share link for one
+// camera, and accounts that see one camera of two.
 import { join } from 'node:path';
 import { launch, check, crashed, finish, watch, stats, sleep, waitLive,
     pictureSpread } from './browser-lib.mjs';
 
 const [rawBase, outdir, mode = 'two'] = process.argv.slice(2);
 const base = (rawBase || '').replace(/\/+$/, '');
-if (!base || !outdir || !['two', 'many'].includes(mode)) {
-	console.error('usage: node grid.mjs BASE_URL OUTDIR [two|many]');
+if (!base || !outdir || !['two', 'many', 'accounts'].includes(mode)) {
+	console.error('usage: node grid.mjs BASE_URL OUTDIR [two|many|accounts]');
 	process.exit(2);
 }
 
@@ -405,8 +408,136 @@ async function many() {
 	await phone.close();
 }
 
+/* ---- accounts: cameras one may see ---- */
+
+const split = (v) => {
+	const i = (v || '').indexOf(':');
+	return [v.slice(0, i), v.slice(i + 1)];
+};
+
+async function logIn(page, cred) {
+	const [user, pw] = split(cred);
+	await page.locator('#login-form').waitFor({ state: 'visible', timeout: 10000 });
+	await page.getByLabel('User name').fill(user);
+	await page.getByLabel('Password').fill(pw);
+	await page.locator('#login-go').click();
+	await page.waitForFunction(() => window.rerocctv.view().view !== 'login',
+	    null, { timeout: 20000, polling: 50 });
+}
+
+/* Makes a link in the share dialog for the choice cam ('' for every
+ * camera, null: the dialog's own); its URL and what the dialog said. */
+async function share(page, cam) {
+	await page.locator('#btn-share').click();
+	await page.locator('#share-dlg').waitFor({ state: 'visible', timeout: 3000 });
+	const offered = await page.locator('#share-cam option').evaluateAll((os) =>
+	    os.map((o) => o.value));
+	const chosen = await page.locator('#share-cam').inputValue();
+	if (cam !== null)
+		await page.locator('#share-cam').selectOption(cam);
+	await page.locator('#share-make').click();
+	await page.waitForFunction(() => !document.getElementById('share-out')
+	    .hidden || document.getElementById('share-msg').classList
+	    .contains('bad'), null, { timeout: 5000 });
+	const out = { offered, chosen,
+	    link: await page.locator('#share-link').inputValue(),
+	    msg: await page.locator('#share-msg').textContent(),
+	    shown: await page.locator('#share-which').isVisible() };
+	await page.locator('#share-close').click();
+	return out;
+}
+
+/* A fresh browser's page at path, logged in as cred (unless null), in the
+ * view it settles in. */
+async function visit(tag, path, cred) {
+	const ctx = await browser.newContext({
+		viewport: { width: 1280, height: 800 },
+		deviceScaleFactor: 1,
+	});
+	const o = await open(ctx, tag, path);
+	if (cred)
+		await logIn(o.page, cred);
+	await o.page.waitForFunction(() => {
+		const v = window.rerocctv.view().view;
+		return v === 'grid' || window.rerocctv.stats().status === 'live';
+	}, null, { timeout: 15000, polling: 100 });
+	return { ...o, ctx };
+}
+
+async function accounts() {
+	const { RR_ADMIN: admin, RR_VIEWER: viewer, RR_LIMITED: limited } =
+	    process.env;
+	if (!admin || !viewer || !limited) {
+		check(false, 'accounts: needs RR_ADMIN, RR_VIEWER and RR_LIMITED');
+		return;
+	}
+
+	/* An admin of every camera: the grid; a link for back only. */
+	const a = await visit('admin', '/', admin);
+	check((await view(a.page)).view === 'grid' &&
+	    await a.page.locator('#btn-share').isVisible(),
+	    'an admin of both: the grid, and share');
+	let sh = await share(a.page, 'back');
+	check(sh.shown && sh.offered.join(' ') === ' front back' &&
+	    sh.chosen === '', 'from the grid the dialog offers every camera ' +
+	    'or one, every camera first', sh);
+	check(/^\/s\/[0-9a-f]{16,}\/$/.test(new URL(sh.link).pathname) &&
+	    new URL(sh.link).hash === '#/c/back' && /back only/.test(sh.msg),
+	    'a link for back only, opening #/c/back', sh);
+	const link = sh.link;
+	await a.page.locator('.cam[data-name="front"]').click();
+	await waitView(a.page, 'stream', 'front');
+	sh = await share(a.page, null);
+	check(sh.chosen === 'front' && /front only/.test(sh.msg),
+	    'in front\'s single view the dialog offers front first', sh);
+	await shot(a.page, 'accounts-admin.png');
+	await noViolations(a.page, 'admin');
+	await a.ctx.close();
+
+	/* The link for back, in a browser with no account: back alone, at
+	 * its c/back/ paths under the link. */
+	const l = await visit('link', link.slice(base.length));
+	await waitLive(l.page, 5);
+	const lv = await view(l.page);
+	const tok = new URL(link).pathname.slice(1);
+	check(lv.view === 'stream' && lv.camera === 'back' &&
+	    lv.cameras.join(' ') === 'back' &&
+	    l.socks.map((s) => s.path).join(' ') === tok + 'c/back/websocket/auto' &&
+	    !await l.page.locator('#btn-grid').isVisible(),
+	    'the link for back: back\'s single view, no grid',
+	    { view: lv, socks: l.socks.map((s) => s.path) });
+	await shot(l.page, 'accounts-link.png');
+	await noViolations(l.page, 'link');
+	await l.ctx.close();
+
+	/* A viewer of back only: its single view, under c/back/. */
+	const v = await visit('viewer', '/', viewer);
+	await waitLive(v.page, 5);
+	const vv = await view(v.page);
+	check(vv.view === 'stream' && vv.camera === 'back' &&
+	    v.socks.every((s) => s.path === 'c/back/websocket/auto') &&
+	    await v.page.locator('#snap-link').getAttribute('href') ===
+	    'c/back/snapshot' && !await v.page.locator('#btn-share').isVisible(),
+	    'a viewer of back only: back\'s single view at c/back/',
+	    { view: vv, socks: v.socks.map((s) => s.path) });
+	await noViolations(v.page, 'viewer');
+	await v.ctx.close();
+
+	/* An admin of back only may share back, and nothing else. */
+	const m = await visit('limited', '/', limited);
+	await waitLive(m.page, 5);
+	check((await view(m.page)).camera === 'back',
+	    'an admin of back only: back\'s single view');
+	sh = await share(m.page, null);
+	check(!sh.shown && /back only/.test(sh.msg) &&
+	    /^\/s\/[0-9a-f]{16,}\/$/.test(new URL(sh.link).pathname),
+	    'and a link from it is for back', sh);
+	await noViolations(m.page, 'limited');
+	await m.ctx.close();
+}
+
 try {
-	await (mode === 'two' ? two() : many());
+	await (mode === 'two' ? two() : mode === 'many' ? many() : accounts());
 } catch (e) {
 	crashed(e);
 } finally {
