@@ -93,10 +93,11 @@ export async function waitLive(page, minShown, timeout = 15000) {
 	}, minShown, { timeout, polling: 100 });
 }
 
-/* Luma spread of the drawn picture, scaled down: a blank canvas has none. */
-export async function pictureSpread(page) {
-	return page.evaluate(() => {
-		const v = document.getElementById('video');
+/* Luma spread of the drawn picture (the canvas sel, the single view's by
+ * default), scaled down: a blank canvas has none. */
+export async function pictureSpread(page, sel = '#video') {
+	return page.evaluate((sel) => {
+		const v = document.querySelector(sel);
 		const c = document.createElement('canvas');
 		c.width = 64;
 		c.height = 48;
@@ -112,5 +113,5 @@ export async function pictureSpread(page) {
 		}
 		const mean = s / k;
 		return { mean, sd: Math.sqrt(Math.max(s2 / k - mean * mean, 0)) };
-	});
+	}, sel);
 }

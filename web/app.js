@@ -1,5 +1,7 @@
-/* app.js: the rerocctv browser client. One WebSocket, one JPEG per binary
- * message, metadata from the JPEG COM segment; no framework, no build step. */
+/* app.js: the rerocctv browser client. A WebSocket per camera shown, one
+ * JPEG per binary message, metadata from the JPEG COM segment; one camera
+ * at a time with its panel, or a grid of them all; no framework, no build
+ * step. */
 'use strict';
 
 (function () {
@@ -9,45 +11,24 @@ var WINDOW_MS = 2000;		/* fps, bitrate and latency are averaged over this */
 var HISTORY_S = 60;		/* the chart's span */
 var BACKOFF_MIN_MS = 500, BACKOFF_MAX_MS = 10000;
 var STALL_MS = 10000;		/* no message for this long: drop the socket */
+var NAME_RE = /^[a-z0-9-]{1,32}$/;	/* a camera's name */
 
 function $(id) { return document.getElementById(id); }
 
-/* ---- state ------------------------------------------------------------ */
+function make(tag, cls, text) {
+	var el = document.createElement(tag);
+	if (cls)
+		el.className = cls;
+	if (text !== undefined)
+		el.textContent = text;
+	return el;
+}
 
-var S = {
-	status: 'connecting',	/* connecting | live | stalled | reconnecting |
-				   offline | stopped (logged out) | denied
-				   | resting (the tab is hidden) */
-	mode: 'auto',		/* auto | locked */
-	lockedQ: 65,
-	connects: 0,		/* sockets opened successfully */
-	frames: 0,		/* binary messages received, all connections */
-	framesConn: 0,		/* ... on the current connection */
-	shown: 0,		/* frames drawn */
-	dropped: 0,		/* frames replaced before we could decode them */
-	decodeErrors: 0,
-	skipped: 0,		/* seq gaps: frames the server did not send us */
-	bytes: 0,
-	q: null, w: null, h: null, seq: null, ts: null,
-	latencyLast: null,
-	source: null, hello: null,
-	serverStats: null,	/* last {"type":"stats"} */
-	denied: '',		/* why the server refused us, for status denied */
-	retryAt: 0,
-	firstFrameAt: 0,
-	lastMsgAt: 0
-};
-var recv = [];			/* [{t, bytes}] inside WINDOW_MS */
-var drawn = [];			/* [{t, lat}] inside WINDOW_MS */
-var history = [];		/* one sample a second, HISTORY_S long */
-
-var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
-var active = false;		/* a stream is wanted: not logged out, not refused */
-var qmax = QMAX;		/* a share link may cap the quality */
-var decoding = false, pendingBlob = null, pendingMeta = null;
-var sliderHeld = false;
-
-var video = $('video'), vctx = video.getContext('2d', { alpha: false });
+/* A tab nobody looks at rests: no socket, so it costs the server
+ * nothing; picture-in-picture counts as looking. */
+function resting() {
+	return document.hidden && !document.pictureInPictureElement;
+}
 
 /* ---- JPEG COM segment ------------------------------------------------- */
 
@@ -86,307 +67,454 @@ function num(v) {
 	return v !== undefined && v !== '' && isFinite(x) ? x : null;
 }
 
-/* ---- connection ------------------------------------------------------- */
+/* ---- a stream: one camera's socket and picture ------------------------ */
 
-function wsURL() {
-	var path = 'websocket/' + (S.mode === 'auto' ? 'auto' : S.lockedQ);
-	/* Relative to the page, so it also works behind a path prefix. */
-	var u = new URL(path, location.href);
-	u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-	u.search = '';
-	u.hash = '';
-	return u.href;
-}
+/* One camera's live picture, for the single view or a grid tile: the
+ * WebSocket at base + 'websocket/' (auto, or the quality q.lockedQ when
+ * q.mode is 'locked'), frames decoded one at a time onto canvas, the size
+ * they are drawn at told to the server, reconnects with backoff and a
+ * watchdog. box gets the class has-frame while a picture shows, and the
+ * picture's aspect ratio as --ar. hooks.status(st) hears every change of
+ * status; hooks.refused() a close that may mean we may watch no more
+ * (1008, or a socket that never opened): it asks, and calls retry() if
+ * we still may. */
+function makeStream(base, canvas, box, q, hooks) {
+	var S = {
+		status: 'connecting',	/* connecting | live | stalled |
+					   reconnecting | offline | stopped
+					   (not wanted) | denied | resting
+					   (hidden tab, tile off screen) */
+		connects: 0,		/* sockets opened successfully */
+		frames: 0,		/* binary messages received, all connections */
+		framesConn: 0,		/* ... on the current connection */
+		shown: 0,		/* frames drawn */
+		dropped: 0,		/* frames replaced before we could decode them */
+		decodeErrors: 0,
+		skipped: 0,		/* seq gaps: frames the server did not send us */
+		bytes: 0,
+		q: null, w: null, h: null, seq: null, ts: null,
+		latencyLast: null,
+		source: null, hello: null,
+		serverStats: null,	/* last {"type":"stats"} */
+		retryAt: 0,
+		firstFrameAt: 0,
+		lastMsgAt: 0
+	};
+	var recv = [];		/* [{t, bytes}] inside WINDOW_MS */
+	var drawn = [];		/* [{t, lat}] inside WINDOW_MS */
+	var ws = null, backoff = BACKOFF_MIN_MS, retryTimer = 0;
+	var active = false;	/* wanted: not stopped, logged out, refused */
+	var onScreen = true;	/* a tile scrolled out of view is not */
+	var decoding = false, pendingBlob = null, pendingMeta = null;
+	var viewSent = '', viewTimer = 0;
+	var vctx = canvas.getContext('2d', { alpha: false });
 
-/* A tab nobody looks at rests: no socket, so it costs the server
- * nothing; picture-in-picture counts as looking. */
-function resting() {
-	return document.hidden && !document.pictureInPictureElement;
-}
-
-function connect() {
-	clearTimeout(retryTimer);
-	retryTimer = 0;
-	if (ws || !active || resting())
-		return;
-	setStatus('connecting');
-	var sock, opened = false;
-	try {
-		sock = new WebSocket(wsURL(), ['rerocctv.v1']);
-	} catch (e) {
-		scheduleReconnect();
-		return;
+	function runnable() {
+		return active && onScreen && !resting();
 	}
-	ws = sock;
-	sock.binaryType = 'arraybuffer';
-	S.framesConn = 0;
-	S.seq = null;
-	sock.onopen = function () {
-		if (sock !== ws)
+
+	function setStatus(st) {
+		S.status = st;
+		hooks.status(st);
+	}
+
+	function wsURL() {
+		var path = base + 'websocket/' +
+		    (q.mode === 'auto' ? 'auto' : q.lockedQ);
+		/* Relative to the page, so it also works behind a path prefix. */
+		var u = new URL(path, location.href);
+		u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+		u.search = '';
+		u.hash = '';
+		return u.href;
+	}
+
+	function connect() {
+		clearTimeout(retryTimer);
+		retryTimer = 0;
+		if (ws || !runnable())
 			return;
-		opened = true;
-		S.connects++;
-		S.lastMsgAt = performance.now();
-	};
-	sock.onmessage = function (ev) {
-		if (sock !== ws)
-			return;
-		S.lastMsgAt = performance.now();
-		if (typeof ev.data === 'string')
-			onText(ev.data);
-		else
-			onFrame(ev.data);
-	};
-	sock.onclose = function (ev) {
-		if (sock !== ws)
-			return;
-		ws = null;
-		/* 1008: our access was revoked. A socket that never opened may
-		 * have been refused (401 once a session is gone), and the
-		 * browser does not say why: ask before trying again, so a
-		 * logged-out page does not knock on a locked door forever. */
-		if (ev.code === 1008 || !opened)
-			recheck();
-		else
+		setStatus('connecting');
+		var sock, opened = false;
+		try {
+			sock = new WebSocket(wsURL(), ['rerocctv.v1']);
+		} catch (e) {
 			scheduleReconnect();
-	};
-	/* onerror is always followed by onclose; nothing to do here. */
-	sock.onerror = function () {};
-}
-
-function scheduleReconnect() {
-	clearTimeout(retryTimer);
-	if (!active || resting())
-		return;
-	if (navigator.onLine === false) {
-		setStatus('offline');
-		return;		/* the "online" event reconnects */
-	}
-	var d = backoff;
-	backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-	S.retryAt = performance.now() + d;
-	setStatus('reconnecting');
-	retryTimer = setTimeout(connect, d);
-}
-
-function reconnectNow() {
-	backoff = BACKOFF_MIN_MS;
-	if (ws) {
-		var old = ws;
-		ws = null;
-		old.close();
-	}
-	connect();
-}
-
-function send(obj) {
-	if (ws && ws.readyState === WebSocket.OPEN)
-		ws.send(JSON.stringify(obj));
-}
-
-/* Server text messages are optional extras: tolerate anything. */
-/* The size the picture is drawn at, in device pixels (the canvas is
- * letterboxed with object-fit: contain), so that the server sends no
- * more pixels than the screen shows: a phone gets half-size frames. */
-var viewSent = '', viewTimer = 0;
-function viewSize() {
-	var hello = S.hello, r = video.getBoundingClientRect();
-	if (!hello || !hello.w || !hello.h || !r.width || !r.height)
-		return null;
-	var ar = hello.w / hello.h, w = r.width, h = r.height;
-	if (w / h > ar)
-		w = h * ar;
-	else
-		h = w / ar;
-	var dpr = window.devicePixelRatio || 1;
-	return { w: Math.round(w * dpr), h: Math.round(h * dpr) };
-}
-function sendView() {
-	var v = viewSize();
-	if (!v || v.w + 'x' + v.h === viewSent)
-		return;
-	viewSent = v.w + 'x' + v.h;
-	send({ view_w: v.w, view_h: v.h });
-}
-function viewChanged() {
-	clearTimeout(viewTimer);
-	viewTimer = setTimeout(sendView, 250);
-}
-
-function onText(text) {
-	var m;
-	try {
-		m = JSON.parse(text);
-	} catch (e) {
-		return;
-	}
-	if (!m || typeof m !== 'object')
-		return;
-	if (m.type === 'hello') {
-		S.hello = m;
-		if (typeof m.source === 'string')
-			S.source = m.source;
-		viewSent = '';		/* a new connection: tell it */
-		sendView();
-	} else if (m.type === 'stats') {
-		S.serverStats = m;
-	}
-}
-
-function onFrame(buf) {
-	var now = performance.now();
-	S.frames++;
-	S.framesConn++;
-	S.bytes += buf.byteLength;
-	recv.push({ t: now, bytes: buf.byteLength });
-	if (S.framesConn === 1) {
-		S.firstFrameAt = now;
-		backoff = BACKOFF_MIN_MS;	/* a stream worked: start over */
-		setStatus('live');
-	} else if (S.status !== 'live') {
-		setStatus('live');
+			return;
+		}
+		ws = sock;
+		sock.binaryType = 'arraybuffer';
+		S.framesConn = 0;
+		S.seq = null;
+		sock.onopen = function () {
+			if (sock !== ws)
+				return;
+			opened = true;
+			S.connects++;
+			S.lastMsgAt = performance.now();
+		};
+		sock.onmessage = function (ev) {
+			if (sock !== ws)
+				return;
+			S.lastMsgAt = performance.now();
+			if (typeof ev.data === 'string')
+				onText(ev.data);
+			else
+				onFrame(ev.data);
+		};
+		sock.onclose = function (ev) {
+			if (sock !== ws)
+				return;
+			ws = null;
+			/* 1008: our access was revoked. A socket that never
+			 * opened may have been refused (401 once a session is
+			 * gone), and the browser does not say why: ask before
+			 * trying again, so a logged-out page does not knock on
+			 * a locked door forever. */
+			if (ev.code === 1008 || !opened)
+				hooks.refused();
+			else
+				scheduleReconnect();
+		};
+		/* onerror is always followed by onclose; nothing to do here. */
+		sock.onerror = function () {};
 	}
 
-	var meta = parseCom(buf) || {};
-	var seq = num(meta.seq);
-	if (seq !== null) {
-		if (S.seq !== null && seq > S.seq + 1)
-			S.skipped += seq - S.seq - 1;
-		S.seq = seq;	/* a smaller seq means the server restarted */
+	function scheduleReconnect() {
+		clearTimeout(retryTimer);
+		if (!runnable())
+			return;
+		if (navigator.onLine === false) {
+			setStatus('offline');
+			return;		/* the "online" event reconnects */
+		}
+		var d = backoff;
+		backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+		S.retryAt = performance.now() + d;
+		setStatus('reconnecting');
+		retryTimer = setTimeout(connect, d);
 	}
-	if (num(meta.q) !== null)
-		S.q = num(meta.q);
-	if (num(meta.w) !== null && num(meta.h) !== null) {
-		S.w = num(meta.w);
-		S.h = num(meta.h);
+
+	function drop(code, why) {
+		if (ws) {
+			var old = ws;
+			ws = null;
+			old.close(code, why);
+		}
 	}
-	S.ts = num(meta.ts);
 
-	/* Latest frame wins: one decode in flight, one pending. */
-	if (pendingBlob)
-		S.dropped++;
-	pendingBlob = new Blob([buf], { type: 'image/jpeg' });
-	pendingMeta = { ts: S.ts };
-	if (!decoding)
-		decodeNext();
-}
+	function reconnectNow() {
+		backoff = BACKOFF_MIN_MS;
+		drop();
+		connect();
+	}
 
-function decodeNext() {
-	if (!pendingBlob)
-		return;
-	var blob = pendingBlob, meta = pendingMeta;
-	pendingBlob = null;
-	pendingMeta = null;
-	decoding = true;
-	createImageBitmap(blob).then(function (bmp) {
-		draw(bmp, meta);
-	}, function () {
-		S.decodeErrors++;
-	}).then(function () {
-		decoding = false;
-		decodeNext();
-	});
-}
+	function send(obj) {
+		if (ws && ws.readyState === WebSocket.OPEN)
+			ws.send(JSON.stringify(obj));
+	}
 
-function draw(bmp, meta) {
-	if (!active) {		/* decoded after a logout: show nothing */
+	/* The size the picture is drawn at, in device pixels (the canvas is
+	 * letterboxed with object-fit: contain), so that the server sends no
+	 * more pixels than the screen shows: a phone, or a small tile, gets
+	 * smaller frames. */
+	function viewSize() {
+		var hello = S.hello, r = canvas.getBoundingClientRect();
+		if (!hello || !hello.w || !hello.h || !r.width || !r.height)
+			return null;
+		var ar = hello.w / hello.h, w = r.width, h = r.height;
+		if (w / h > ar)
+			w = h * ar;
+		else
+			h = w / ar;
+		var dpr = window.devicePixelRatio || 1;
+		return { w: Math.round(w * dpr), h: Math.round(h * dpr) };
+	}
+	function sendView() {
+		var v = viewSize();
+		if (!v || v.w + 'x' + v.h === viewSent)
+			return;
+		viewSent = v.w + 'x' + v.h;
+		send({ view_w: v.w, view_h: v.h });
+	}
+	function viewChanged() {
+		clearTimeout(viewTimer);
+		viewTimer = setTimeout(sendView, 250);
+	}
+
+	/* Server text messages are optional extras: tolerate anything. */
+	function onText(text) {
+		var m;
+		try {
+			m = JSON.parse(text);
+		} catch (e) {
+			return;
+		}
+		if (!m || typeof m !== 'object')
+			return;
+		if (m.type === 'hello') {
+			S.hello = m;
+			if (typeof m.source === 'string')
+				S.source = m.source;
+			viewSent = '';		/* a new connection: tell it */
+			sendView();
+		} else if (m.type === 'stats') {
+			S.serverStats = m;
+		}
+	}
+
+	function onFrame(buf) {
+		var now = performance.now();
+		S.frames++;
+		S.framesConn++;
+		S.bytes += buf.byteLength;
+		recv.push({ t: now, bytes: buf.byteLength });
+		if (S.framesConn === 1) {
+			S.firstFrameAt = now;
+			backoff = BACKOFF_MIN_MS;	/* a stream worked: start over */
+			setStatus('live');
+		} else if (S.status !== 'live') {
+			setStatus('live');
+		}
+
+		var meta = parseCom(buf) || {};
+		var seq = num(meta.seq);
+		if (seq !== null) {
+			if (S.seq !== null && seq > S.seq + 1)
+				S.skipped += seq - S.seq - 1;
+			S.seq = seq;	/* a smaller seq: the server restarted */
+		}
+		if (num(meta.q) !== null)
+			S.q = num(meta.q);
+		if (num(meta.w) !== null && num(meta.h) !== null) {
+			S.w = num(meta.w);
+			S.h = num(meta.h);
+		}
+		S.ts = num(meta.ts);
+
+		/* Latest frame wins: one decode in flight, one pending. */
+		if (pendingBlob)
+			S.dropped++;
+		pendingBlob = new Blob([buf], { type: 'image/jpeg' });
+		pendingMeta = { ts: S.ts };
+		if (!decoding)
+			decodeNext();
+	}
+
+	function decodeNext() {
+		if (!pendingBlob)
+			return;
+		var blob = pendingBlob, meta = pendingMeta;
+		pendingBlob = null;
+		pendingMeta = null;
+		decoding = true;
+		createImageBitmap(blob).then(function (bmp) {
+			draw(bmp, meta);
+		}, function () {
+			S.decodeErrors++;
+		}).then(function () {
+			decoding = false;
+			decodeNext();
+		});
+	}
+
+	function draw(bmp, meta) {
+		if (!active) {		/* decoded after a stop: show nothing */
+			if (bmp.close)
+				bmp.close();
+			return;
+		}
+		if (canvas.width !== bmp.width || canvas.height !== bmp.height) {
+			canvas.width = bmp.width;
+			canvas.height = bmp.height;
+			/* phones size the picture box to its aspect ratio */
+			box.style.setProperty('--ar', bmp.width + ' / ' + bmp.height);
+		}
+		vctx.drawImage(bmp, 0, 0);
 		if (bmp.close)
 			bmp.close();
-		return;
+		S.shown++;
+		var lat = null;
+		if (meta.ts !== null)
+			lat = (Date.now() * 1000 - meta.ts) / 1000;
+		S.latencyLast = lat;
+		drawn.push({ t: performance.now(), lat: lat });
+		box.classList.add('has-frame');
 	}
-	if (video.width !== bmp.width || video.height !== bmp.height) {
-		video.width = bmp.width;
-		video.height = bmp.height;
-		/* phones size the picture box to the stream's aspect ratio */
-		$('view').style.setProperty('--ar', bmp.width + ' / ' + bmp.height);
+
+	function trim(arr, now) {
+		while (arr.length && now - arr[0].t > WINDOW_MS)
+			arr.shift();
 	}
-	vctx.drawImage(bmp, 0, 0);
-	if (bmp.close)
-		bmp.close();
-	S.shown++;
-	var lat = null;
-	if (meta.ts !== null)
-		lat = (Date.now() * 1000 - meta.ts) / 1000;
-	S.latencyLast = lat;
-	drawn.push({ t: performance.now(), lat: lat });
-	document.body.classList.add('has-frame');
+
+	/* Rates over the window; while the stream is younger than the
+	 * window, over the time since its first frame, so the numbers
+	 * settle at once. */
+	function rates() {
+		var now = performance.now();
+		trim(recv, now);
+		trim(drawn, now);
+		var r = { fps: 0, rfps: 0, kbps: 0, lat: null }, i;
+		if (!ws || S.status !== 'live')
+			return r;
+		var age = now - S.firstFrameAt;
+		if (age >= WINDOW_MS) {
+			r.fps = drawn.length * 1000 / WINDOW_MS;
+			r.rfps = recv.length * 1000 / WINDOW_MS;
+		} else {
+			if (drawn.length > 1)
+				r.fps = (drawn.length - 1) * 1000 /
+				    Math.max(drawn[drawn.length - 1].t - drawn[0].t, 1);
+			if (recv.length > 1)
+				r.rfps = (recv.length - 1) * 1000 /
+				    Math.max(recv[recv.length - 1].t - recv[0].t, 1);
+		}
+		var b = 0;
+		for (i = 0; i < recv.length; i++)
+			b += recv[i].bytes;
+		r.kbps = b * 8 / Math.max(Math.min(age, WINDOW_MS), 100);
+		var ls = 0, ln = 0;
+		for (i = 0; i < drawn.length; i++) {
+			if (drawn[i].lat !== null) {
+				ls += drawn[i].lat;
+				ln++;
+			}
+		}
+		if (ln)
+			r.lat = ls / ln;
+		return r;
+	}
+
+	function stats() {
+		var r = rates(), ss = S.serverStats || {};
+		return {
+			status: S.status,
+			mode: q.mode,
+			locked_q: q.mode === 'locked' ? q.lockedQ : null,
+			connects: S.connects,
+			frames: S.frames,
+			frames_conn: S.framesConn,
+			shown: S.shown,
+			dropped: S.dropped,
+			decode_errors: S.decodeErrors,
+			skipped: S.skipped,
+			bytes: S.bytes,
+			fps: r.fps,
+			recv_fps: r.rfps,
+			kbps: r.kbps,
+			latency_ms: r.lat,
+			latency_last_ms: S.latencyLast,
+			q: S.q,
+			w: S.w,
+			h: S.h,
+			seq: S.seq,
+			source: S.source,
+			server_bw_kbps: num(ss.bw_kbps),
+			server_rtt_ms: num(ss.rtt_ms),
+			server_rung: typeof ss.rung === 'string' ? ss.rung : null,
+			canvas_w: canvas.width,
+			canvas_h: canvas.height,
+			base: base,
+			open: !!ws,
+			view: viewSent || null
+		};
+	}
+
+	/* A socket that stays open but delivers nothing is as bad as a
+	 * closed one. */
+	function watchdog() {
+		if (!ws || ws.readyState !== WebSocket.OPEN)
+			return;
+		var idle = performance.now() - S.lastMsgAt;
+		if (idle > STALL_MS) {
+			drop();
+			scheduleReconnect();
+		} else if (idle > 2000 && S.status === 'live') {
+			setStatus('stalled');
+		}
+	}
+
+	/* Nobody looks (a hidden tab, a tile out of view): close at once,
+	 * so the server stops sending and, with nobody else on the rung,
+	 * stops encoding. */
+	function rest() {
+		drop(1000, 'resting');
+		clearTimeout(retryTimer);
+		if (active)
+			setStatus('resting');
+	}
+
+	/* Looked at again: reconnect at once. */
+	function wake() {
+		if (!ws && runnable()) {
+			backoff = BACKOFF_MIN_MS;
+			connect();
+		}
+	}
+
+	return {
+		base: base,
+		S: S,
+		stats: stats,
+		rates: rates,
+		send: send,
+		setStatus: setStatus,
+		viewChanged: viewChanged,
+		watchdog: watchdog,
+		reconnectNow: reconnectNow,
+		retry: scheduleReconnect,
+		open: function () { return !!ws; },
+		onScreen: function () { return onScreen; },
+		start: function () {
+			if (active)
+				return;
+			active = true;
+			backoff = BACKOFF_MIN_MS;
+			if (runnable())
+				connect();
+			else
+				rest();
+		},
+		/* No stream wanted: close the socket and, unless keep, forget
+		 * the picture, so a page left logged out shows nothing of the
+		 * camera. */
+		stop: function (keep) {
+			active = false;
+			clearTimeout(retryTimer);
+			retryTimer = 0;
+			drop();
+			pendingBlob = pendingMeta = null;
+			if (!keep) {
+				vctx.clearRect(0, 0, canvas.width, canvas.height);
+				box.classList.remove('has-frame');
+			}
+			setStatus('stopped');
+		},
+		rest: rest,
+		wake: wake,
+		setOnScreen: function (on) {
+			onScreen = on;
+			if (on)
+				wake();
+			else
+				rest();
+		},
+		online: function () {
+			if (!ws && active)
+				reconnectNow();
+		},
+		/* Say so at once; a frame that still gets through says "live"
+		 * again. */
+		offline: function () {
+			if (ws)
+				setStatus('offline');
+			else
+				scheduleReconnect();
+		}
+	};
 }
 
 /* ---- numbers ---------------------------------------------------------- */
-
-function trim(arr, now) {
-	while (arr.length && now - arr[0].t > WINDOW_MS)
-		arr.shift();
-}
-
-/* Rates over the window; while the stream is younger than the window,
- * over the time since its first frame, so the numbers settle at once. */
-function rates() {
-	var now = performance.now();
-	trim(recv, now);
-	trim(drawn, now);
-	var r = { fps: 0, rfps: 0, kbps: 0, lat: null }, i;
-	if (!ws || S.status !== 'live')
-		return r;
-	var age = now - S.firstFrameAt;
-	if (age >= WINDOW_MS) {
-		r.fps = drawn.length * 1000 / WINDOW_MS;
-		r.rfps = recv.length * 1000 / WINDOW_MS;
-	} else {
-		if (drawn.length > 1)
-			r.fps = (drawn.length - 1) * 1000 /
-			    Math.max(drawn[drawn.length - 1].t - drawn[0].t, 1);
-		if (recv.length > 1)
-			r.rfps = (recv.length - 1) * 1000 /
-			    Math.max(recv[recv.length - 1].t - recv[0].t, 1);
-	}
-	var b = 0;
-	for (i = 0; i < recv.length; i++)
-		b += recv[i].bytes;
-	r.kbps = b * 8 / Math.max(Math.min(age, WINDOW_MS), 100);
-	var ls = 0, ln = 0;
-	for (i = 0; i < drawn.length; i++) {
-		if (drawn[i].lat !== null) {
-			ls += drawn[i].lat;
-			ln++;
-		}
-	}
-	if (ln)
-		r.lat = ls / ln;
-	return r;
-}
-
-function stats() {
-	var r = rates(), ss = S.serverStats || {};
-	return {
-		status: S.status,
-		mode: S.mode,
-		locked_q: S.mode === 'locked' ? S.lockedQ : null,
-		connects: S.connects,
-		frames: S.frames,
-		frames_conn: S.framesConn,
-		shown: S.shown,
-		dropped: S.dropped,
-		decode_errors: S.decodeErrors,
-		skipped: S.skipped,
-		bytes: S.bytes,
-		fps: r.fps,
-		recv_fps: r.rfps,
-		kbps: r.kbps,
-		latency_ms: r.lat,
-		latency_last_ms: S.latencyLast,
-		q: S.q,
-		w: S.w,
-		h: S.h,
-		seq: S.seq,
-		source: S.source,
-		server_bw_kbps: num(ss.bw_kbps),
-		server_rtt_ms: num(ss.rtt_ms),
-		server_rung: typeof ss.rung === 'string' ? ss.rung : null,
-		canvas_w: video.width,
-		canvas_h: video.height
-	};
-}
 
 function fmtRate(kbps) {
 	if (kbps === null || kbps === undefined)
@@ -407,7 +535,33 @@ function fmtMs(ms) {
 	return (Math.abs(ms) >= 100 ? Math.round(ms) : ms.toFixed(1)) + ' ms';
 }
 
-/* ---- DOM -------------------------------------------------------------- */
+/* ---- the single view: one camera, its panel --------------------------- */
+
+var video = $('video');
+var quality = { mode: 'auto', lockedQ: 65 };	/* the single view's choice */
+var qmax = QMAX;		/* a share link may cap the quality */
+var sliderHeld = false;
+var samples = [];		/* one sample a second, HISTORY_S long */
+var single = null;		/* the single view's stream */
+var here = { name: null, base: '' };	/* the camera it shows */
+
+/* The single view's stream for the camera at base: a new one (its numbers
+ * and chart from zero) when the camera changes. */
+function singleFor(cam) {
+	if (single && single.base === cam.base)
+		return single;
+	if (single)
+		single.stop();
+	samples = [];
+	var s = makeStream(cam.base, video, $('view'), quality, {
+		status: function (st) {
+			document.body.dataset.status = st;
+			renderStatus();
+		},
+		refused: function () { recheck(s); }
+	});
+	return (single = s);
+}
 
 function put(id, text, value) {
 	var el = $(id);
@@ -418,7 +572,10 @@ function put(id, text, value) {
 		el.dataset.value = v;
 }
 
+var denied = '';		/* why the server refused us, for status denied */
+
 function statusText() {
+	var S = single.S;
 	if (S.status === 'reconnecting') {
 		var s = Math.max(0, Math.ceil((S.retryAt - performance.now()) / 1000));
 		return 'reconnecting in ' + s + ' s';
@@ -426,32 +583,26 @@ function statusText() {
 	return S.status;
 }
 
-function setStatus(st) {
-	S.status = st;
-	document.body.dataset.status = st;
-	renderStatus();
-}
-
 function renderStatus() {
-	var t = statusText();
-	put('st-status', t, S.status);
+	var t = statusText(), st = single.S.status;
+	put('st-status', t, st);
 	$('status-text').textContent = t;
 	var ov = {
 		connecting: 'Connecting…',
 		reconnecting: 'Connection lost — ' + t,
 		offline: 'Offline — waiting for the network',
 		stalled: 'No frames from the server…',
-		denied: S.denied
-	}[S.status];
+		denied: denied
+	}[st];
 	$('overlay-text').textContent = ov || '';
-	$('btn-retry').hidden = !(S.status === 'reconnecting' ||
-	    S.status === 'offline' || S.status === 'denied');
+	$('btn-retry').hidden = !(st === 'reconnecting' ||
+	    st === 'offline' || st === 'denied');
 }
 
 function render() {
-	var st = stats();
+	var st = single.stats();
 	renderStatus();
-	var mode = S.mode === 'auto' ? 'auto' : 'locked q' + S.lockedQ;
+	var mode = quality.mode === 'auto' ? 'auto' : 'locked q' + quality.lockedQ;
 	put('st-mode', mode, mode);
 	put('st-quality', st.q === null ? '–' : 'q' + st.q, st.q);
 	put('st-res', st.w === null ? '–' : st.w + '×' + st.h,
@@ -468,13 +619,13 @@ function render() {
 	    st.dropped);
 	put('st-bw', fmtRate(st.server_bw_kbps), st.server_bw_kbps);
 	put('st-rtt', fmtMs(st.server_rtt_ms), st.server_rtt_ms);
-	$('source-name').textContent = S.source ? S.source : '';
+	$('source-name').textContent = st.source ? st.source : '';
 	$('hud-fps').textContent = st.status === 'live' ?
 	    st.fps.toFixed(0) + ' fps' : '– fps';
 	$('hud-q').textContent = st.q === null ? 'q–' :
 	    'q' + st.q + (st.w ? ' · ' + st.w + '×' + st.h : '');
 	$('hud-lat').textContent = fmtMs(st.latency_ms);
-	if (S.mode === 'auto' && !sliderHeld && st.q !== null &&
+	if (quality.mode === 'auto' && !sliderHeld && st.q !== null &&
 	    st.q >= QMIN && st.q <= QMAX) {
 		$('q-slider').value = String(st.q);
 		$('q-value').textContent = String(st.q);
@@ -489,33 +640,33 @@ function snapQ(q) {
 }
 
 function setMode(mode, q) {
-	S.mode = mode;
+	quality.mode = mode;
 	if (mode === 'locked') {
-		S.lockedQ = snapQ(q);
-		send({ quality: S.lockedQ });
+		quality.lockedQ = snapQ(q);
+		single.send({ quality: quality.lockedQ });
 	} else {
-		send({ quality: 'auto' });
+		single.send({ quality: 'auto' });
 	}
 	try {
 		localStorage.setItem('rerocctv.quality',
-		    mode === 'auto' ? 'auto' : String(S.lockedQ));
+		    mode === 'auto' ? 'auto' : String(quality.lockedQ));
 	} catch (e) { /* private mode: fine */ }
 	renderMode();
 	render();
 }
 
 function renderMode() {
-	var auto = S.mode === 'auto';
-	document.body.dataset.mode = S.mode;
+	var auto = quality.mode === 'auto';
+	document.body.dataset.mode = quality.mode;
 	$('q-auto').setAttribute('aria-checked', String(auto));
 	$('q-lock').setAttribute('aria-checked', String(!auto));
 	if (!auto) {
-		$('q-slider').value = String(S.lockedQ);
-		$('q-value').textContent = String(S.lockedQ);
+		$('q-slider').value = String(quality.lockedQ);
+		$('q-value').textContent = String(quality.lockedQ);
 	}
 	$('q-hint').textContent = auto ?
 	    'The server picks the quality that fits your link.' :
-	    'Locked at q' + S.lockedQ + '. Frames may skip on a slow link.';
+	    'Locked at q' + quality.lockedQ + '. Frames may skip on a slow link.';
 }
 
 function initQuality() {
@@ -524,13 +675,14 @@ function initQuality() {
 		saved = localStorage.getItem('rerocctv.quality');
 	} catch (e) { /* ignore */ }
 	if (saved && saved !== 'auto' && isFinite(Number(saved))) {
-		S.mode = 'locked';
-		S.lockedQ = snapQ(Number(saved));
+		quality.mode = 'locked';
+		quality.lockedQ = snapQ(Number(saved));
 	}
 	var slider = $('q-slider');
 	$('q-auto').onclick = function () { setMode('auto'); };
 	$('q-lock').onclick = function () {
-		setMode('locked', S.q !== null ? S.q : Number(slider.value));
+		var q = single.S.q;
+		setMode('locked', q !== null ? q : Number(slider.value));
 	};
 	slider.addEventListener('pointerdown', function () { sliderHeld = true; });
 	slider.addEventListener('input', function () {
@@ -558,15 +710,17 @@ var SERIES = [
 ];
 
 function sample() {
-	var st = stats();
+	if (document.body.dataset.view !== 'stream')
+		return;
+	var st = single.stats();
 	var live = st.status === 'live';
-	history.push({
+	samples.push({
 		fps: live ? st.fps : null,
 		q: live ? st.q : null,
 		kbps: live ? st.kbps : null
 	});
-	while (history.length > HISTORY_S)
-		history.shift();
+	while (samples.length > HISTORY_S)
+		samples.shift();
 	drawChart();
 }
 
@@ -605,8 +759,8 @@ function drawChart() {
 		var top = li * (laneH + laneGap), bot = top + laneH;
 		var max = s.fixed || s.min, i, v, last = null;
 		if (!s.fixed) {
-			for (i = 0; i < history.length; i++) {
-				v = history[i][s.key];
+			for (i = 0; i < samples.length; i++) {
+				v = samples[i][s.key];
 				if (v !== null && v > max)
 					max = v;
 			}
@@ -623,7 +777,7 @@ function drawChart() {
 		c.stroke();
 
 		/* the line and its soft fill, broken where we had no stream */
-		var off = HISTORY_S - history.length;
+		var off = HISTORY_S - samples.length;
 		var y = function (val) {
 			return bot - 2 - (laneH - 16) * Math.min(val / max, 1);
 		};
@@ -654,8 +808,8 @@ function drawChart() {
 			}
 			run = [];
 		};
-		for (i = 0; i < history.length; i++) {
-			v = history[i][s.key];
+		for (i = 0; i < samples.length; i++) {
+			v = samples[i][s.key];
 			if (v === null || v === undefined) {
 				flush();
 				continue;
@@ -686,6 +840,11 @@ function drawChart() {
 }
 
 /* ---- page chrome ------------------------------------------------------ */
+
+/* Every stream there is: the single view's and the grid's tiles'. */
+function streams() {
+	return [single].concat(tiles.map(function (t) { return t.stream; }));
+}
 
 function initChrome() {
 	var app = $('stage');
@@ -733,25 +892,22 @@ function initChrome() {
 		setPanel(document.body.classList.contains('panel-closed'));
 	};
 	$('btn-retry').onclick = function () {
-		if (S.status === 'denied')
+		if (single.S.status === 'denied')
 			boot();
 		else
-			reconnectNow();
+			single.reconnectNow();
 	};
+	$('btn-grid').onclick = toGrid;
 	window.addEventListener('online', function () {
-		if (!ws && active)
-			reconnectNow();
+		streams().forEach(function (s) { s.online(); });
 	});
-	/* Say so at once; a frame that still gets through says "live" again. */
 	window.addEventListener('offline', function () {
-		if (ws)
-			setStatus('offline');
-		else
-			scheduleReconnect();
+		streams().forEach(function (s) { s.offline(); });
 	});
 	window.addEventListener('resize', drawChart);
 	/* Rotation, a resized window, fullscreen, the panel: the picture
 	 * box changes, and so does what is worth sending. */
+	var viewChanged = function () { single.viewChanged(); };
 	window.addEventListener('resize', viewChanged);
 	document.addEventListener('fullscreenchange', viewChanged);
 	if (window.ResizeObserver)
@@ -760,31 +916,28 @@ function initChrome() {
 		new ResizeObserver(function () { drawChart(); }).observe(chart);
 }
 
-/* Hidden: close the socket at once (the server stops sending and, with
- * nobody else on the rung, stops encoding); shown: reconnect at once. */
+/* Hidden: every stream closes at once; shown: the single view's
+ * reconnects at once, the tiles in view one after another. */
 function onVisibility() {
 	if (resting()) {
-		if (ws) {
-			var old = ws;
-			ws = null;
-			old.close(1000, 'resting');
-		}
-		clearTimeout(retryTimer);
-		if (active)
-			setStatus('resting');
-	} else if (active && !ws) {
-		backoff = BACKOFF_MIN_MS;
-		connect();
+		streams().forEach(function (s) { s.rest(); });
+		return;
 	}
+	single.wake();
+	tiles.forEach(function (t, i) {
+		setTimeout(t.stream.wake, i * WAKE_STAGGER_MS);
+	});
 }
 
-/* The snapshot link downloads a file named with the time it was taken:
+/* The snapshot link downloads a file named with the time it was taken
+ * (and the camera, when there are several):
  * rerocctv-2026-11-28_22-57-03.jpg. */
 function initSnapshot() {
 	var a = $('snap-link');
 	a.addEventListener('click', function () {
 		var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
-		a.download = 'rerocctv-' + d.getFullYear() + '-' + p(d.getMonth() + 1) +
+		a.download = 'rerocctv-' + (multi ? here.name + '-' : '') +
+		    d.getFullYear() + '-' + p(d.getMonth() + 1) +
 		    '-' + p(d.getDate()) + '_' + p(d.getHours()) + '-' +
 		    p(d.getMinutes()) + '-' + p(d.getSeconds()) + '.jpg';
 	});
@@ -814,19 +967,297 @@ function initPip() {
 	};
 }
 
-/* A socket that stays open but delivers nothing is as bad as a closed one. */
-function watchdog() {
-	if (!ws || ws.readyState !== WebSocket.OPEN)
+/* ---- cameras and views ------------------------------------------------ */
+
+/* The cameras we may watch, as GET state lists them: their name, base
+ * (the prefix of their paths) and source (state's object). One camera, or
+ * an older server that lists none, is at the plain paths: the page is the
+ * single view, as it always was. Several: a grid of them all, and the
+ * address #/c/NAME the single view of one. */
+var cams = [{ name: null, base: '', source: null }];
+var multi = false;
+var restricted = false;	/* GET session says which cameras we may see */
+var routing = false;	/* a view is up: not the login view, not refused */
+var fromGrid = false;	/* the single view was opened from the grid */
+
+function setCameras(list) {
+	var ok = list.filter(function (c) {
+		return c && typeof c.name === 'string' && NAME_RE.test(c.name);
+	});
+	multi = ok.length > 1;
+	if (!ok.length)
 		return;
-	var idle = performance.now() - S.lastMsgAt;
-	if (idle > STALL_MS) {
-		var old = ws;
-		ws = null;
-		old.close();
-		scheduleReconnect();
-	} else if (idle > 2000 && S.status === 'live') {
-		setStatus('stalled');
+	cams = ok.map(function (c) {
+		return { name: c.name, base: 'c/' + c.name + '/',
+		    source: c.source && typeof c.source === 'object' ?
+		    c.source : null };
+	});
+	/* The one camera of a server with no other: the plain paths. One
+	 * we may see of several: under its name (the plain paths are the
+	 * first camera's, maybe not ours). */
+	if (!multi && !restricted)
+		cams[0].base = '';
+}
+
+/* Asks what cameras there are; resolves false when there is none we may
+ * watch. Unreachable: what we knew before (at first, the plain paths). */
+function discover() {
+	return call('state').then(function (a) {
+		var list = a.status === 200 && a.json ? a.json.cameras : null;
+		if (!Array.isArray(list))
+			return true;
+		setCameras(list);
+		return list.length > 0;
+	}, function () {
+		return true;
+	});
+}
+
+function names(list) {
+	return list.map(function (c) { return c && c.name; }).join(' ');
+}
+
+function camera(name) {
+	for (var i = 0; i < cams.length; i++)
+		if (cams[i].name === name)
+			return cams[i];
+	return null;
+}
+
+/* The view the address asks for: #/c/NAME the single view of camera
+ * NAME, anything else the grid; with one camera, its single view. */
+function route() {
+	if (!routing)
+		return;
+	var m = /^#\/c\/([a-z0-9-]{1,32})$/.exec(location.hash);
+	var cam = !multi ? cams[0] : m ? camera(m[1]) : null;
+	if (cam)
+		return showSingle(cam);
+	if (m)			/* a camera gone, or never ours */
+		window.history.replaceState(null, '', gridURL());
+	showGrid();
+}
+
+/* The grid's address: the page's, with no #/c/NAME. */
+function gridURL() {
+	return location.pathname + location.search;
+}
+
+/* Back to the grid: the way we came if we came from it, so that the
+ * browser's back button does not return to the camera. */
+function toGrid() {
+	if (fromGrid) {
+		fromGrid = false;
+		window.history.back();
+		return;
 	}
+	window.history.pushState(null, '', gridURL());
+	route();
+}
+
+/* The share button and the user's name and logout sit in the bar of the
+ * view shown: over the single view's picture, or atop the grid. */
+function placeActions(bar) {
+	var acts = $('acts'), sp = bar.querySelector('.spacer');
+	if (acts.previousElementSibling !== sp)
+		bar.insertBefore(acts, sp.nextSibling);
+}
+
+function showSingle(cam) {
+	var s = singleFor(cam);
+	stopGrid(true);
+	here = cam;
+	document.body.dataset.view = 'stream';
+	document.title = multi ? cam.name + ' · rerocctv' : 'rerocctv';
+	placeActions($('topbar'));
+	$('btn-grid').hidden = !multi;
+	$('cam-name').textContent = multi ? cam.name : '';
+	$('snap-link').href = cam.base + 'snapshot';
+	$('stream-link').href = cam.base + 'stream';
+	$('state-link').href = cam.base + 'state';
+	if (ctl.base !== cam.base)
+		ctlReset(cam.base);
+	loadControls();
+	s.start();
+	requestAnimationFrame(drawChart);
+}
+
+/* ---- the grid: every camera at once ----------------------------------- */
+
+/* A tile per camera: a link to its single view showing its own stream
+ * (always auto, its view size the tile's), its name and a badge. A tile
+ * out of view, or in a hidden tab, has no socket: one scrolled into view
+ * connects once it has stayed ENTER_MS, one scrolled away closes once it
+ * has been gone LEAVE_MS, so that scrolling past opens nothing; a new
+ * tile in view connects at once. */
+
+var ENTER_MS = 200, LEAVE_MS = 1000;
+var WAKE_STAGGER_MS = 100;	/* a tab shown again: tile after tile */
+var POLL_MS = 5000;		/* GET state, for the signal, while shown */
+var AUTO = { mode: 'auto' };
+var TILE_TEXT = { connecting: 'connecting', reconnecting: 'reconnecting',
+    stalled: 'stalled', offline: 'offline', resting: 'paused',
+    stopped: '', denied: 'refused' };
+var tiles = [];		/* {cam, el, pic, badge, stream, seen, timer, known} */
+var pollTimer = 0;
+
+function tileOf(el) {
+	for (var i = 0; i < tiles.length; i++)
+		if (tiles[i].el === el || tiles[i].pic === el)
+			return tiles[i];
+	return null;
+}
+
+/* A tile scrolled into view or out of it: settle() it. */
+function onIntersect(entries) {
+	entries.forEach(function (e) {
+		var t = tileOf(e.target);
+		if (t) {
+			t.seen = e.isIntersecting;
+			settle(t);
+		}
+	});
+}
+
+/* A tile resized: the size it draws at changed. */
+function onTileResize(entries) {
+	entries.forEach(function (e) {
+		var t = tileOf(e.target);
+		if (t)
+			t.stream.viewChanged();
+	});
+}
+
+var io = window.IntersectionObserver ?
+    new IntersectionObserver(onIntersect) : null;
+var tileRO = window.ResizeObserver ? new ResizeObserver(onTileResize) : null;
+
+/* The tile's socket follows what the observer said last, once it has
+ * held for a while (at once the first time). */
+function settle(t) {
+	var wait = !t.known ? 0 : t.seen ? ENTER_MS : LEAVE_MS;
+	t.known = true;
+	clearTimeout(t.timer);
+	if (t.seen !== t.stream.onScreen())
+		t.timer = setTimeout(function () {
+			t.stream.setOnScreen(t.seen);
+		}, wait);
+}
+
+function makeTile(cam) {
+	var a = make('a', 'cam'), bar = make('span', 'cam-bar');
+	var t = { cam: cam, el: a, pic: make('canvas', 'cam-pic'),
+	    badge: make('span', 'cam-badge'), seen: false, timer: 0,
+	    known: false };
+	a.href = '#/c/' + cam.name;
+	a.dataset.name = cam.name;
+	t.pic.setAttribute('aria-hidden', 'true');
+	if (cam.source && cam.source.w > 0 && cam.source.h > 0)
+		a.style.setProperty('--ar', cam.source.w + ' / ' + cam.source.h);
+	bar.appendChild(make('span', 'cam-name', cam.name));
+	bar.appendChild(t.badge);
+	a.appendChild(t.pic);
+	a.appendChild(bar);
+	t.stream = makeStream(cam.base, t.pic, a, AUTO, {
+		status: function () { renderTile(t); },
+		refused: function () { recheck(t.stream); }
+	});
+	t.stream.setOnScreen(!io);	/* until the observer says */
+	renderTile(t);
+	return t;
+}
+
+function buildGrid() {
+	var box = $('cams'), n = cams.length, cols = n > 4 ? 3 : 2;
+	stopGrid(false);
+	if (io)
+		io.disconnect();
+	if (tileRO)
+		tileRO.disconnect();
+	box.textContent = '';
+	box.style.setProperty('--cols', String(cols));
+	box.style.setProperty('--rows', String(Math.ceil(n / cols)));
+	$('cams-count').textContent = n + ' cameras';
+	tiles = cams.map(makeTile);
+	tiles.forEach(function (t) {
+		box.appendChild(t.el);
+		if (io)
+			io.observe(t.el);
+		if (tileRO)
+			tileRO.observe(t.pic);
+	});
+}
+
+function renderTile(t) {
+	var st = t.stream.S.status, src = t.cam.source || {};
+	var nosignal = src.signal === false && st !== 'stopped';
+	var text = nosignal ? 'NO SIGNAL' : st === 'live' ?
+	    'live · ' + Math.round(t.stream.rates().fps) + ' fps' :
+	    TILE_TEXT[st] || st;
+	if (t.badge.textContent === text && t.el.dataset.status === st)
+		return;
+	t.badge.textContent = text;
+	t.el.dataset.status = st;
+	t.el.dataset.signal = nosignal ? 'off' : 'on';
+	t.el.setAttribute('aria-label', 'Camera ' + t.cam.name +
+	    (text ? ': ' + text : ''));
+}
+
+function showGrid() {
+	single.stop();
+	document.body.dataset.view = 'grid';
+	document.title = 'rerocctv';
+	placeActions($('grid-bar'));
+	if (names(tiles.map(function (t) { return t.cam; })) !== names(cams))
+		buildGrid();
+	tiles.forEach(function (t) { t.stream.start(); });
+	pollGrid();
+	/* Back from a camera: its tile has the focus, as a link has that
+	 * was followed and came back to. */
+	var t = tiles.filter(function (x) { return x.cam.name === here.name; })[0];
+	if (t)
+		t.el.focus();
+}
+
+/* Tiles stopped: the single view shows, or nothing does (keep: their
+ * last pictures stay for when the grid is back). */
+function stopGrid(keep) {
+	clearTimeout(pollTimer);
+	tiles.forEach(function (t) { t.stream.stop(keep); });
+}
+
+/* While the grid shows: the signal of each camera, and whether the
+ * cameras we may see are still those the grid has. */
+function pollGrid() {
+	clearTimeout(pollTimer);
+	pollTimer = setTimeout(function () {
+		if (document.body.dataset.view !== 'grid')
+			return;
+		if (resting())
+			return pollGrid();
+		call('state').then(function (a) {
+			var list = a.status === 200 && a.json ? a.json.cameras : null;
+			if (Array.isArray(list) && list.length &&
+			    document.body.dataset.view === 'grid')
+				gridSources(list);
+		}, function () {}).then(function () {
+			if (document.body.dataset.view === 'grid')
+				pollGrid();
+		});
+	}, POLL_MS);
+}
+
+function gridSources(list) {
+	if (names(list) !== names(cams)) {
+		setCameras(list);
+		route();
+		return;
+	}
+	tiles.forEach(function (t, i) {
+		if (list[i].source && typeof list[i].source === 'object')
+			t.cam.source = cams[i].source = list[i].source;
+		renderTile(t);
+	});
 }
 
 /* ---- accounts --------------------------------------------------------- */
@@ -905,69 +1336,66 @@ function applySession(s) {
 	$('btn-share').hidden = !(s.accounts && s.role === 'admin' &&
 	    s.via !== 'share');
 	ctl.allowed = s.role === 'admin';
-	loadControls();
+	if (!ctl.allowed || (routing && document.body.dataset.view === 'stream'))
+		loadControls();
 	qmax = s.max_quality >= QMIN && s.max_quality <= QMAX ?
 	    s.max_quality : QMAX;
 	$('q-slider').max = String(qmax);
-	S.lockedQ = snapQ(S.lockedQ);
+	quality.lockedQ = snapQ(quality.lockedQ);
 	renderMode();
+	restricted = Array.isArray(s.cameras);
 }
 
 function boot(note) {
-	setStatus('connecting');
+	single.setStatus('connecting');
 	checkSession(note).then(function (go) {
-		if (go)
-			startStream();
+		return go && discover().then(function (any) {
+			if (!any)
+				return deny('There is no camera here for you to watch.');
+			routing = true;
+			route();
+		});
 	});
 }
 
-/* After a socket closed oddly: reconnect only if we still may. */
-function recheck() {
-	setStatus('connecting');
-	checkSession('Your session has ended: log in again.').then(
-	    function (go) {
+/* After a socket closed oddly: it reconnects only if we still may. The
+ * tiles whose sockets close at once ask once. */
+var asking = null;
+function recheck(stream) {
+	stream.setStatus('connecting');
+	if (!asking)
+		asking = checkSession('Your session has ended: log in again.')
+		    .then(function (go) {
+			asking = null;
+			return go;
+		});
+	asking.then(function (go) {
 		if (go)
-			scheduleReconnect();
+			stream.retry();
 	});
 }
 
-function startStream() {
-	document.body.dataset.view = 'stream';
-	if (active)
-		return;
-	active = true;
-	backoff = BACKOFF_MIN_MS;
-	connect();
-}
-
-/* No stream wanted: close the socket and forget the picture, so a page
- * left logged out shows nothing of the camera. */
-function stopStream() {
-	active = false;
-	clearTimeout(retryTimer);
-	retryTimer = 0;
-	if (ws) {
-		var old = ws;
-		ws = null;
-		old.close();
-	}
-	pendingBlob = pendingMeta = null;
-	vctx.clearRect(0, 0, video.width, video.height);
-	document.body.classList.remove('has-frame');
-	setStatus('stopped');
+/* No stream wanted (logged out, refused): every socket closed and every
+ * picture forgotten, so a page left logged out shows nothing. */
+function stopAll() {
+	routing = false;
+	single.stop();
+	stopGrid(false);
 }
 
 /* Refused for good (an expired or forged share link): say why, and try
  * again only when asked. */
 function deny(text) {
-	stopStream();
+	stopAll();
 	document.body.dataset.view = 'stream';
-	S.denied = text;
-	setStatus('denied');
+	placeActions($('topbar'));
+	$('btn-grid').hidden = true;
+	denied = text;
+	single.setStatus('denied');
 }
 
 function showLogin(note) {
-	stopStream();
+	stopAll();
 	if ($('share-dlg').open)
 		$('share-dlg').close();
 	document.body.dataset.view = 'login';
@@ -1011,7 +1439,7 @@ function login(ev) {
 }
 
 function logout() {
-	stopStream();
+	stopAll();
 	call('logout', {}).then(function (a) {
 		boot(a.status === 200 ? 'Logged out.' : reason(a));
 	}, function () {
@@ -1026,14 +1454,37 @@ function fmtDuration(s) {
 	return n + ' ' + u[1] + (n === 1 ? '' : 's');
 }
 
+/* With several cameras a link is for all of them or for one: the one
+ * in view, unless the dialog is told otherwise. An admin limited to some
+ * cameras may share only those, one at a time. */
+function shareChoices() {
+	var sel = $('share-cam'), mine = document.body.dataset.view === 'stream';
+	$('share-which').hidden = !multi;
+	sel.textContent = '';
+	if (!multi)
+		return;
+	if (!restricted)
+		sel.appendChild(make('option', '', 'All cameras')).value = '';
+	cams.forEach(function (c) {
+		var o = make('option', '', c.name +
+		    (mine && c.name === here.name ? ' (this camera)' : ''));
+		o.value = c.name;
+		sel.appendChild(o);
+	});
+	sel.value = mine && here.name ? here.name : restricted ? cams[0].name : '';
+}
+
 function makeShare(ev) {
 	var btn = $('share-make'), q = $('share-q').value;
+	var cam = multi ? $('share-cam').value : restricted ? here.name : '';
 	var body = { expires: $('share-exp').value };
 	ev.preventDefault();
 	if (btn.disabled)
 		return;
 	if (q)
 		body.max_quality = Number(q);
+	if (cam)
+		body.camera = cam;
 	btn.disabled = true;
 	say('share-msg', 'Making a link…');
 	call('share', body).then(function (a) {
@@ -1042,13 +1493,16 @@ function makeShare(ev) {
 			return;
 		}
 		/* The path is from the server's root; resolved against the
-		 * page it keeps a reverse proxy's prefix too. */
-		var link = new URL('.' + a.json.path, location.href).href;
+		 * page it keeps a reverse proxy's prefix too. A link for one
+		 * camera opens its view. */
+		var link = new URL('.' + a.json.path + (cam ? '#/c/' + cam : ''),
+		    location.href).href;
 		$('share-link').value = link;
 		$('share-out').hidden = false;
 		say('share-msg', 'Valid for ' + fmtDuration(a.json.expires_in) +
 		    (a.json.max_quality ? ', quality up to q' +
-		    a.json.max_quality : '') + '.');
+		    a.json.max_quality : '') + (cam ? ', camera ' + cam +
+		    ' only' : multi ? ', every camera' : '') + '.');
 		$('share-link').select();
 	}, function () {
 		say('share-msg', 'Cannot reach the server.', true);
@@ -1086,6 +1540,7 @@ function initAccounts() {
 	$('btn-share').onclick = function () {
 		$('share-out').hidden = true;
 		say('share-msg', '');
+		shareChoices();
 		dlg.showModal();
 	};
 	$('share-form').addEventListener('submit', makeShare);
@@ -1099,7 +1554,8 @@ function initAccounts() {
 
 /* ---- camera controls -------------------------------------------------- */
 
-/* For an admin (everyone on an open server) when the camera has any: as
+/* For an admin (everyone on an open server) when the camera in the single
+ * view has any (its own: base + 'controls'): as
  * GET controls lists them, a slider per integer, a switch per boolean, a
  * list per menu, and a way back to each default. A change is a POST
  * controls; per control one is in flight and the newest value waits
@@ -1109,13 +1565,15 @@ function initAccounts() {
 
 var DRAG_MS = 150;
 var REFRESH_MS = 5000;		/* while the section is open, or empty */
-var ctl = { allowed: false, list: [], rows: {}, timer: 0, loading: false };
+var ctl = { allowed: false, base: '', list: [], rows: {}, timer: 0,
+    loading: false };	/* base: the camera whose controls these are */
 
 function ctlSchedule() {
 	clearTimeout(ctl.timer);
 	if (ctl.allowed)
 		ctl.timer = setTimeout(function () {
 			if (!document.hidden &&
+			    document.body.dataset.view === 'stream' &&
 			    (!ctl.list.length || $('camera-box').open))
 				loadControls();
 			else
@@ -1130,15 +1588,33 @@ function loadControls() {
 	}
 	if (ctl.loading)
 		return;
+	var base = ctl.base;
 	ctl.loading = true;
-	call('controls').then(function (a) {
+	call(base + 'controls').then(function (a) {
 		var list = a.status === 200 && a.json &&
 		    Array.isArray(a.json.controls) ? a.json.controls : [];
-		showControls(list);
+		if (base === ctl.base)
+			showControls(list);
 	}, function () {}).then(function () {
 		ctl.loading = false;
-		ctlSchedule();
+		if (base !== ctl.base)
+			loadControls();		/* another camera meanwhile */
+		else
+			ctlSchedule();
 	});
+}
+
+/* Another camera's controls from now on: none shown until they come. */
+function ctlReset(base) {
+	Object.keys(ctl.rows).forEach(function (k) {
+		clearTimeout(ctl.rows[k].timer);
+	});
+	ctl.base = base;
+	ctl.list = [];
+	ctl.rows = {};
+	$('ctl-list').textContent = '';
+	$('camera').hidden = true;
+	say('ctl-msg', '');
 }
 
 /* The same controls as the rows shown? Else the rows are built again. */
@@ -1160,35 +1636,26 @@ function showControls(list) {
 	$('camera').hidden = !ctl.allowed || !list.length;
 }
 
-function ctlElement(tag, cls, text) {
-	var el = document.createElement(tag);
-	if (cls)
-		el.className = cls;
-	if (text !== undefined)
-		el.textContent = text;
-	return el;
-}
-
 /* The input for control c: a slider, a switch, a list or a button. */
 function ctlInput(c) {
 	var el;
 	if (c.type === 'integer') {
-		el = ctlElement('input');
+		el = make('input');
 		el.type = 'range';
 		el.min = String(c.min);
 		el.max = String(c.max);
 		el.step = String(c.step > 0 ? c.step : 1);
 	} else if (c.type === 'boolean') {
-		el = ctlElement('input');
+		el = make('input');
 		el.type = 'checkbox';
 		el.setAttribute('role', 'switch');
 	} else if (c.type === 'button') {
-		el = ctlElement('button', 'btn btn-small', 'Press');
+		el = make('button', 'btn btn-small', 'Press');
 		el.type = 'button';
 	} else {
-		el = ctlElement('select');
+		el = make('select');
 		(c.menu || []).forEach(function (m) {
-			var o = ctlElement('option', '', m.name);
+			var o = make('option', '', m.name);
 			o.value = String(m.index);
 			el.appendChild(o);
 		});
@@ -1202,23 +1669,23 @@ function buildControls(list) {
 	box.textContent = '';
 	ctl.rows = {};
 	list.forEach(function (c) {
-		var r = { c: c, row: ctlElement('div', 'ctl'), input: ctlInput(c),
+		var r = { c: c, row: make('div', 'ctl'), input: ctlInput(c),
 		    out: null, reset: null, inflight: false, pending: null,
 		    timer: 0, dragging: false };
-		var label = ctlElement('label', 'ctl-label', c.label);
+		var label = make('label', 'ctl-label', c.label);
 		label.htmlFor = r.input.id;
 		r.row.dataset.name = c.name;
 		r.row.dataset.type = c.type;
 		r.row.appendChild(label);
 		if (c.type === 'integer') {
-			r.out = ctlElement('output', 'ctl-value');
+			r.out = make('output', 'ctl-value');
 			r.out.htmlFor = r.input.id;
 			r.row.appendChild(r.out);
 		} else {
 			r.row.appendChild(r.input);
 		}
 		if (c.type !== 'button' && !c.read_only && !c.write_only) {
-			r.reset = ctlElement('button', 'ctl-reset', '↺');
+			r.reset = make('button', 'ctl-reset', '↺');
 			r.reset.type = 'button';
 			r.reset.title = 'Back to the default (' + fmtControl(c, c['default']) + ')';
 			r.reset.setAttribute('aria-label', 'Reset ' + c.label);
@@ -1319,10 +1786,13 @@ function flushControl(r) {
 
 /* Resolves true when the camera took it all. */
 function postControls(body, r) {
+	var base = ctl.base;
 	say('ctl-msg', '');
-	return call('controls', body).then(function (a) {
+	return call(base + 'controls', body).then(function (a) {
 		if (r)
 			r.inflight = false;
+		if (base !== ctl.base)	/* another camera shows now */
+			return false;
 		if (a.status === 200 && a.json && Array.isArray(a.json.controls)) {
 			showControls(a.json.controls);
 			return true;
@@ -1333,7 +1803,8 @@ function postControls(body, r) {
 	}, function () {
 		if (r)
 			r.inflight = false;
-		say('ctl-msg', 'Cannot reach the server.', true);
+		if (base === ctl.base)
+			say('ctl-msg', 'Cannot reach the server.', true);
 		return false;
 	});
 }
@@ -1373,23 +1844,48 @@ function initControls() {
 /* ---- debug hook for tests (read-only copies) -------------------------- */
 
 window.rerocctv = Object.freeze({
-	stats: stats,
+	stats: function () { return single.stats(); },
 	history: function () {
-		return history.map(function (h) {
+		return samples.map(function (h) {
 			return { fps: h.fps, q: h.q, kbps: h.kbps };
+		});
+	},
+	view: function () {
+		return { view: document.body.dataset.view,
+		    camera: document.body.dataset.view === 'stream' ?
+		    here.name : null,
+		    cameras: cams.map(function (c) { return c.name; }) };
+	},
+	tiles: function () {
+		return tiles.map(function (t) {
+			var s = t.stream.stats();
+			s.name = t.cam.name;
+			s.on_screen = t.stream.onScreen();
+			return s;
 		});
 	}
 });
 
+singleFor(here);
 initChrome();
 initQuality();
 initSnapshot();
 initPip();
 document.addEventListener('visibilitychange', onVisibility);
+window.addEventListener('hashchange', function () {
+	fromGrid = document.body.dataset.view === 'grid';
+	route();
+});
 initAccounts();
 initControls();
 boot();
-setInterval(function () { watchdog(); render(); }, 250);
+setInterval(function () {
+	streams().forEach(function (s) { s.watchdog(); });
+	if (document.body.dataset.view === 'grid')
+		tiles.forEach(renderTile);
+	else
+		render();
+}, 250);
 setInterval(sample, 1000);
 sample();
 render();
