@@ -9,8 +9,6 @@
 test_description='browser client: the grid of cameras'
 . "$(dirname "$0")/test-lib.sh"
 
-"$RR" --help 2>&1 | grep -q -- '--camera' ||
-	test_skip_all 'the server serves one camera (no --camera)'
 need_browser
 
 test_expect_success 'start two cameras: front 640x480, back 320x240 at 15 fps' '
