@@ -28,22 +28,13 @@ WARM=${CAMS_WARM:-3}
 RUNS=${CAMS_RUNS:-3}
 COUNTS=${CAMS_COUNTS:-1 2 4}
 HZ=$(getconf CLK_TCK)
-SPID=
 
 die () {
 	echo >&2 "bench-cameras: $*"
 	exit 1
 }
 
-stop () {
-	if test -n "$SPID"
-	then
-		kill "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	SPID=
-}
-trap stop EXIT
+trap fakecams_stop EXIT
 trap 'exit 1' INT TERM
 
 for f in "$RR" "$WSC" "$FAKECAM"
@@ -51,47 +42,6 @@ do
 	test -x "$f" || test -f "$f" || die "no $f: run make and make tests"
 done
 mkdir -p "$OUT"
-
-dev () {
-	echo "/nonexistent/fakecam-video$1"
-}
-
-# start N [FAKECAM_DEVICES extra for camera 1]: the server on N cameras.
-start () {
-	n=$1
-	specs=
-	args=
-	i=0
-	while test $i -lt "$n"
-	do
-		extra=
-		test $i = 1 && extra=${2:-}
-		specs="$specs${specs:+;}$(dev $i),modes=yuyv:1280x720@30$extra"
-		args="$args --camera c$i=$(dev $i),size=1280x720,format=yuyv"
-		i=$((i + 1))
-	done
-	PORT=$(free_port)
-	env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICES="$specs" "$RR" \
-		--listen 127.0.0.1:$PORT $args >"$OUT/server.log" 2>&1 &
-	SPID=$!
-	for t in $(seq 50)
-	do
-		grep -q "listening on" "$OUT/server.log" && break
-		sleep 0.1
-	done
-	i=0
-	while test $i -lt "$n"
-	do
-		curl -sf -o /dev/null "http://127.0.0.1:$PORT/c/c$i/snapshot" ||
-			die "camera c$i gives no snapshot"
-		i=$((i + 1))
-	done
-}
-
-# ticks: the server's user + system clock ticks so far.
-ticks () {
-	awk '{ print $14 + $15 }' "/proc/$SPID/stat"
-}
 
 rss_kb () {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$SPID/status"
@@ -101,7 +51,7 @@ rss_kb () {
 # median, or - with none).
 measure () {
 	n=$1
-	start "$n"
+	fakecams_serve "$n" "$OUT/server.log" || die "a camera gives no snapshot"
 	pids=
 	if test "$2" = 1
 	then
@@ -116,9 +66,9 @@ measure () {
 		done
 	fi
 	sleep "$WARM"
-	t0=$(ticks)
+	t0=$(cpu_ticks)
 	sleep "$SECS"
-	t1=$(ticks)
+	t1=$(cpu_ticks)
 	rss=$(rss_kb)
 	test -n "$pids" && wait $pids
 	fps=-
@@ -127,7 +77,7 @@ measure () {
 		fps=$(cat "$OUT"/v.$n.$3.* | awk '{ for (i = 1; i <= NF; i++)
 			if ($i ~ /^fps=/) print substr($i, 5) }' | med)
 	fi
-	stop
+	fakecams_stop
 	awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$SECS" -v r="$rss" -v f="$fps" \
 		'BEGIN { printf "%.1f %.1f %s\n", 100 * d / hz / s, r / 1024, f }'
 }
@@ -165,14 +115,15 @@ done
 # The unplug: camera c1 unplugged after 150 frames (5 s), plugged in
 # again 3 s later; a q80 viewer on each camera for 14 s, frames counted
 # per second of arrival.
-start 2 ",unplug_after=150,unplug_ms=3000"
+fakecams_serve 2 "$OUT/server.log" ",unplug_after=150,unplug_ms=3000" ||
+	die "a camera gives no snapshot"
 "$WSC" load -t 14 --luma "$OUT/u0.luma" \
 	"ws://127.0.0.1:$PORT/c/c0/websocket/80" >"$OUT/u0" 2>&1 &
 p0=$!
 "$WSC" load -t 14 --luma "$OUT/u1.luma" \
 	"ws://127.0.0.1:$PORT/c/c1/websocket/80" >"$OUT/u1" 2>&1
 wait $p0
-stop
+fakecams_stop
 persec () {
 	awk '{ s = int($1 / 1000000); n[s]++; if (!lo || s < lo) lo = s
 		if (s > hi) hi = s }

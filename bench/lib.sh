@@ -16,3 +16,53 @@ free_port () {
 	done
 	echo $fp
 }
+
+# fakecams_serve N LOG [SPEC-EXTRA]: rerocctv ($RR) on N emulated YUYV
+# cameras at 1280x720, 30 fps ($FAKECAM), named c0, c1, ...; SPEC-EXTRA
+# is added to camera c1's FAKECAM_DEVICES spec (",unplug_after=..."). Sets
+# PORT and SPID; returns once every camera gives a snapshot (1 if one
+# does not). fakecams_stop stops it.
+fakecams_serve () {
+	fs_specs=
+	fs_args=
+	fs_i=0
+	while test $fs_i -lt "$1"
+	do
+		fs_dev=/nonexistent/fakecam-video$fs_i
+		fs_extra=
+		test $fs_i = 1 && fs_extra=${3:-}
+		fs_specs="$fs_specs${fs_specs:+;}$fs_dev,modes=yuyv:1280x720@30$fs_extra"
+		fs_args="$fs_args --camera c$fs_i=$fs_dev,size=1280x720,format=yuyv"
+		fs_i=$((fs_i + 1))
+	done
+	PORT=$(free_port)
+	env LD_PRELOAD="$FAKECAM" FAKECAM_DEVICES="$fs_specs" "$RR" \
+		--listen 127.0.0.1:$PORT $fs_args >"$2" 2>&1 &
+	SPID=$!
+	for fs_t in $(seq 50)
+	do
+		grep -q "listening on" "$2" && break
+		sleep 0.1
+	done
+	fs_i=0
+	while test $fs_i -lt "$1"
+	do
+		curl -sf -o /dev/null "http://127.0.0.1:$PORT/c/c$fs_i/snapshot" ||
+			return 1
+		fs_i=$((fs_i + 1))
+	done
+}
+
+fakecams_stop () {
+	if test -n "${SPID:-}"
+	then
+		kill "$SPID" 2>/dev/null
+		wait "$SPID" 2>/dev/null
+	fi
+	SPID=
+}
+
+# cpu_ticks: the server's ($SPID) user + system clock ticks so far.
+cpu_ticks () {
+	awk '{ print $14 + $15 }' "/proc/$SPID/stat"
+}

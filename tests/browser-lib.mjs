@@ -115,3 +115,16 @@ export async function pictureSpread(page, sel = '#video') {
 		return { mean, sd: Math.sqrt(Math.max(s2 / k - mean * mean, 0)) };
 	}, sel);
 }
+
+/* The page believes it is hidden (or shown): headless Chromium never
+ * hides a page itself (another tab in front, a minimised window), so
+ * the page's own visibilitychange handler is run with what it reads. */
+export async function setHidden(page, hidden) {
+	await page.evaluate((h) => {
+		Object.defineProperty(document, 'hidden',
+		    { value: h, configurable: true });
+		Object.defineProperty(document, 'visibilityState',
+		    { value: h ? 'hidden' : 'visible', configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+	}, hidden);
+}

@@ -13,7 +13,7 @@
 // camera, and accounts that see one camera of two.
 import { join } from 'node:path';
 import { launch, check, crashed, finish, watch, stats, sleep, waitLive,
-    pictureSpread } from './browser-lib.mjs';
+    pictureSpread, setHidden } from './browser-lib.mjs';
 
 const [rawBase, outdir, mode = 'two'] = process.argv.slice(2);
 const base = (rawBase || '').replace(/\/+$/, '');
@@ -113,19 +113,6 @@ function widest(srcW, tileW, dpr) {
 		if (w >= tileW * dpr * 0.95)
 			return w;
 	return srcW;
-}
-
-/* The page believes it is hidden (or shown): headless Chromium never
- * hides a page itself (another tab in front, a minimised window), so
- * the page's own visibilitychange handler is run with what it reads. */
-async function setHidden(page, hidden) {
-	await page.evaluate((h) => {
-		Object.defineProperty(document, 'hidden',
-		    { value: h, configurable: true });
-		Object.defineProperty(document, 'visibilityState',
-		    { value: h ? 'hidden' : 'visible', configurable: true });
-		document.dispatchEvent(new Event('visibilitychange'));
-	}, hidden);
 }
 
 async function noViolations(page, tag) {

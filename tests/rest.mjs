@@ -4,8 +4,8 @@
 // The snapshot link downloads a file named with the time.
 // Usage: node tests/rest.mjs BASE_URL SERVER_PID  (exit 0 ok, 1 fail, 77 skip)
 import { readFileSync } from 'node:fs';
-import { launch, check, plan, watch, errors, stats, sleep, waitLive }
-	from './browser-lib.mjs';
+import { launch, check, plan, watch, errors, stats, sleep, waitLive,
+	setHidden } from './browser-lib.mjs';
 
 const [base, pid] = process.argv.slice(2);
 const browser = await launch();
@@ -21,16 +21,6 @@ async function cpu(ms) {
 	const t0 = ticks();
 	await sleep(ms);
 	return (ticks() - t0) / 100 / (ms / 1000) * 100;
-}
-
-async function setHidden(page, hidden) {
-	await page.evaluate((h) => {
-		Object.defineProperty(document, 'hidden',
-		    { value: h, configurable: true });
-		Object.defineProperty(document, 'visibilityState',
-		    { value: h ? 'hidden' : 'visible', configurable: true });
-		document.dispatchEvent(new Event('visibilitychange'));
-	}, hidden);
 }
 
 try {
