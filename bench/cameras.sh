@@ -83,11 +83,14 @@ measure () {
 }
 
 {
-	echo "# Cameras: cost per camera, and one camera's unplug"
+	echo "# \`make bench-cameras\`, $(date -u +%Y-%m-%d): cost per camera, and one camera's unplug"
 	echo
-	echo "$(date -u +%Y-%m-%d), $(uname -srm),"
-	echo "$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed "s/^ //"),"
-	echo "$(nproc) cores. \`make bench-cameras\` (bench/cameras.sh):"
+	echo "- Date: $(date -u +%Y-%m-%d)"
+	echo "- Machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 |
+		sed "s/^ //") (as \`/proc/cpuinfo\` names it), $(nproc) cores and"
+	echo "  $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB, $(uname -sr)"
+	echo "- Command: \`make bench-cameras\` (bench/cameras.sh)"
+	echo
 	echo "emulated YUYV cameras at 1280x720, 30 fps; CPU in % of one core"
 	echo "over $SECS s after $WARM s, RSS at the end; medians of $RUNS runs."
 	echo
