@@ -138,7 +138,7 @@ build/asan/rerocctv: $(SRC) $(wildcard *.h)
 check-asan: build/asan/rerocctv $(TOOLS)
 	$(Q)RR_BIN=$(CURDIR)/build/asan/rerocctv RR_MEMCHECK=1 \
 	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
-	UBSAN_OPTIONS=print_stacktrace=1 RR_TESTS='t1[0-3]* t20* t22* t3*' \
+	UBSAN_OPTIONS=print_stacktrace=1 RR_TESTS='t1[0-3]* t20* t22* t24* t3*' \
 	RR_JOBS=$${RR_JOBS:-2} sh tests/run.sh
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite

@@ -30,6 +30,8 @@ struct camera {
 	char name[CAMERA_NAME_MAX + 1];	/* a slug: [a-z0-9-]{1,32} */
 	int index;			/* 0: the first, also at the
 					   paths without /c/NAME */
+	char spec[512];			/* its --camera value, cut into the
+					   strings below */
 	const char *source;		/* "test", or a device path */
 	struct source_opts opts;
 	const char *ctrls[32];		/* ctrl=NAME=VALUE, as given */

@@ -208,12 +208,18 @@ static void camera_source(struct camera *c, const char *source)
 
 /* --camera NAME=SOURCE[,size=WxH][,fps=N][,format=F][,buffers=N]
  * [,ctrl=NAME=VALUE]...: into c, on top of the defaults it holds. The
- * spec is cut in place: o keeps it. */
-static void parse_camera(struct camera *c, char *spec, struct camera *cams,
-			 int ncams)
+ * spec is copied into c->spec and cut there: c's strings point into
+ * it. */
+static void parse_camera(struct camera *c, const char *arg,
+			 struct camera *cams, int ncams)
 {
-	char *item, *next, *eq = strchr(spec, '=');
+	char *item, *next, *spec = c->spec, *eq;
 	char opt[48], what[64];
+
+	if (strlen(arg) >= sizeof(c->spec))
+		die("--camera: longer than %d bytes", (int)sizeof(c->spec) - 1);
+	snprintf(c->spec, sizeof(c->spec), "%s", arg);
+	eq = strchr(spec, '=');
 
 	if (!eq || !camera_valid_name(spec, (size_t)(eq - spec)))
 		die("--camera %s: expected NAME=SOURCE,..., NAME 1 to %d of "
@@ -224,7 +230,7 @@ static void parse_camera(struct camera *c, char *spec, struct camera *cams,
 		    "(passwd --cameras all): name it otherwise");
 	if (camera_find(cams, ncams, spec, strlen(spec)))
 		die("--camera %s: named twice", spec);
-	snprintf(c->name, sizeof(c->name), "%s", spec);
+	memcpy(c->name, spec, (size_t)(eq - spec) + 1);	/* its NUL too */
 	snprintf(opt, sizeof(opt), "--camera %s", c->name);
 	next = eq + 1;
 	item = strsep(&next, ",");
@@ -269,7 +275,7 @@ static void cameras(struct opts *o)
 		for (j = 0; j < o->nctrls && j < (int)LEN(c->ctrls); j++)
 			c->ctrls[c->nctrls++] = o->ctrls[j];
 		if (o->ncams) {
-			parse_camera(c, strdup(o->camera[i]), o->cams, i);
+			parse_camera(c, o->camera[i], o->cams, i);
 			continue;
 		}
 		camera_source(c, strcmp(o->source, "test") ? o->device
@@ -326,7 +332,6 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->device = value(argc, argv, &i, "--device");
 		} else if (is_opt(a, "--camera")) {
 			struct camera check;
-			char spec[512];
 
 			if (o->ncams == CAMERA_MAX)
 				die("--camera: %d cameras at most", CAMERA_MAX);
@@ -334,13 +339,8 @@ static void parse(struct opts *o, int argc, char **argv)
 						    "--camera");
 			/* Checked now, so that --help after it checks it;
 			 * taken once every default is known. */
-			if (strlen(o->camera[o->ncams]) >= sizeof(spec))
-				die("--camera: longer than %d bytes",
-				    (int)sizeof(spec) - 1);
 			memset(&check, 0, sizeof(check));
-			snprintf(spec, sizeof(spec), "%s",
-				 o->camera[o->ncams++]);
-			parse_camera(&check, spec, NULL, 0);
+			parse_camera(&check, o->camera[o->ncams++], NULL, 0);
 		} else if (is_opt(a, "--size")) {
 			parse_size("--size", value(argc, argv, &i, "--size"),
 				   &o->src.w, &o->src.h);
