@@ -345,6 +345,22 @@ mutant no-quarter hub.c \
 	'		scales = MAX(scales, rung_scale(h->job[i]) + 1);' \
 	'		scales = MAX(scales, MIN(1, rung_scale(h->job[i])) + 1);' \
 	't2100*'
+mutant rounds-ignore-camera budget.c \
+	'		round += a[k].cam == a[i].cam && a[k].cost_ms > 0 &&' \
+	'		round += a[k].cost_ms > 0 &&' 'unit-budget'
+mutant last-rung-merged budget.c \
+	'		if (a[next].cost_ms > 0 && key[next] >> 40 && (full ||' \
+	'		if (a[next].cost_ms > 0 && (full ||' 'unit-budget t2310*'
+mutant camera-not-asked route.c \
+	'	a.camera = rt->camera ? c->rq->cam->name : NULL;' \
+	'	a.camera = NULL;' 't2410*'
+mutant frames-to-every-camera server.c \
+	'		if (s->dead[i] || !c->st || c->st->cam != cam ||' \
+	'		if (s->dead[i] || !c->st ||' 't2400*'
+mutant camera-prefix-ignored route.c \
+	'	rt = find_route(&q, http_method_is(r, "POST"), &bad);' \
+	'	q.cam = NULL; rt = find_route(&q, http_method_is(r, "POST"), &bad);' \
+	't2400*'
 
 echo "$caught caught, $survived survived, $broken broken"
 test $survived = 0 && test $broken = 0
