@@ -91,6 +91,26 @@ test_expect_success 'nobody: 401 before any camera is looked at' '
 	test "$(code "$BASE/c/nope/snapshot")" = 404
 '
 
+test_expect_success 'a camera'"'"'s paths: foreign Host, foreign Origin, a form, odd names' '
+	test "$(code -u alice:alicepass1 -H "Host: evil.example" \
+		"$BASE/c/back/snapshot")" = 421 &&
+	printf "GET /c/back/websocket/auto HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\nAuthorization: Basic %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" \
+		"$(printf alice:alicepass1 | base64)" |
+	"$WSC" http -T 2 127.0.0.1:$PORT | head -n 1 | grep " 403 " &&
+	test "$(code -u alice:alicepass1 -X POST \
+		-H "Content-Type: application/x-www-form-urlencoded" \
+		-d "brightness=1" "$BASE/c/back/controls")" = 415 &&
+	test "$(code -u carol:carolpass1 "$BASE/c/front%2fstream")" = 403 &&
+	test "$(code -u carol:carolpass1 "$BASE/c%2ffront/stream")" = 403 &&
+	for p in /c/%2e%2e/stream /c/$(printf "%040d" 0)/stream \
+		"/c/back/../front/stream" /c/BACK/stream
+	do
+		echo "$(code -u alice:alicepass1 --path-as-is "$BASE$p") $p" ||
+			return 1
+	done >codes &&
+	cat codes && ! grep -v "^40[04] " codes
+'
+
 test_expect_success 'a reload that takes back from carol ends her stream' '
 	"$WSC" load -t 8 "ws://carol:carolpass1@127.0.0.1:$PORT/c/back/websocket/60" \
 		>carol.out 2>&1 &
