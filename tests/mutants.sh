@@ -248,7 +248,7 @@ mutant refused-silently admit.c \
 	return;
 	stream_end(c);
 	c->rejected = 1;' 't2200*'
-mutant per-ip-default-small rerocctv.c 'o->srv.max_per_ip = 64;' \
+mutant per-ip-default-small options.c 'o->srv.max_per_ip = 64;' \
 	'o->srv.max_per_ip = 32;' 't2200*'
 mutant rungs-per-ip-open stream.c 'if (!cap || rung < 0)' \
 	'if (1 || !cap || rung < 0)' 't2200*'
