@@ -25,7 +25,7 @@ SRC = rerocctv.c server.c admit.c conn.c route.c page.c api.c stream.c \
 	sha1.c sha256.c base64.c obuf.c adapt.c hub.c jpeg.c mjpeg.c \
 	source.c pattern.c capture.c capture_fmt.c ctrl.c ctrl_v4l2.c \
 	ctrl_state.c ctrl_http.c util.c web.c frame.c ladder.c mailbox.c \
-	budget.c camera.c options.c
+	budget.c camera.c options.c pool.c
 SRC += notify.c
 OBJ = $(SRC:.c=.o)
 WEB = $(sort $(wildcard web/*))
@@ -111,7 +111,7 @@ tests/fuzz-ws: ws.c sha1.c base64.c
 # stands in for the hub and its frames (hub.c, frame.c) and so needs none
 # of what only they use. It runs on a clock and a log of its own: --wrap
 # points the server's calls there.
-FUZZ_SERVER_NOT = rerocctv.c options.c hub.c frame.c budget.c source.c pattern.c \
+FUZZ_SERVER_NOT = rerocctv.c options.c hub.c pool.c frame.c budget.c source.c pattern.c \
 	capture.c capture_fmt.c ctrl_v4l2.c jpeg.c mjpeg.c
 tests/fuzz-server: $(filter-out $(FUZZ_SERVER_NOT),$(SRC))
 tests/fuzz-server: FUZZ_FLAGS += \

@@ -1,6 +1,7 @@
-/* hub.c: frames between the threads: per camera (a hub), the newest frame
- * per rung and the rungs asked for; for every camera at once (the pool),
- * the encoder workers and the encode budget.
+/* hub.c: frames between the threads, per camera (a hub): the newest frame
+ * per rung, the rungs asked for, the frame's encode job; what every
+ * camera shares (the lock, the workers, the budget) is the pool
+ * (pool.c).
  *
  * Threads meet in three places: here (frames), in mailbox.c (requests
  * another thread answers: password checks, camera controls) and in
@@ -23,72 +24,11 @@
 #include <turbojpeg.h>
 #include <unistd.h>
 
-#include "budget.h"
-#include "camera.h"
 #include "hub.h"
 #include "jpeg.h"
 #include "mjpeg.h"
+#include "pool.h"
 #include "util.h"
-
-enum { MAX_WORKERS = 16 };
-
-/* What every camera shares. */
-struct hub_pool {
-	pthread_mutex_t lock;
-	pthread_cond_t work_cv;		/* a hub has a job on offer */
-	struct hub *hubs[CAMERA_MAX];
-	int nhubs;
-	/* The encode budget (budget.c) across every camera, in
-	 * milliseconds of encoding per second. */
-	struct budget bud;
-	int workers;
-	uint64_t ask_clock;
-	int merged;			/* asked rungs served by another,
-					   all cameras */
-	int64_t tuned_at;		/* the budget's last second judged */
-	int stop;
-	pthread_t th[MAX_WORKERS];
-	int nth;
-};
-
-struct hub {
-	struct hub_pool *pool;
-	pthread_mutex_t *lock;		/* the pool's */
-	char name[40];			/* for the log */
-	int need[RUNG_N];
-	/* Which rungs are encoded, when each was first asked for, and
-	 * which encoded rung serves each asked one. */
-	int64_t busy_us;		/* producer time in hub_put_image,
-					   this second */
-	int active[RUNG_N];
-	uint64_t asked_at[RUNG_N];
-	int serve_fixed[RUNG_N], serve_auto[RUNG_N];
-	int src_mjpeg;			/* the source rung is free */
-	struct frame *latest[RUNG_N];
-	struct hub_stats st;
-	int64_t fps_t0;		/* start of the current one-second window */
-	int fps_n;
-	int wake[2];		/* pipe: producer -> poll loop */
-	int wake_pending;	/* atomic: a byte is in the pipe */
-
-	/* The current encode job, guarded by lock. */
-	pthread_cond_t done_cv;
-	struct jpeg_in src[RUNG_SCALES];	/* full size, half, quarter */
-	int job[RUNG_N], njob, next, done;
-	uint64_t job_seq;
-	int64_t job_ts;
-
-	int subsamp;			/* of every encoded frame */
-	/* Each rung's last JPEG size, the next one's first guess: touched
-	 * only by whoever encodes the rung, one frame after the other. */
-	size_t hint[RUNG_N];
-
-	/* Producer-only state. */
-	struct jpeg jp;			/* the producer's own encoder */
-	struct yuv full, small[RUNG_SCALES - 1];	/* half, quarter */
-	unsigned char *passbuf;
-	size_t passcap;
-};
 
 /* Publishing: the newest frame replaces the old one, then wake the loop. */
 static void publish(struct hub *h, struct frame *f, double enc_ms)
@@ -155,7 +95,7 @@ static void encode_rung(struct hub *h, struct jpeg *jp, int rung,
 
 /* Takes rungs of the current job until none is left. Called with the lock
  * held; returns with it held. */
-static void work(struct hub *h, struct jpeg *jp)
+void hub_work(struct hub *h, struct jpeg *jp)
 {
 	while (h->next < h->njob) {
 		int rung = h->job[h->next++];
@@ -170,90 +110,12 @@ static void work(struct hub *h, struct jpeg *jp)
 	}
 }
 
-/* A hub whose job has rungs no one has taken yet, or NULL. Lock held. */
-static struct hub *offered(struct hub_pool *p)
-{
-	int i;
-
-	for (i = 0; i < p->nhubs; i++)
-		if (p->hubs[i]->next < p->hubs[i]->njob)
-			return p->hubs[i];
-	return NULL;
-}
-
-static void *worker_main(void *arg)
-{
-	struct hub_pool *p = arg;
-	struct jpeg jp;
-	struct hub *h;
-
-	if (jpeg_init(&jp) != 0) {
-		logmsg("hub: cannot start an encoder");
-		return NULL;
-	}
-	pthread_mutex_lock(&p->lock);
-	while (!p->stop) {
-		if ((h = offered(p)))
-			work(h, &jp);
-		else
-			pthread_cond_wait(&p->work_cv, &p->lock);
-	}
-	pthread_mutex_unlock(&p->lock);
-	jpeg_fini(&jp);
-	return NULL;
-}
-
-struct hub_pool *hub_pool_new(int workers, int max_rungs)
-{
-	struct hub_pool *p = calloc(1, sizeof(*p));
-	int i;
-
-	if (!p)
-		return NULL;
-	frames_start();
-	p->workers = MAX(1, MIN(workers, MAX_WORKERS));
-	budget_init(&p->bud, p->workers, max_rungs);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->work_cv, NULL);
-	/* The producers encode too: one worker fewer. */
-	for (i = 0; i < p->workers - 1; i++) {
-		if (pthread_create(&p->th[i], NULL, worker_main, p) != 0) {
-			hub_pool_free(p);
-			return NULL;
-		}
-		p->nth++;
-	}
-	return p;
-}
-
-void hub_pool_free(struct hub_pool *p)
-{
-	int i;
-
-	if (!p)
-		return;
-	pthread_mutex_lock(&p->lock);
-	p->stop = 1;
-	pthread_cond_broadcast(&p->work_cv);
-	pthread_mutex_unlock(&p->lock);
-	for (i = 0; i < p->nth; i++)
-		pthread_join(p->th[i], NULL);
-	while (p->nhubs)
-		hub_free(p->hubs[p->nhubs - 1]);
-	pthread_cond_destroy(&p->work_cv);
-	pthread_mutex_destroy(&p->lock);
-	frames_stop();
-	free(p);
-}
-
-static void budget(struct hub_pool *p);
-
 struct hub *hub_new(struct hub_pool *p, const char *name)
 {
 	struct hub *h;
 	int i;
 
-	if (p->nhubs == CAMERA_MAX || !(h = calloc(1, sizeof(*h))))
+	if (pool_full(p) || !(h = calloc(1, sizeof(*h))))
 		return NULL;
 	h->pool = p;
 	h->lock = &p->lock;
@@ -275,29 +137,17 @@ struct hub *hub_new(struct hub_pool *p, const char *name)
 		fcntl(h->wake[i], F_SETFL, O_NONBLOCK);
 		fcntl(h->wake[i], F_SETFD, FD_CLOEXEC);
 	}
-	pthread_mutex_lock(&p->lock);
-	p->hubs[p->nhubs++] = h;
-	budget(p);
-	pthread_mutex_unlock(&p->lock);
+	pool_add(p, h);
 	return h;
 }
 
 void hub_free(struct hub *h)
 {
-	struct hub_pool *p;
 	int i;
 
 	if (!h)
 		return;
-	p = h->pool;
-	pthread_mutex_lock(&p->lock);
-	for (i = 0; i < p->nhubs && p->hubs[i] != h; i++)
-		;
-	if (i < p->nhubs)
-		memmove(&p->hubs[i], &p->hubs[i + 1],
-			(size_t)(p->nhubs - i - 1) * sizeof(p->hubs[0]));
-	p->nhubs -= i < p->nhubs;
-	pthread_mutex_unlock(&p->lock);
+	pool_remove(h->pool, h);
 	for (i = 0; i < RUNG_N; i++)
 		frame_unref(h->latest[i]);
 	for (i = 0; i < 2; i++)
@@ -312,129 +162,6 @@ void hub_free(struct hub *h)
 	free(h);
 }
 
-/* The encode budget (budget.c) across every camera, with the lock held.
- * Costs are per second (a camera's rate times its cost per frame), so
- * cameras of other rates and sizes weigh what they cost; budget.c takes
- * them in rounds, camera by camera. */
-
-/* The rungs asked for on every camera, as budget.c takes them; who[i]:
- * the hub of ask i. */
-static int asks(const struct hub_pool *p, struct budget_ask *a, int *was,
-		struct hub **who)
-{
-	int i, r, n = 0;
-
-	for (i = 0; i < p->nhubs; i++) {
-		struct hub *h = p->hubs[i];
-		double enc[RUNG_N], fps = h->st.info.fps > 0 ? h->st.info.fps
-							      : 30;
-
-		for (r = 0; r < RUNG_N; r++)
-			enc[r] = h->st.rung[r].frames ? h->st.rung[r].enc_ms
-						      : 0;
-		for (r = 0; r < RUNG_N; r++) {
-			if (h->need[r] <= 0)
-				continue;
-			memset(&a[n], 0, sizeof(a[n]));
-			a[n].rung = r;
-			a[n].cam = i;
-			a[n].asked_at = h->asked_at[r];
-			a[n].cost_ms = fps * budget_cost(enc, r, fps,
-							 h->src_mjpeg);
-			a[n].on = h->active[r];
-			was[n] = h->active[r];
-			who[n++] = h;
-		}
-	}
-	return n;
-}
-
-/* Decides which rungs are encoded, then which encoded rung serves each
- * asked one, on every camera. */
-static void budget(struct hub_pool *p)
-{
-	struct budget_ask a[BUDGET_ASKS];
-	struct hub *who[BUDGET_ASKS];
-	int was[BUDGET_ASKS], r, i, n = asks(p, a, was, who), on, merged = 0;
-
-	on = budget_plan(&p->bud, a, n, was);
-	for (i = 0; i < p->nhubs; i++)
-		memset(p->hubs[i]->active, 0, sizeof(p->hubs[i]->active));
-	for (i = 0; i < n; i++)
-		who[i]->active[a[i].rung] = a[i].on;
-	for (i = 0; i < p->nhubs; i++) {
-		struct hub *h = p->hubs[i];
-
-		h->st.merged = 0;
-		for (r = 0; r < RUNG_N; r++) {
-			h->serve_fixed[r] = h->st.serve[r] =
-				rung_nearest(h->active, r, 0);
-			h->serve_auto[r] = rung_nearest(h->active, r, 1);
-			h->st.rung[r].encoded = h->active[r];
-			h->st.merged += h->need[r] > 0 && !h->active[r];
-		}
-		merged += h->st.merged;
-		h->st.max_rungs = p->bud.max_rungs;
-		h->st.budget_ms = p->bud.cap_ms;
-		snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",
-			 p->bud.why);
-	}
-	if (merged != p->merged) {
-		/* A line about every camera, whichever thread plans. */
-		const char *tag = log_tag(NULL);
-
-		if (p->bud.max_rungs)
-			logmsg("encoder: %d rung%s encoded, %d more asked for "
-			       "served by the nearest (--max-rungs %d)", on,
-			       on == 1 ? "" : "s", merged, p->bud.max_rungs);
-		else
-			logmsg("encoder: %d rung%s encoded, %d more asked for "
-			       "served by the nearest (CPU budget: %.0f ms of "
-			       "encoding a second; %s)", on, on == 1 ? "" : "s",
-			       merged, p->bud.cap_ms, p->bud.why);
-		log_tag(tag);
-	}
-	p->merged = merged;
-}
-
-/* Once a second with --max-rungs auto: the budget's size from what the
- * last second saw on every camera that encodes: the one that kept the
- * least of its rate, and the busiest producer. A camera without signal
- * or without a costly rung is no gauge. Planned again if it changed. */
-static void tune(struct hub_pool *p, int64_t now)
-{
-	struct budget_ask a[BUDGET_ASKS];
-	struct hub *who[BUDGET_ASKS];
-	int was[BUDGET_ASKS], i, n, any = 0;
-	double ratio = 1, busy = 0, nominal = 30;
-
-	if (now - p->tuned_at < 1000000)
-		return;
-	p->tuned_at = now;
-	n = asks(p, a, was, who);
-	for (i = 0; i < n; i++) {
-		struct hub *h = who[i];
-		double nom = h->st.info.fps, r;
-
-		if (!a[i].on || a[i].cost_ms == 0 || !h->st.source_ok)
-			continue;
-		r = nom > 0 ? h->st.fps / nom : 1;
-		if (!any || r < ratio) {
-			ratio = r;
-			nominal = nom;
-		}
-		busy = MAX(busy, h->st.busy);
-		any = 1;
-	}
-	if (budget_tune(&p->bud, a, n, p->merged, ratio, busy, nominal, any))
-		budget(p);
-	for (i = 0; i < p->nhubs; i++) {
-		snprintf(p->hubs[i]->st.budget_why,
-			 sizeof(p->hubs[i]->st.budget_why), "%s", p->bud.why);
-		p->hubs[i]->st.budget_ms = p->bud.cap_ms;
-	}
-}
-
 /* Poll thread side */
 
 void hub_need(struct hub *h, int rung, int delta)
@@ -444,7 +171,7 @@ void hub_need(struct hub *h, int rung, int delta)
 		h->asked_at[rung] = ++h->pool->ask_clock;
 	h->need[rung] += delta;
 	h->st.rung[rung].need = h->need[rung];
-	budget(h->pool);
+	pool_plan(h->pool);
 	pthread_mutex_unlock(h->lock);
 }
 
@@ -515,7 +242,7 @@ void hub_set_source(struct hub *h, const struct source_info *info, int ok)
 		h->fps_t0 = 0;		/* a new source: a new first window */
 	h->st.source_ok = ok;
 	h->src_mjpeg = strcmp(h->st.info.format, "mjpeg") == 0;
-	budget(h->pool);
+	pool_plan(h->pool);
 	pthread_mutex_unlock(h->lock);
 }
 
@@ -555,7 +282,7 @@ static int plan(struct hub *h, const struct image *img, struct frame **drop,
 		/* The set changes only with the budget (and the asks, in
 		 * hub_need): costs measured anew do not reshuffle it. */
 		if (!h->pool->bud.max_rungs)
-			tune(h->pool, t);
+			pool_tune(h->pool, t);
 	}
 	h->fps_n++;
 	*pass = 0;
@@ -680,7 +407,7 @@ static int put_image(struct hub *h, const struct image *img)
 	pthread_mutex_lock(h->lock);
 	h->njob = n;
 	pthread_cond_broadcast(&h->pool->work_cv);
-	work(h, &h->jp);
+	hub_work(h, &h->jp);
 	while (h->done < h->njob)
 		pthread_cond_wait(&h->done_cv, h->lock);
 	h->njob = h->next = h->done = 0;

@@ -119,10 +119,10 @@ mutant snapshot-twice stream.c \
 	'	stream_end(c);
 	conn_begin(c, 200, AFTER_NEXT);' \
 	'	conn_begin(c, 200, AFTER_NEXT);' 't1200*'
-mutant rungs-unbounded hub.c \
-	'return n < h->max_rungs;' 'return 1;' 't2200*'
-mutant budget-never-cut hub.c \
-	'h->cap_ms = MIN(h->cap_ms, cap);' '(void)cap;' 't2300*'
+mutant rungs-unbounded budget.c \
+	'return n < b->max_rungs;' 'return 1;' 'unit-budget t2200*'
+mutant budget-never-cut budget.c \
+	'b->cap_ms = MIN(b->cap_ms, cap);' '(void)cap;' 'unit-budget t2300*'
 mutant no-percent-decoding route.c \
 	'n = http_decode_path(r, path, sizeof(path));' \
 	'n = (int)r->path_len; memcpy(path, r->path, r->path_len); path[n] = 0;' \
@@ -252,10 +252,12 @@ mutant per-ip-default-small options.c 'o->srv.max_per_ip = 64;' \
 	'o->srv.max_per_ip = 32;' 't2200*'
 mutant rungs-per-ip-open stream.c 'if (!cap || rung < 0)' \
 	'if (1 || !cap || rung < 0)' 't2200*'
-mutant budget-reason-stale hub.c \
-	'	snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "' \
-	'	if (0) snprintf(h->st.budget_why, sizeof(h->st.budget_why), "the source "' \
-	't2200*'
+also pool.c \
+	'		snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",' \
+	'		if (0) snprintf(h->st.budget_why, sizeof(h->st.budget_why), "%s",'
+mutant budget-reason-stale pool.c \
+	'		snprintf(p->hubs[i]->st.budget_why,' \
+	'		if (0) snprintf(p->hubs[i]->st.budget_why,' 't2200*'
 mutant unwatched-kept hub.c '			drop[r] = h->latest[r];
 			h->latest[r] = NULL;' '			drop[r] = NULL;' 't2200*'
 mutant framed-anywhere page.c "\"frame-ancestors 'none'\\r\\n\"" \
