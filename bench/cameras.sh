@@ -83,13 +83,7 @@ measure () {
 }
 
 {
-	echo "# \`make bench-cameras\`, $(date -u +%Y-%m-%d): cost per camera, and one camera's unplug"
-	echo
-	echo "- Date: $(date -u +%Y-%m-%d)"
-	echo "- Machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 |
-		sed "s/^ //") (as \`/proc/cpuinfo\` names it), $(nproc) cores and"
-	echo "  $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB, $(uname -sr)"
-	echo "- Command: \`make bench-cameras\` (bench/cameras.sh)"
+	report_head bench-cameras "cost per camera, and one camera's unplug"
 	echo
 	echo "emulated YUYV cameras at 1280x720, 30 fps; CPU in % of one core"
 	echo "over $SECS s after $WARM s, RSS at the end; medians of $RUNS runs."

@@ -63,13 +63,7 @@ run () {
 }
 
 {
-	echo "# \`make bench-grid\`, $(date -u +%Y-%m-%d): the grid of four cameras against four single views"
-	echo
-	echo "- Date: $(date -u +%Y-%m-%d)"
-	echo "- Machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 |
-		sed "s/^ //") (as \`/proc/cpuinfo\` names it), $(nproc) cores and"
-	echo "  $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB, $(uname -sr)"
-	echo "- Command: \`make bench-grid\` (bench/grid.sh)"
+	report_head bench-grid "the grid of four cameras against four single views"
 	echo
 	echo "Four emulated"
 	echo "YUYV cameras at 1280x720, 30 fps, headless Chromium at 1280x800;"

@@ -66,3 +66,15 @@ fakecams_stop () {
 cpu_ticks () {
 	awk '{ print $14 + $15 }' "/proc/$SPID/stat"
 }
+
+# report_head TARGET TITLE: a results file's head: what it measures, the
+# date, the machine and the command (tests/t0430 asks for all three).
+report_head () {
+	echo "# \`make $1\`, $(date -u +%Y-%m-%d): $2"
+	echo
+	echo "- Date: $(date -u +%Y-%m-%d)"
+	echo "- Machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 |
+		sed "s/^ //") (as \`/proc/cpuinfo\` names it), $(nproc) cores and"
+	echo "  $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB, $(uname -sr)"
+	echo "- Command: \`make $1\` (bench/${1#bench-}.sh)"
+}
