@@ -83,6 +83,19 @@ test_expect_success 'viewers of each camera get its frames at its rate' '
 	test "$(kv invalid <back.out)" = 0
 '
 
+test_expect_success 'readers of back that never read: front keeps its rate' '
+	{ "$WSC" load -n 20 --stall -t 5 "$WSBASE/c/back/websocket/95" \
+		>stall.out 2>&1 & } &&
+	ps=$! &&
+	sleep 1 &&
+	"$WSC" load -t 3 --size 640x480 "$WSBASE/c/front/websocket/70" \
+		>front2.out 2>&1 &&
+	wait $ps &&
+	cat front2.out &&
+	kv fps <front2.out | between 24 31 &&
+	curl -sf -o /dev/null "$BASE/c/back/snapshot"
+'
+
 test_expect_success 'ffmpeg reads /c/NAME/stream' '
 	command -v ffmpeg >/dev/null || { say "no ffmpeg"; return 0; }
 	ffmpeg -nostdin -loglevel error -t 2 -i "$BASE/c/back/stream" \
